@@ -1,0 +1,12 @@
+#include "cmdlets/builtin.h"
+
+namespace mailflow {
+
+// Each cmdlet file defines one `CmdletSpec xxx_cmdlet()` (or one per noun
+// file for a family); declare it here and add it to the list below.
+
+void register_builtin_cmdlets(Registry& registry) {
+  (void)registry;
+}
+
+}  // namespace mailflow

@@ -1,0 +1,11 @@
+// The whole built-in cmdlet surface, registered in one explicit list
+// (builtin.cpp) so that it can be read in one place.
+#pragma once
+
+#include "cmdlets/cmdlet.h"
+
+namespace mailflow {
+
+void register_builtin_cmdlets(Registry& registry);
+
+}  // namespace mailflow

@@ -1,0 +1,145 @@
+// A cmdlet is declared once: this description is what binding, validation,
+// Get-Help, Get-Command and Tab completion read. Nothing about a parameter is
+// listed anywhere else.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/text.h"
+#include "core/value.h"
+
+namespace mailflow {
+
+struct Session;
+
+enum class ParamType {
+  String,
+  Int,
+  Double,
+  Date,         // bound as Value::DateTime (UTC); accepts YYYY-MM-DD or ISO-8601
+  Switch,       // bound as Value::Bool
+  StringArray,  // bound as Value::Array of strings
+  Enum,         // a String restricted to validate_set (canonical casing)
+  ScriptBlock,  // the text between braces, bound as a String
+  Any,          // any value (pipeline objects, -Value of Where-Object, ...)
+};
+
+// What Tab completion offers for a parameter's value. Completion switches on
+// this, never on the cmdlet's name.
+enum class Completion { None, Connector, TlsVersion, Path, Date, Cmdlet, Property, Rule };
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::String;
+  std::string help;
+  bool mandatory = false;
+  int position = -1;            // >= 0: may be given positionally
+  bool pipeline_input = false;  // bound from pipeline records (ByPropertyName)
+  std::optional<Value> default_value;
+  std::vector<std::string> validate_set;  // allowed values (case-insensitive)
+  std::optional<double> min;              // ValidateRange
+  std::optional<double> max;
+  Completion completion = Completion::None;
+  std::vector<std::string> aliases;
+};
+
+struct Example {
+  std::string command;      // e.g. "Get-TlsUsage -Direction Inbound"
+  std::string explanation;  // one or two sentences
+};
+
+// The parameters a cmdlet received after binding and validation: canonical
+// names (as declared) to values of the declared type; defaults filled in.
+class BoundParameters {
+ public:
+  bool has(std::string_view name) const { return values_.find(name) != values_.end(); }
+  const Value* find(std::string_view name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? nullptr : &it->second;
+  }
+  void set(const std::string& name, Value v) { values_[name] = std::move(v); }
+
+  // Typed accessors: nullopt (or false for switches) when not bound.
+  std::optional<std::string> string(std::string_view name) const;
+  std::optional<std::int64_t> integer(std::string_view name) const;
+  std::optional<double> number(std::string_view name) const;
+  std::optional<UnixSeconds> instant(std::string_view name) const;
+  bool flag(std::string_view name) const;
+  std::vector<std::string> strings(std::string_view name) const;  // StringArray (or one String)
+
+  const std::map<std::string, Value, ILess>& all() const { return values_; }
+
+ private:
+  std::map<std::string, Value, ILess> values_;
+};
+
+// Pipelines pull values one at a time, so `... | Select-Object -First 5`
+// stops reading its source early. A stream returns nullopt when exhausted.
+class RecordStream {
+ public:
+  virtual ~RecordStream() = default;
+  virtual std::optional<Value> next() = 0;
+};
+
+// A stream over values already in memory.
+class VectorStream : public RecordStream {
+ public:
+  explicit VectorStream(std::vector<Value> values) : values_(std::move(values)) {}
+  std::optional<Value> next() override {
+    if (pos_ >= values_.size()) return std::nullopt;
+    return std::move(values_[pos_++]);
+  }
+
+ private:
+  std::vector<Value> values_;
+  size_t pos_ = 0;
+};
+
+// Drains a stream into a vector.
+std::vector<Value> collect(RecordStream& stream);
+
+// `input` is never null: the first cmdlet of a pipeline gets an empty stream.
+using CmdletBody = std::function<std::unique_ptr<RecordStream>(
+    Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)>;
+
+struct CmdletSpec {
+  std::string name;  // Verb-Noun
+  std::string synopsis;
+  std::string description;
+  std::vector<std::string> aliases;
+  std::vector<ParamSpec> parameters;
+  std::vector<std::string> outputs;  // output property names, for help
+  std::vector<Example> examples;
+  CmdletBody run;
+  std::string source = "builtin";  // "builtin", or the Lua file that registered it
+
+  const ParamSpec* parameter(std::string_view name) const;  // exact (case-insensitive)
+};
+
+// Every cmdlet and alias the host knows, built-in and Lua-registered.
+class Registry {
+ public:
+  // Throws Error("DuplicateCmdlet") when the name or an alias is taken.
+  void add(CmdletSpec spec);
+  // By name or alias, case-insensitive; nullptr when unknown.
+  const CmdletSpec* find(std::string_view name_or_alias) const;
+  // Sorted by name.
+  std::vector<const CmdletSpec*> all() const;
+  // Names and aliases, for completion.
+  std::vector<std::string> names_and_aliases() const;
+
+ private:
+  std::vector<std::unique_ptr<CmdletSpec>> cmdlets_;
+  std::map<std::string, const CmdletSpec*, ILess> by_name_;
+};
+
+// Builds a record with the given property order; shared by cmdlets that emit
+// small result sets.
+Value make_record(const std::vector<std::string>& names, std::vector<Value> values);
+
+}  // namespace mailflow

@@ -1,0 +1,29 @@
+// Small string helpers used across the engine. PowerShell compares names and
+// strings case-insensitively (ASCII folding is what admins expect for names,
+// domains and addresses).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailflow {
+
+char ascii_lower(char c);
+std::string to_lower(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+// <0, 0, >0 like strcmp, ASCII case-insensitive.
+int icompare(std::string_view a, std::string_view b);
+std::string_view trim(std::string_view s);
+std::vector<std::string> split(std::string_view s, char sep);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+// True when `s` is well-formed UTF-8.
+bool valid_utf8(std::string_view s);
+
+struct ILess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return icompare(a, b) < 0; }
+};
+
+}  // namespace mailflow

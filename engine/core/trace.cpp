@@ -1,0 +1,41 @@
+#include "core/trace.h"
+
+#include "core/text.h"
+
+namespace mailflow {
+
+std::string_view direction_name(Direction d) {
+  return d == Direction::Inbound ? "Inbound" : "Outbound";
+}
+
+std::optional<Direction> parse_direction(std::string_view text) {
+  if (iequals(text, "Inbound")) return Direction::Inbound;
+  if (iequals(text, "Outbound")) return Direction::Outbound;
+  return std::nullopt;
+}
+
+std::string_view tls_name(TlsVersion v) {
+  switch (v) {
+    case TlsVersion::None: return "None";
+    case TlsVersion::Tls10: return "TLS1.0";
+    case TlsVersion::Tls11: return "TLS1.1";
+    case TlsVersion::Tls12: return "TLS1.2";
+    case TlsVersion::Tls13: return "TLS1.3";
+  }
+  return "None";
+}
+
+std::optional<TlsVersion> parse_tls(std::string_view text) {
+  std::string t = to_lower(trim(text));
+  if (t.empty() || t == "none") return TlsVersion::None;
+  std::string_view v = t;
+  if (v.starts_with("tlsv")) v.remove_prefix(4);
+  else if (v.starts_with("tls")) v.remove_prefix(3);
+  if (v == "1" || v == "1.0") return TlsVersion::Tls10;
+  if (v == "1.1") return TlsVersion::Tls11;
+  if (v == "1.2") return TlsVersion::Tls12;
+  if (v == "1.3") return TlsVersion::Tls13;
+  return std::nullopt;
+}
+
+}  // namespace mailflow

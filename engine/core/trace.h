@@ -1,0 +1,47 @@
+// The trace model of SPEC section 4: one message crossing the organisation's
+// boundary over one SMTP connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+
+namespace mailflow {
+
+enum class Direction : int { Inbound = 0, Outbound = 1 };
+
+// Stored as these integers; the order of the enumerators is the report order
+// (strongest first) only through kTlsReportOrder below.
+enum class TlsVersion : int { None = 0, Tls10 = 10, Tls11 = 11, Tls12 = 12, Tls13 = 13 };
+
+// TLS1.3, TLS1.2, TLS1.1, TLS1.0, None: the order reports list versions in.
+inline constexpr TlsVersion kTlsReportOrder[] = {TlsVersion::Tls13, TlsVersion::Tls12,
+                                                 TlsVersion::Tls11, TlsVersion::Tls10,
+                                                 TlsVersion::None};
+
+std::string_view direction_name(Direction d);  // "Inbound" / "Outbound"
+std::optional<Direction> parse_direction(std::string_view text);  // case-insensitive
+std::string_view tls_name(TlsVersion v);        // "None", "TLS1.0" ... "TLS1.3"
+// Accepts None, TLS1.0..TLS1.3, TLSv1, TLSv1.0..TLSv1.3, 1.0..1.3 (case-insensitive);
+// an empty string is None.
+std::optional<TlsVersion> parse_tls(std::string_view text);
+
+struct Trace {
+  UnixSeconds received = 0;
+  Direction direction = Direction::Inbound;
+  std::optional<std::string> connector;
+  TlsVersion tls = TlsVersion::None;
+  std::optional<std::string> cipher;
+  std::string sender;
+  std::string recipient;
+  std::optional<std::string> remote_host;
+  std::optional<std::string> remote_ip;
+  std::int64_t size = 0;
+  std::string status = "Delivered";
+  std::optional<std::string> message_id;
+};
+
+}  // namespace mailflow

@@ -1,0 +1,141 @@
+#include "store/migrations.h"
+
+#include <string>
+
+#include "core/error.h"
+
+namespace mailflow {
+
+namespace {
+
+// Version 1: traces, the files they came from, kept rejects and settings.
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE imported_files(
+  id          INTEGER PRIMARY KEY,
+  path        TEXT NOT NULL,
+  format      TEXT NOT NULL,
+  size        INTEGER NOT NULL,        -- bytes when last imported
+  head_hash   INTEGER NOT NULL,        -- hash of the first 4 KiB: same file after rotation?
+  lines       INTEGER NOT NULL,        -- lines read so far
+  imported_at INTEGER NOT NULL
+);
+CREATE INDEX imported_files_path ON imported_files(path);
+
+CREATE TABLE traces(
+  id          INTEGER PRIMARY KEY,
+  received    INTEGER NOT NULL,        -- Unix seconds, UTC
+  direction   INTEGER NOT NULL,        -- 0 Inbound, 1 Outbound
+  connector   TEXT,                    -- NULL: no connector
+  tls         INTEGER NOT NULL,        -- 0 None, 10..13 TLS1.0..TLS1.3
+  cipher      TEXT,
+  sender      TEXT NOT NULL,
+  recipient   TEXT NOT NULL,
+  remote_host TEXT,
+  remote_ip   TEXT,
+  size        INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  message_id  TEXT,
+  fingerprint INTEGER NOT NULL,        -- content hash: re-imports add nothing
+  file_id     INTEGER REFERENCES imported_files(id)
+);
+CREATE UNIQUE INDEX traces_fingerprint ON traces(fingerprint);
+CREATE INDEX traces_received ON traces(received);
+CREATE INDEX traces_connector_received ON traces(connector, received);
+
+CREATE TABLE import_rejects(
+  id      INTEGER PRIMARY KEY,
+  file_id INTEGER REFERENCES imported_files(id),
+  path    TEXT NOT NULL,
+  line    INTEGER NOT NULL,
+  reason  TEXT NOT NULL,
+  text    TEXT NOT NULL
+);
+CREATE UNIQUE INDEX import_rejects_path_line ON import_rejects(path, line);
+
+CREATE TABLE config(
+  key   TEXT PRIMARY KEY COLLATE NOCASE,
+  value TEXT NOT NULL
+);
+)sql";
+
+// Version 2: the daily rollup that reports read (backfilled from traces),
+// connector definitions and refused sessions from server logs.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE daily_rollup(
+  day       INTEGER NOT NULL,          -- days since 1970-01-01, UTC
+  direction INTEGER NOT NULL,
+  connector TEXT NOT NULL,             -- '' for traffic without a connector
+  tls       INTEGER NOT NULL,
+  status    TEXT NOT NULL,
+  messages  INTEGER NOT NULL,
+  bytes     INTEGER NOT NULL,
+  PRIMARY KEY(day, direction, connector, tls, status)
+) WITHOUT ROWID;
+INSERT INTO daily_rollup(day, direction, connector, tls, status, messages, bytes)
+  SELECT received / 86400 - (received < 0 AND received % 86400 != 0),
+         direction, coalesce(connector, ''), tls, status, count(*), sum(size)
+  FROM traces GROUP BY 1, 2, 3, 4, 5;
+
+CREATE TABLE connectors(
+  name              TEXT PRIMARY KEY COLLATE NOCASE,
+  direction         INTEGER NOT NULL,  -- 0 inbound connector, 1 outbound
+  connector_type    TEXT NOT NULL,     -- Partner / OnPremises
+  enabled           INTEGER NOT NULL,
+  require_tls       INTEGER NOT NULL,
+  comment           TEXT,
+  sender_domains    TEXT NOT NULL DEFAULT '',   -- comma-separated lists
+  sender_ips        TEXT NOT NULL DEFAULT '',
+  tls_cert_name     TEXT,
+  recipient_domains TEXT NOT NULL DEFAULT '',
+  smart_hosts       TEXT NOT NULL DEFAULT '',
+  created           INTEGER NOT NULL
+);
+
+CREATE TABLE refused_connections(
+  id          INTEGER PRIMARY KEY,
+  time        INTEGER NOT NULL,
+  client_host TEXT,
+  client_ip   TEXT,
+  sender      TEXT,
+  recipient   TEXT,
+  reason      TEXT NOT NULL,
+  fingerprint INTEGER NOT NULL,
+  file_id     INTEGER REFERENCES imported_files(id)
+);
+CREATE UNIQUE INDEX refused_fingerprint ON refused_connections(fingerprint);
+CREATE INDEX refused_time ON refused_connections(time);
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2};
+constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+
+int user_version(Database& db) {
+  auto stmt = db.prepare("PRAGMA user_version");
+  stmt->step();
+  return static_cast<int>(stmt->column_int(0));
+}
+
+}  // namespace
+
+int current_schema_version() { return kMigrationCount; }
+
+void migrate(Database& db, int target) {
+  if (target < 0) target = kMigrationCount;
+  int version = user_version(db);
+  if (version > kMigrationCount)
+    throw Error("StoreTooNew", "store '" + db.path() + "' has schema version " +
+                                   std::to_string(version) + " but this mailflow understands up to " +
+                                   std::to_string(kMigrationCount) + "; upgrade mailflow");
+  while (version < target) {
+    Transaction tx(db);
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    version = user_version(db);
+    if (version >= target) break;
+    db.exec(kMigrations[version]);
+    db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    tx.commit();
+    ++version;
+  }
+}
+
+}  // namespace mailflow

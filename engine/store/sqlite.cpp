@@ -1,0 +1,136 @@
+#include "store/sqlite.h"
+
+#include "core/error.h"
+
+namespace mailflow {
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, std::string_view what) {
+  int code = sqlite3_errcode(db);
+  std::string id = code == SQLITE_INTERRUPT ? "OperationInterrupted" : "StoreError";
+  std::string msg = code == SQLITE_INTERRUPT ? std::string("interrupted")
+                                             : std::string(what) + ": " + sqlite3_errmsg(db);
+  throw Error(id, msg);
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                         &stmt_, nullptr) != SQLITE_OK)
+    fail(db, "cannot prepare statement");
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t v) {
+  sqlite3_bind_int64(stmt_, index, v);
+  return *this;
+}
+
+Statement& Statement::bind(int index, double v) {
+  sqlite3_bind_double(stmt_, index, v);
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view v) {
+  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::bind(int index, const std::optional<std::string>& v) {
+  if (v) return bind(index, std::string_view(*v));
+  return bind_null(index);
+}
+
+Statement& Statement::bind_null(int index) {
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  fail(db_, "query failed");
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::string Statement::column_text(int i) const {
+  const unsigned char* t = sqlite3_column_text(stmt_, i);
+  return t ? std::string(reinterpret_cast<const char*>(t),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+           : std::string();
+}
+
+std::optional<std::string> Statement::column_optional_text(int i) const {
+  if (column_is_null(i)) return std::nullopt;
+  return column_text(i);
+}
+
+Database::Database(const std::string& path) : path_(path) {
+  int rc = sqlite3_open_v2(path.c_str(), &db_,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw Error("StoreOpenFailed", "cannot open store '" + path + "': " + msg);
+  }
+  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_extended_result_codes(db_, 0);
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close(db_);
+}
+
+void Database::exec(std::string_view sql) {
+  std::string text(sql);
+  char* err = nullptr;
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    if (sqlite3_errcode(db_) == SQLITE_INTERRUPT) throw Error("OperationInterrupted", "interrupted");
+    throw Error("StoreError", "store '" + path_ + "': " + msg);
+  }
+}
+
+Statement& Database::cached(const std::string& name, std::string_view sql) {
+  auto it = cache_.find(name);
+  if (it != cache_.end()) return *it->second;
+  auto stmt = std::make_unique<Statement>(db_, sql);
+  Statement& ref = *stmt;
+  cache_.emplace(name, std::move(stmt));
+  return ref;
+}
+
+std::unique_ptr<Statement> Database::prepare(std::string_view sql) {
+  return std::make_unique<Statement>(db_, sql);
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace mailflow

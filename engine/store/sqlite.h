@@ -1,0 +1,108 @@
+// A thin RAII layer over the SQLite C API: a connection that owns named,
+// prepared-once statements, and a statement handle that resets itself after
+// use. Values are always bound, never spliced into SQL text.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mailflow {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binding (1-based index, as SQLite).
+  Statement& bind(int index, std::int64_t v);
+  Statement& bind(int index, int v) { return bind(index, static_cast<std::int64_t>(v)); }
+  Statement& bind(int index, double v);
+  Statement& bind(int index, std::string_view v);
+  Statement& bind(int index, const char* v) { return bind(index, std::string_view(v)); }
+  Statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
+  Statement& bind(int index, const std::optional<std::string>& v);
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available, false when done. Throws on error.
+  bool step();
+  // Steps to completion (for statements that return no rows).
+  void run();
+  void reset();
+
+  std::int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
+  double column_double(int i) const { return sqlite3_column_double(stmt_, i); }
+  bool column_is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
+  std::string column_text(int i) const;
+  std::optional<std::string> column_optional_text(int i) const;
+  int column_count() const { return sqlite3_column_count(stmt_); }
+  std::string column_name(int i) const { return sqlite3_column_name(stmt_, i); }
+
+  sqlite3_stmt* handle() const { return stmt_; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// Resets a cached statement when it goes out of scope, so a statement is
+// never left mid-step whatever path the caller takes.
+class StatementUse {
+ public:
+  explicit StatementUse(Statement& s) : s_(s) {}
+  ~StatementUse() { s_.reset(); }
+  Statement* operator->() { return &s_; }
+  Statement& operator*() { return s_; }
+
+ private:
+  Statement& s_;
+};
+
+class Database {
+ public:
+  // Opens (creating when missing) the file at `path`. Throws mailflow::Error.
+  explicit Database(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  // A statement prepared once per connection and kept under `name`.
+  Statement& cached(const std::string& name, std::string_view sql);
+  // A one-off statement.
+  std::unique_ptr<Statement> prepare(std::string_view sql);
+
+  std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  sqlite3* handle() const { return db_; }
+  const std::string& path() const { return path_; }
+
+  // Interrupts a running statement from another thread (Ctrl-C).
+  void interrupt() { sqlite3_interrupt(db_); }
+
+ private:
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  std::map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back if destroyed before commit().
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace mailflow

@@ -1,0 +1,75 @@
+// The trace store: one SQLite file holding traces, their daily rollup,
+// connectors, import bookkeeping and settings. The store knows nothing of
+// cmdlets, Lua or formatting.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+
+#include "core/trace.h"
+#include "store/sqlite.h"
+
+namespace mailflow {
+
+// A stable 64-bit hash of a trace's content. `occurrence` distinguishes
+// records that are identical in every field within one source file (the
+// second identical line is a second message, not a duplicate).
+std::int64_t trace_fingerprint(const Trace& trace, std::uint32_t occurrence = 0);
+
+class TraceStore {
+ public:
+  // Opens or creates the store and migrates it to the current schema.
+  explicit TraceStore(const std::string& path);
+
+  Database& db() { return db_; }
+  const std::string& path() const { return db_.path(); }
+
+  // Settings kept in the store (MaxReportDays, thresholds, boundary).
+  std::optional<std::string> get_config(const std::string& key);
+  void set_config(const std::string& key, const std::string& value);
+
+  std::int64_t trace_count();
+
+ private:
+  Database db_;
+};
+
+// Rollup key: (day, direction, connector or "", tls, status).
+using RollupKey = std::tuple<DayNumber, int, std::string, int, std::string>;
+struct RollupDelta {
+  std::int64_t messages = 0;
+  std::int64_t bytes = 0;
+};
+
+// Writes traces in one transaction and keeps the daily rollup in step with
+// them: the rollup deltas of the batch are applied in the same transaction
+// just before COMMIT, so the rollup always equals a GROUP BY over traces.
+class TraceWriter {
+ public:
+  explicit TraceWriter(TraceStore& store);
+  ~TraceWriter();  // rolls back when commit() was not reached
+
+  // Inserts unless a trace with the same fingerprint exists. Returns true
+  // when inserted, false for a duplicate.
+  bool add(const Trace& trace, std::int64_t fingerprint, std::optional<std::int64_t> file_id);
+  // Changes the connector of stored trace `id` (attribution), moving its
+  // rollup contribution accordingly.
+  void set_connector(std::int64_t id, const Trace& before, const std::optional<std::string>& connector);
+  // Changes the status of stored trace `id` (e.g. deferred then sent).
+  void set_status(std::int64_t id, const Trace& before, const std::string& status);
+
+  void commit();
+
+ private:
+  void account(const Trace& t, int sign);
+
+  TraceStore& store_;
+  Transaction tx_;
+  std::map<RollupKey, RollupDelta> deltas_;
+};
+
+}  // namespace mailflow

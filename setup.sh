@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian 12, as root), builds mailflow into build/,
+# then runs the chosen job:
+#   ./setup.sh demo    import the bundled sample data and print the reports
+#   ./setup.sh test    run the whole test suite (unit + end-to-end)
+#   ./setup.sh build   build only
+set -euo pipefail
+cd "$(dirname "$0")"
+job="${1:-build}"
+
+packages=(build-essential cmake pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3
+          libboost-program-options-dev libgtest-dev libreadline-dev tmux)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$(nproc)"
+
+case "$job" in
+  build) ;;
+  demo)
+    db=build/demo.db
+    rm -f "$db" "$db-wal" "$db-shm"
+    build/mailflow --db "$db" --now 2026-11-22 -c "Import-MessageTrace -Path examples/sample-traces.csv | Format-Table"
+    build/mailflow --db "$db" --now 2026-11-22 -c "Get-TlsUsage -Days 30 | Format-Table"
+    build/mailflow --db "$db" --now 2026-11-22 -c "Get-MailFlowInsights -Days 30 | Format-List"
+    ;;
+  test)
+    cd build
+    ctest --output-on-failure -j "$(nproc)"
+    ;;
+  *)
+    echo "usage: $0 [build|demo|test]" >&2
+    exit 2
+    ;;
+esac
