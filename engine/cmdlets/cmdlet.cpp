@@ -83,6 +83,12 @@ const CmdletSpec* Registry::find(std::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
+CmdletSpec* Registry::find_mutable(std::string_view name) {
+  for (auto& c : cmdlets_)
+    if (iequals(c->name, name)) return c.get();
+  return nullptr;
+}
+
 std::vector<const CmdletSpec*> Registry::all() const {
   std::vector<const CmdletSpec*> out;
   for (const auto& c : cmdlets_) out.push_back(c.get());

@@ -107,6 +107,15 @@ std::vector<Value> collect(RecordStream& stream);
 using CmdletBody = std::function<std::unique_ptr<RecordStream>(
     Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)>;
 
+// A comparison in a `Where-Object` directly after this cmdlet that the cmdlet
+// can do itself (in SQL, with bound values): `Where-Object <property> -<op> V`
+// becomes `-<parameter> V`. `op` is one of eq, like, gt, ge, lt, le.
+struct PushdownRule {
+  std::string property;
+  std::string op;
+  std::string parameter;
+};
+
 struct CmdletSpec {
   std::string name;  // Verb-Noun
   std::string synopsis;
@@ -116,6 +125,7 @@ struct CmdletSpec {
   std::vector<std::string> outputs;  // output property names, for help
   std::vector<Example> examples;
   CmdletBody run;
+  std::vector<PushdownRule> pushdown;
   std::string source = "builtin";  // "builtin", or the Lua file that registered it
 
   const ParamSpec* parameter(std::string_view name) const;  // exact (case-insensitive)
@@ -132,8 +142,16 @@ class Registry {
   std::vector<const CmdletSpec*> all() const;
   // Names and aliases, for completion.
   std::vector<std::string> names_and_aliases() const;
+  // For cmdlets whose parameters grow at run time (Get-MailFlowInsights takes
+  // the parameters that insight rules declare).
+  CmdletSpec* find_mutable(std::string_view name);
+
+  // Conceptual help topics (`Get-Help about_Connectors`).
+  void add_topic(std::string name, std::string text) { topics_[std::move(name)] = std::move(text); }
+  const std::map<std::string, std::string, ILess>& topics() const { return topics_; }
 
  private:
+  std::map<std::string, std::string, ILess> topics_;
   std::vector<std::unique_ptr<CmdletSpec>> cmdlets_;
   std::map<std::string, const CmdletSpec*, ILess> by_name_;
 };
