@@ -1,7 +1,6 @@
 #include "shell/format.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <deque>
 
 #include "core/error.h"
@@ -38,7 +37,7 @@ std::string rstrip(std::string s) {
 }
 
 std::string pad(std::string_view text, size_t width, bool right) {
-  size_t w = display_width(text);
+  size_t w = column_width(text);
   std::string fill(w < width ? width - w : 0, ' ');
   return right ? fill + std::string(text) : std::string(text) + fill;
 }
@@ -167,7 +166,7 @@ class TableStream : public RecordStream {
     for (const Value& v : pending_)
       if (v.is_record()) { first = &v.as_record(); break; }
     for (const std::string& name : resolve_properties(options_.properties, *first))
-      columns_.push_back(Column{name, display_width(name), false});
+      columns_.push_back(Column{name, column_width(name), false});
 
     // Numbers right-align when every value present in the column is one.
     std::vector<int> numeric(columns_.size(), 0);  // 1: numbers seen, -1: other
@@ -176,7 +175,7 @@ class TableStream : public RecordStream {
       for (size_t i = 0; i < columns_.size(); ++i) {
         const Value* cell = v.as_record().get(columns_[i].name);
         if (!cell) continue;
-        columns_[i].width = std::max(columns_[i].width, display_width(single_line(cell_text(*cell))));
+        columns_[i].width = std::max(columns_[i].width, column_width(single_line(cell_text(*cell))));
         if (cell->is_null()) continue;
         if (!cell->is_number()) numeric[i] = -1;
         else if (numeric[i] == 0) numeric[i] = 1;
@@ -192,7 +191,7 @@ class TableStream : public RecordStream {
         std::string name = truncate_display(c.name, c.width, options_.unicode);
         if (i) { header += ' '; underline += ' '; }
         header += pad(name, c.width, c.right);
-        underline += pad(std::string(display_width(name), '-'), c.width, c.right);
+        underline += pad(std::string(column_width(name), '-'), c.width, c.right);
       }
       lines_.push_back(rstrip(std::move(header)));
       lines_.push_back(rstrip(std::move(underline)));
@@ -261,7 +260,7 @@ class ListStream : public RecordStream {
         options_.properties.empty() ? record.schema().names() : names_;
     if (names.empty()) return;
     size_t width = 0;
-    for (const std::string& n : names) width = std::max(width, display_width(n));
+    for (const std::string& n : names) width = std::max(width, column_width(n));
     if (blocks_++ > 0) lines_.push_back("");
     const std::string indent(width + 3, ' ');
     for (const std::string& n : names) {
@@ -314,16 +313,6 @@ std::string cell_text(const Value& value) {
   return value.is_null() ? std::string("(none)") : value.to_display();
 }
 
-bool locale_is_utf8() {
-  for (const char* var : {"LC_ALL", "LC_CTYPE", "LANG"}) {
-    const char* v = std::getenv(var);
-    if (!v || !*v) continue;
-    std::string s = to_lower(v);
-    return s.find("utf-8") != std::string::npos || s.find("utf8") != std::string::npos;
-  }
-  return false;
-}
-
 bool has_wildcard(std::string_view pattern) {
   return pattern.find_first_of("*?") != std::string_view::npos;
 }
@@ -349,7 +338,7 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-size_t display_width(std::string_view text) {
+size_t column_width(std::string_view text) {
   size_t n = 0;
   for (char c : text)
     if (!is_continuation(static_cast<unsigned char>(c))) ++n;
@@ -357,7 +346,7 @@ size_t display_width(std::string_view text) {
 }
 
 std::string truncate_display(std::string_view text, size_t width, bool unicode) {
-  if (display_width(text) <= width) return std::string(text);
+  if (column_width(text) <= width) return std::string(text);
   const std::string_view ellipsis = unicode ? "\u2026" : "...";
   const size_t ellipsis_width = unicode ? 1 : 3;
   if (width <= ellipsis_width) return std::string(text.substr(0, prefix_bytes(text, width)));

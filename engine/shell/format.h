@@ -25,7 +25,8 @@ struct TableOptions {
   // with an ellipsis; columns that cannot fit at all are dropped and named in
   // a note after the table.
   int max_width = 0;
-  // Ellipsis glyph: `…` when true, `...` otherwise (a non-UTF-8 terminal).
+  // Ellipsis glyph: `…` when true, `...` otherwise (a non-UTF-8 terminal:
+  // see locale_is_utf8 in render/terminal_chart.h).
   bool unicode = true;
   // Column widths come from the first `layout_rows` records (Format-Table
   // without -AutoSize streams the rest, cutting cells that are wider);
@@ -57,16 +58,13 @@ std::unique_ptr<RecordStream> list_stream(std::unique_ptr<RecordStream> input, L
 // The text of a value in a table or list cell: nil is `(none)` (SPEC 4).
 std::string cell_text(const Value& value);
 
-// True when LC_ALL, LC_CTYPE or LANG (the first one set) names UTF-8.
-bool locale_is_utf8();
-
 // Case-insensitive wildcard match: `*` any run, `?` one character.
 bool wildcard_match(std::string_view pattern, std::string_view text);
 bool has_wildcard(std::string_view pattern);
 
 // Number of code points in UTF-8 text (a stray byte counts as one): the
 // column width the text takes on a terminal, ignoring double-width scripts.
-size_t display_width(std::string_view text);
+size_t column_width(std::string_view text);
 // `text` cut to at most `width` code points, ending in the ellipsis when cut.
 std::string truncate_display(std::string_view text, size_t width, bool unicode);
 

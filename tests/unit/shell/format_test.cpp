@@ -174,15 +174,5 @@ TEST(Wildcard, Matches) {
   EXPECT_TRUE(wildcard_match("a*b*c", "axxbyyc"));
 }
 
-TEST(Locale, Utf8Detection) {
-  const char* saved = std::getenv("LC_ALL");
-  std::string keep = saved ? saved : "";
-  setenv("LC_ALL", "en_US.UTF-8", 1);
-  EXPECT_TRUE(locale_is_utf8());
-  setenv("LC_ALL", "C", 1);
-  EXPECT_FALSE(locale_is_utf8());
-  if (saved) setenv("LC_ALL", keep.c_str(), 1); else unsetenv("LC_ALL");
-}
-
 }  // namespace
 }  // namespace mailflow
