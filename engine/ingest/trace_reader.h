@@ -1,0 +1,97 @@
+// One reader per import format behind one interface. The importer owns the
+// file: it reads it in chunks, splits it into lines, numbers them and feeds
+// them to a reader one at a time; the reader turns them into traces, rejects
+// and refused sessions through a ReaderSink. A reader may keep state between
+// lines (a CSV record spanning lines inside quotes, a Postfix queue id whose
+// message is complete only at "removed"); finish() tells it the file ended.
+//
+// A reader never sees the whole file and never touches the store, so memory
+// stays bounded by what the reader itself chooses to keep.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.h"
+#include "core/trace.h"
+
+namespace mailflow {
+
+// Limits every reader applies, so that one bad line cannot exhaust memory.
+// A longer line is rejected by the importer before any reader sees it; a
+// longer field or (multi-line) record is rejected by the reader.
+inline constexpr std::size_t kMaxFieldBytes = 4096;
+inline constexpr std::size_t kMaxRecordBytes = 64 * 1024;
+
+// A session the server refused (Postfix "NOQUEUE: reject: ..."): stored in
+// refused_connections and listed by Get-RefusedConnection.
+struct RefusedConnection {
+  UnixSeconds time = 0;
+  std::optional<std::string> client_host;
+  std::optional<std::string> client_ip;
+  std::optional<std::string> sender;
+  std::optional<std::string> recipient;
+  std::string reason;
+};
+
+// What Import-MessageTrace passes to every reader. Log formats that do not
+// carry a year or a time zone (syslog) use these; canonical formats apply
+// `utc_offset_seconds` only to timestamps written without an offset.
+struct ReaderOptions {
+  std::optional<int> year;             // -Year
+  std::optional<std::string> time_zone;  // -TimeZone as given
+  int utc_offset_seconds = 0;          // -TimeZone resolved to a fixed offset
+  DayNumber today = 0;                 // Session::today, for year inference
+  std::vector<std::string> organization_domains;  // Set-MailFlowConfig -OrganizationDomains
+  std::vector<std::string> internal_networks;     // Set-MailFlowConfig -InternalNetworks (CIDR)
+};
+
+// Where a reader's output goes. `line` is the 1-based number of the first
+// physical line of the record; `text` is the raw record (all its lines,
+// joined with "\n") and is kept verbatim in import_rejects.
+class ReaderSink {
+ public:
+  virtual ~ReaderSink() = default;
+  virtual void trace(const Trace& trace, std::int64_t line) = 0;
+  virtual void reject(std::int64_t line, std::string_view reason, std::string_view text) = 0;
+  virtual void refused(const RefusedConnection& refused, std::int64_t line) = 0;
+};
+
+class TraceReader {
+ public:
+  virtual ~TraceReader() = default;
+  // One physical line without its terminator ("\n" or "\r\n"); `number`
+  // is 1-based. A UTF-8 byte order mark at the start of the file has been
+  // removed. Lines are not checked for UTF-8: readers check the fields they keep.
+  virtual void line(std::string_view text, std::int64_t number, ReaderSink& sink) = 0;
+  // End of file: emit whatever is still pending (or reject it).
+  virtual void finish(ReaderSink& sink) = 0;
+};
+
+// One import format. `detect` sees the first (up to kDetectLines) non-empty
+// lines of the file and says whether they look like this format; formats
+// are tried in list order. A format that cannot be detected leaves it null.
+struct ReaderFormat {
+  std::string name;        // as -Format takes it: "Csv", "Jsonl", "Postfix", ...
+  bool log_format = false;  // true: the import summary carries Refused
+  std::function<bool(const std::vector<std::string>& head)> detect;
+  std::function<std::unique_ptr<TraceReader>(const ReaderOptions&)> make;  // null: not implemented yet
+};
+
+inline constexpr std::size_t kDetectLines = 10;
+
+// Every format Import-MessageTrace knows, in detection order (reader_formats.cpp:
+// one line per format, like the cmdlet list in builtin.cpp).
+const std::vector<ReaderFormat>& reader_formats();
+// By name, case-insensitive; nullptr when unknown.
+const ReaderFormat* find_reader_format(std::string_view name);
+// The first format whose detect() accepts `head`; nullptr when none does.
+const ReaderFormat* detect_reader_format(const std::vector<std::string>& head);
+
+}  // namespace mailflow
