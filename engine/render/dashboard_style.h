@@ -32,7 +32,7 @@ p.lead { margin: 0 0 8px; color: var(--muted); }
 .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 6px; vertical-align: -1px; }
 .table-wrap { overflow-x: auto; }
 table { margin: 8px 0 4px; border-collapse: collapse; font-size: 12px; font-variant-numeric: tabular-nums; }
-caption { padding: 4px 0; font-weight: 600; text-align: left; }
+caption { padding: 4px 0; font-weight: 600; text-align: left; white-space: nowrap; }
 th, td { padding: 2px 8px; border: 1px solid var(--line); }
 th { text-align: left; background: var(--card); }
 td { text-align: right; }
