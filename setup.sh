@@ -34,6 +34,20 @@ case "$job" in
     build/mailflow --db "$db" --now 2026-11-22 -c "Get-MailFlowInsights -Days 30 | Format-List"
     ;;
   test)
+    # Test-only tools, installed only for this job: headless Chromium renders
+    # the HTML report (tests/e2e/html_chromium.sh), tidy validates it and
+    # python3 checks its numbers and screenshot (tests/e2e/html_report.sh).
+    test_packages=(chromium tidy python3 libxml2-utils)
+    missing=()
+    for p in "${test_packages[@]}"; do
+      dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+      echo "setup: installing test tools ${missing[*]}" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      apt-get update -qq
+      apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
     cd build
     ctest --output-on-failure -j "$(nproc)"
     ;;
