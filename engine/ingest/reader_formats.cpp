@@ -1,9 +1,24 @@
+#include "core/error.h"
 #include "core/text.h"
+#include "ingest/importer.h"
 #include "ingest/csv_reader.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/trace_reader.h"
 
 namespace mailflow {
+
+namespace {
+
+// The canonical formats carry offsets in their timestamps; -TimeZone only
+// fills in for timestamps written without one, and must be a fixed offset.
+ReaderOptions canonical_options(const ReaderOptions& o, const char* format) {
+  if (o.time_zone && !parse_utc_offset(*o.time_zone))
+    throw Error("InvalidTimeZone", std::string("-TimeZone '") + *o.time_zone + "': the " + format +
+                                       " format takes a fixed offset such as +01:00, -0500 or UTC");
+  return o;
+}
+
+}  // namespace
 
 // Every import format, in detection order: one line per format. A format
 // whose reader is not written yet has no `make`; Import-MessageTrace then
@@ -12,9 +27,9 @@ namespace mailflow {
 const std::vector<ReaderFormat>& reader_formats() {
   static const std::vector<ReaderFormat> formats = {
       {"Jsonl", false, JsonlReader::looks_like,
-       [](const ReaderOptions& o) { return std::make_unique<JsonlReader>(o); }},
+       [](const ReaderOptions& o) { return std::make_unique<JsonlReader>(canonical_options(o, "Jsonl")); }},
       {"Csv", false, CsvReader::looks_like,
-       [](const ReaderOptions& o) { return std::make_unique<CsvReader>(o); }},
+       [](const ReaderOptions& o) { return std::make_unique<CsvReader>(canonical_options(o, "Csv")); }},
       {"Postfix", true, nullptr, nullptr},
       {"ExchangeTracking", true, nullptr, nullptr},
       {"ExchangeOnline", false, nullptr, nullptr},

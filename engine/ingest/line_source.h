@@ -1,0 +1,56 @@
+// Reads a file in fixed-size chunks and yields its physical lines, so an
+// import holds one chunk (plus one partial line) in memory whatever the file
+// size. Lines end at "\n"; a "\r" before it is dropped; a UTF-8 byte order
+// mark at the start of the file is dropped. A line longer than
+// kMaxRecordBytes is cut there and flagged `overlong`; the rest of it is
+// skipped without being buffered.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailflow {
+
+class LineSource {
+ public:
+  struct Line {
+    std::string_view text;   // valid until the next call to next()
+    std::int64_t number = 0; // 1-based
+    bool overlong = false;
+  };
+
+  // Opens `path`; throws Error("FileNotFound"/"FileUnreadable") naming it.
+  explicit LineSource(const std::string& path, std::size_t chunk_bytes = 1 << 20);
+  ~LineSource();
+  LineSource(const LineSource&) = delete;
+  LineSource& operator=(const LineSource&) = delete;
+
+  bool next(Line& out);
+
+  std::int64_t file_size() const { return file_size_; }
+  // FNV-1a of the first 4 KiB: tells a rotated file from the one imported before.
+  std::int64_t head_hash() const { return head_hash_; }
+  // Up to `count` non-empty lines from the start of the file (from the first
+  // chunk only), for format detection.
+  std::vector<std::string> head_lines(std::size_t count) const;
+
+ private:
+  bool fill();
+  void finish_line(std::string_view text, bool overlong, Line& out);
+
+  std::string path_;
+  int fd_ = -1;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;  // unread bytes in buffer_
+  bool eof_ = false;
+  std::string carry_;                // a line split across chunks
+  bool carry_overlong_ = false;
+  std::int64_t number_ = 0;
+  std::int64_t file_size_ = 0;
+  std::int64_t head_hash_ = 0;
+  bool first_line_ = true;
+};
+
+}  // namespace mailflow

@@ -1,0 +1,44 @@
+// Tells apart records that are identical in every field within one file:
+// the second identical line is a second message (a mailing sent twice in
+// the same second), not a duplicate. The n-th copy gets occurrence n, which
+// goes into its fingerprint, so importing the file again maps every copy to
+// the same fingerprint as before and adds nothing.
+//
+// Memory stays bounded: identical records carry the same timestamp, and a
+// log is written in time order, so copies sit close together. The counter
+// forgets records more than `window_seconds` away (in trace time) from the
+// record being read, and never keeps more than `max_entries`. The numbering
+// depends only on the file's content, so a re-import numbers the same way.
+// Identical records further apart than that would get the same occurrence;
+// the later one is then counted as a Duplicate, never silently dropped.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+
+#include "core/time.h"
+
+namespace mailflow {
+
+class OccurrenceCounter {
+ public:
+  explicit OccurrenceCounter(std::int64_t window_seconds = 3600, std::size_t max_entries = 1 << 18);
+
+  // 0 for the first record with this content hash, 1 for the second, ...
+  std::uint32_t next(std::uint64_t content_hash, UnixSeconds time);
+  std::size_t size() const { return seen_.size(); }
+
+ private:
+  void prune(UnixSeconds now);
+
+  struct Entry {
+    std::uint32_t count;
+    UnixSeconds time;
+  };
+  std::unordered_map<std::uint64_t, Entry> seen_;
+  std::int64_t window_;
+  std::size_t max_entries_;
+  std::size_t prune_at_;
+};
+
+}  // namespace mailflow
