@@ -6,9 +6,15 @@ namespace mailflow {
 // file for a family); declare it here and add it to the list below.
 
 CmdletSpec format_chart_cmdlet();
+CmdletSpec import_message_trace_cmdlet();
+CmdletSpec get_import_reject_cmdlet();
+CmdletSpec new_sample_trace_data_cmdlet();
 
 void register_builtin_cmdlets(Registry& registry) {
   registry.add(format_chart_cmdlet());
+  registry.add(import_message_trace_cmdlet());
+  registry.add(get_import_reject_cmdlet());
+  registry.add(new_sample_trace_data_cmdlet());
 }
 
 }  // namespace mailflow
