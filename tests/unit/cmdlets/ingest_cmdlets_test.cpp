@@ -112,8 +112,9 @@ TEST_F(IngestCmdlets, ErrorsNameTheFileOrFormat) {
 TEST_F(IngestCmdlets, DeclaredFormatsMatchTheReaderList) {
   const ParamSpec* format = registry_.find("Import-MessageTrace")->parameter("Format");
   ASSERT_NE(format, nullptr);
-  for (const std::string& name : format->validate_set)
+  for (const std::string& name : format->validate_set) {
     if (name != "Auto") EXPECT_NE(find_reader_format(name), nullptr) << name;
+  }
 }
 
 }  // namespace mailflow
