@@ -1,0 +1,41 @@
+// The terminal as the host sees it: is a stream a terminal, how wide is it,
+// may we colour, and reading a secret without echo. POSIX only, no project
+// dependencies, so that cmdlets (Read-Host, Out-Host) and front ends share it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace mailflow {
+
+bool is_terminal(int fd);
+
+// Columns of the terminal on `fd` (TIOCGWINSZ), or 0 when `fd` is not a
+// terminal or reports no size.
+int terminal_columns(int fd);
+
+// Colour only on a terminal, and never when NO_COLOR is set to a non-empty
+// value (https://no-color.org) or TERM is "dumb".
+bool colour_enabled(int fd);
+
+// SGR sequences, or "" when colour is off.
+struct Palette {
+  explicit Palette(bool on) : on_(on) {}
+  const char* red() const { return on_ ? "\033[31m" : ""; }
+  const char* green() const { return on_ ? "\033[1;32m" : ""; }
+  const char* dim() const { return on_ ? "\033[2m" : ""; }
+  const char* reset() const { return on_ ? "\033[0m" : ""; }
+
+ private:
+  bool on_;
+};
+
+// Reads one line typed at a password-like prompt. On a terminal the prompt
+// goes to stderr and echo is off while typing; the line never reaches the
+// REPL history (it is not read through readline). When stdin is not a
+// terminal the next line of stdin is read, so automation can feed it.
+// Returns nullopt at end of input. Throws Error("Interrupted") on Ctrl-C.
+std::optional<std::string> read_secret(std::string_view prompt);
+
+}  // namespace mailflow

@@ -1,0 +1,37 @@
+#include "store/store_overview.h"
+
+#include <algorithm>
+
+#include "core/text.h"
+
+namespace mailflow {
+
+std::vector<std::string> known_connector_names(TraceStore& store) {
+  // '' in the rollup stands for "no connector" and is not a name.
+  StatementUse s(store.db().cached(
+      "overview.connector_names",
+      "SELECT connector FROM daily_rollup WHERE connector <> ?1 "
+      "UNION SELECT name FROM connectors"));
+  s->bind(1, "");
+  std::vector<std::string> names;
+  while (s->step()) names.push_back(s->column_text(0));
+  std::sort(names.begin(), names.end(),
+            [](const std::string& a, const std::string& b) { return icompare(a, b) < 0; });
+  names.erase(std::unique(names.begin(), names.end(),
+                          [](const std::string& a, const std::string& b) { return iequals(a, b); }),
+              names.end());
+  return names;
+}
+
+TraceSpan trace_span(TraceStore& store) {
+  StatementUse s(store.db().cached("overview.span",
+                                   "SELECT count(*), min(received), max(received) FROM traces"));
+  TraceSpan span;
+  if (!s->step()) return span;
+  span.traces = s->column_int(0);
+  if (!s->column_is_null(1)) span.first = s->column_int(1);
+  if (!s->column_is_null(2)) span.last = s->column_int(2);
+  return span;
+}
+
+}  // namespace mailflow
