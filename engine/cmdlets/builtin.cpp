@@ -4,6 +4,9 @@ namespace mailflow {
 
 // Each cmdlet file defines one `CmdletSpec xxx_cmdlet()` (or one per noun
 // file for a family); declare it here and add it to the list below.
+CmdletSpec out_host_cmdlet();
+CmdletSpec more_cmdlet();
+CmdletSpec read_host_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
@@ -15,6 +18,9 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(import_message_trace_cmdlet());
   registry.add(get_import_reject_cmdlet());
   registry.add(new_sample_trace_data_cmdlet());
+  registry.add(out_host_cmdlet());
+  registry.add(more_cmdlet());
+  registry.add(read_host_cmdlet());
 }
 
 }  // namespace mailflow
