@@ -370,9 +370,11 @@ SampleTraceResult write_sample_traces(const std::string& path, const SampleTrace
   for (DayNumber day = result.start_day; day <= result.end_day; ++day) {
     rows.clear();
     writer.day(day, options.messages_per_day, rows);
-    for (const SampleRow& row : rows)
+    for (const SampleRow& row : rows) {
+      if (options.max_records > 0 && result.records == options.max_records) break;
       if (std::fwrite(row.line.data(), 1, row.line.size(), out.get()) != row.line.size()) fail(errno);
-    result.records += static_cast<std::int64_t>(rows.size());
+      ++result.records;
+    }
   }
   if (std::fflush(out.get()) != 0) fail(errno);
   out.reset();

@@ -26,6 +26,7 @@ struct SampleTraceOptions {
   int days = 30;
   int messages_per_day = 200;         // a business day's volume; weekends are quieter
   std::uint64_t seed = 1;
+  std::int64_t max_records = 0;       // stop after this many (0: no limit); for benchmarks
 };
 
 struct SampleTraceResult {
