@@ -1,6 +1,8 @@
 // Import-MessageTrace: imports trace files into the store, one summary
 // record per file. The work is in engine/ingest (importer.h); this file
 // binds parameters to ImportOptions and shapes the summary.
+#include <glob.h>
+
 #include <iostream>
 #include <memory>
 
@@ -35,6 +37,25 @@ std::vector<std::string> config_list(TraceStore& store, const char* key) {
   if (auto v = store.get_config(key))
     for (const std::string& item : split(*v, ','))
       if (!trim(item).empty()) out.emplace_back(trim(item));
+  return out;
+}
+
+// -Path takes wildcards as PowerShell does (`logs/*.csv`): a pattern stands
+// for its matches in name order and must match something.
+std::vector<std::string> expand_paths(const std::vector<std::string>& given) {
+  std::vector<std::string> out;
+  for (const std::string& p : given) {
+    if (p.find_first_of("*?[") == std::string::npos) {
+      out.push_back(p);
+      continue;
+    }
+    glob_t g{};
+    int rc = ::glob(p.c_str(), 0, nullptr, &g);
+    std::unique_ptr<glob_t, void (*)(glob_t*)> guard(&g, globfree);
+    if (rc == GLOB_NOMATCH) throw Error("FileNotFound", "cannot import '" + p + "': no file matches it");
+    if (rc != 0) throw Error("FileUnreadable", "cannot import '" + p + "': cannot list the matching files");
+    for (std::size_t i = 0; i < g.gl_pathc; ++i) out.emplace_back(g.gl_pathv[i]);
+  }
   return out;
 }
 
@@ -77,7 +98,7 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   reader.today = session.today;
   reader.organization_domains = config_list(*session.store, "OrganizationDomains");
   reader.internal_networks = config_list(*session.store, "InternalNetworks");
-  std::vector<std::string> paths = params.strings("Path");
+  std::vector<std::string> paths = expand_paths(params.strings("Path"));
   if (paths.empty()) throw Error("ParameterBindingFailed", "Import-MessageTrace: -Path names no file");
   return std::make_unique<ImportStream>(session, std::move(paths), std::move(options));
 }
@@ -103,7 +124,7 @@ CmdletSpec import_message_trace_cmdlet() {
     p.help = help;
     return p;
   };
-  ParamSpec path = param("Path", ParamType::StringArray, "files to import");
+  ParamSpec path = param("Path", ParamType::StringArray, "files to import (wildcards allowed)");
   path.mandatory = true;
   path.position = 0;
   path.completion = Completion::Path;
@@ -122,6 +143,7 @@ CmdletSpec import_message_trace_cmdlet() {
        "Imports the bundled sample data; a second run reports every record under Duplicates."},
       {"Import-MessageTrace -Path a.csv,b.jsonl -Format Auto",
        "Imports two files of different formats, one summary line each."},
+      {"Import-MessageTrace -Path 'exports/*.csv'", "Imports every CSV file of a folder, in name order."},
       {"Import-MessageTrace -Path export.csv -TimeZone +01:00",
        "Takes timestamps written without an offset as UTC+01:00."},
   };

@@ -109,6 +109,25 @@ TEST_F(IngestCmdlets, ErrorsNameTheFileOrFormat) {
   }
 }
 
+TEST_F(IngestCmdlets, WildcardPathsExpandInNameOrder) {
+  std::string row = "2026-11-20T10:00:00Z,Inbound,,TLS1.2,,a@b,c@d,,,1,,";
+  std::string b = write_file("b-part.csv", std::string(testing::kCanonicalHeader) + row + "\n");
+  std::string a = write_file("a-part.csv", std::string(testing::kCanonicalHeader) + row + "0\n");
+  BoundParameters imp;
+  imp.set("Path", Value(Array{Value(path("*-part.csv"))}));
+  auto out = run("Import-MessageTrace", imp);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].as_record().get("Path")->as_string(), a);
+  EXPECT_EQ(out[1].as_record().get("Path")->as_string(), b);
+  imp.set("Path", Value(Array{Value(path("*.nothing"))}));
+  try {
+    run("Import-MessageTrace", imp);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), "cannot import '" + path("*.nothing") + "': no file matches it");
+  }
+}
+
 TEST_F(IngestCmdlets, DeclaredFormatsMatchTheReaderList) {
   const ParamSpec* format = registry_.find("Import-MessageTrace")->parameter("Format");
   ASSERT_NE(format, nullptr);
