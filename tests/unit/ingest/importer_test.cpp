@@ -1,6 +1,10 @@
 #include "ingest/importer.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include "core/error.h"
 #include "import_fixture.h"
@@ -185,6 +189,37 @@ TEST_F(Importer, KilledImportLeavesWholeBatchesAndRerunCompletesIt) {
     return out;
   };
   EXPECT_EQ(fingerprints(*store_), fingerprints(clean));
+}
+
+// A real kill: the child process dies by SIGKILL in the middle of its second
+// batch (rows written, COMMIT not reached, no destructor runs).
+TEST_F(Importer, SigkilledImportLeavesAConsistentStore) {
+  std::string file = write_file("traces.csv", ten_records());
+  const std::string db = path("killed.db");
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    TraceStore store(db);
+    ImportOptions o = small_batches(4);
+    o.before_commit = [](std::int64_t batch) {
+      if (batch == 2) ::raise(SIGKILL);
+    };
+    import_trace_file(store, file, o);
+    _exit(0);  // not reached
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_EQ(WTERMSIG(status), SIGKILL);
+
+  store_ = std::make_unique<TraceStore>(db);
+  EXPECT_EQ(store_->trace_count(), 4);
+  expect_rollup_matches_traces();
+  ImportSummary rerun = import_trace_file(*store_, file, {});
+  EXPECT_EQ(rerun.imported, 6);
+  EXPECT_EQ(rerun.duplicates, 4);
+  EXPECT_EQ(store_->trace_count(), 10);
+  expect_rollup_matches_traces();
 }
 
 TEST_F(Importer, InterruptFlagStopsBetweenBatches) {
