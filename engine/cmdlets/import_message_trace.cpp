@@ -141,11 +141,10 @@ CmdletSpec import_message_trace_cmdlet() {
   spec.examples = {
       {"Import-MessageTrace -Path examples/sample-traces.csv",
        "Imports the bundled sample data; a second run reports every record under Duplicates."},
-      {"Import-MessageTrace -Path a.csv,b.jsonl -Format Auto",
-       "Imports two files of different formats, one summary line each."},
-      {"Import-MessageTrace -Path 'exports/*.csv'", "Imports every CSV file of a folder, in name order."},
-      {"Import-MessageTrace -Path export.csv -TimeZone +01:00",
-       "Takes timestamps written without an offset as UTC+01:00."},
+      {"Import-MessageTrace -Path 'examples/*.csv' -Format Csv",
+       "Imports every CSV file of a folder, in name order, one summary line each."},
+      {"Import-MessageTrace -Path examples/sample-traces.csv -TimeZone +01:00",
+       "Takes timestamps written without an offset as UTC+01:00 (those with one keep theirs)."},
   };
   spec.run = run;
   return spec;

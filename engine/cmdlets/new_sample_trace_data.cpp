@@ -71,8 +71,8 @@ CmdletSpec new_sample_trace_data_cmdlet() {
   spec.examples = {
       {"New-SampleTraceData -Path sample.csv -Days 30 -EndDate 2026-11-22",
        "The data set shipped as examples/sample-traces.csv."},
-      {"New-SampleTraceData -Path big.csv -Days 30 -MessagesPerDay 40000 -Seed 7",
-       "About a million records for a benchmark."},
+      {"New-SampleTraceData -Path week.csv -Days 7 -MessagesPerDay 1000 -Seed 7",
+       "A busier week from another seed, ending today."},
   };
   spec.run = run;
   return spec;
