@@ -12,6 +12,13 @@ CmdletSpec format_chart_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
 CmdletSpec get_import_reject_cmdlet();
 CmdletSpec new_sample_trace_data_cmdlet();
+CmdletSpec format_table_cmdlet();
+CmdletSpec format_list_cmdlet();
+CmdletSpec convert_to_json_cmdlet();
+CmdletSpec convert_to_csv_cmdlet();
+CmdletSpec export_csv_cmdlet();
+CmdletSpec get_help_cmdlet();
+CmdletSpec get_command_cmdlet();
 
 void register_builtin_cmdlets(Registry& registry) {
   registry.add(format_chart_cmdlet());
@@ -21,6 +28,13 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(out_host_cmdlet());
   registry.add(more_cmdlet());
   registry.add(read_host_cmdlet());
+  registry.add(format_table_cmdlet());
+  registry.add(format_list_cmdlet());
+  registry.add(convert_to_json_cmdlet());
+  registry.add(convert_to_csv_cmdlet());
+  registry.add(export_csv_cmdlet());
+  registry.add(get_help_cmdlet());
+  registry.add(get_command_cmdlet());
 }
 
 }  // namespace mailflow

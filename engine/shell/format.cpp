@@ -46,7 +46,7 @@ std::string pad(std::string_view text, size_t width, bool right) {
 // record's spelling. A plain name the record lacks is an error: a typo would
 // otherwise show as an empty column.
 std::vector<std::string> resolve_properties(const std::vector<std::string>& patterns,
-                                            const Record& first) {
+                                            const Record& first, const std::string& cmdlet) {
   const std::vector<std::string>& names = first.schema().names();
   if (patterns.empty()) return names;
   std::vector<std::string> out;
@@ -63,7 +63,7 @@ std::vector<std::string> resolve_properties(const std::vector<std::string>& patt
     }
     int i = first.schema().find(pattern);
     if (i < 0)
-      throw Error("PropertyNotFound", "-Property '" + pattern +
+      throw Error("PropertyNotFound", cmdlet + ": -Property '" + pattern +
                                           "' is not a property of the input records (they have: " +
                                           join(names, ", ") + ")");
     add(names[static_cast<size_t>(i)]);
@@ -165,7 +165,7 @@ class TableStream : public RecordStream {
     const Record* first = nullptr;
     for (const Value& v : pending_)
       if (v.is_record()) { first = &v.as_record(); break; }
-    for (const std::string& name : resolve_properties(options_.properties, *first))
+    for (const std::string& name : resolve_properties(options_.properties, *first, options_.cmdlet))
       columns_.push_back(Column{name, column_width(name), false});
 
     // Numbers right-align when every value present in the column is one.
@@ -253,7 +253,7 @@ class ListStream : public RecordStream {
     const Record& record = v.as_record();
     if (!resolved_) {
       // -Property is checked against the first record, as in Format-Table.
-      if (!options_.properties.empty()) names_ = resolve_properties(options_.properties, record);
+      if (!options_.properties.empty()) names_ = resolve_properties(options_.properties, record, options_.cmdlet);
       resolved_ = true;
     }
     const std::vector<std::string>& names =

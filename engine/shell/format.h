@@ -32,11 +32,14 @@ struct TableOptions {
   // without -AutoSize streams the rest, cutting cells that are wider);
   // the default reads every record first.
   size_t layout_rows = static_cast<size_t>(-1);
+  // Names the cmdlet in error messages ("Format-Table: -Property 'X' ...").
+  std::string cmdlet = "Format-Table";
 };
 
 struct ListOptions {
   // Properties to show (wildcards allowed). Empty: each record's own properties.
   std::vector<std::string> properties;
+  std::string cmdlet = "Format-List";
 };
 
 // Format-Table: header, dashes under each header, one line per record; the
