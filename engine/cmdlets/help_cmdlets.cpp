@@ -1,5 +1,6 @@
 // Get-Help and Get-Command: the cmdlet surface described from the registry,
 // which holds every cmdlet's declaration (built-in and Lua-registered).
+#include <algorithm>
 #include <cstdlib>
 
 #include "cmdlets/cmdlet.h"
