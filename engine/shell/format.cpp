@@ -172,9 +172,10 @@ class TableStream : public RecordStream {
     std::vector<int> numeric(columns_.size(), 0);  // 1: numbers seen, -1: other
     for (const Value& v : pending_) {
       if (!v.is_record()) continue;
+      index_columns(v.as_record());
       for (size_t i = 0; i < columns_.size(); ++i) {
-        const Value* cell = v.as_record().get(columns_[i].name);
-        if (!cell) continue;
+        if (cell_index_[i] < 0) continue;
+        const Value* cell = &v.as_record().value(static_cast<size_t>(cell_index_[i]));
         columns_[i].width = std::max(columns_[i].width, column_width(single_line(cell_text(*cell))));
         if (cell->is_null()) continue;
         if (!cell->is_number()) numeric[i] = -1;
@@ -206,16 +207,35 @@ class TableStream : public RecordStream {
       return;
     }
     if (columns_.empty()) return;
+    const Record& record = v.as_record();
+    index_columns(record);
     std::string line;
     for (size_t i = 0; i < columns_.size(); ++i) {
       const Column& c = columns_[i];
-      const Value* cell = v.as_record().get(c.name);
-      std::string text = cell ? single_line(cell_text(*cell)) : std::string();
+      int index = cell_index_[i];
+      std::string text =
+          index < 0 ? std::string() : single_line(cell_text(record.value(static_cast<size_t>(index))));
       if (i) line += ' ';
-      line += pad(truncate_display(text, c.width, options_.unicode), c.width, c.right);
+      if (column_width(text) > c.width) text = truncate_display(text, c.width, options_.unicode);
+      size_t w = column_width(text);
+      if (c.right) line.append(c.width - w, ' ');
+      line += text;
+      if (!c.right) line.append(c.width - w, ' ');
     }
     lines_.push_back(rstrip(std::move(line)));
   }
+
+  // Records from one source share a schema: the columns are looked up once
+  // per schema rather than by name for every cell.
+  void index_columns(const Record& record) {
+    if (record.schema_ptr() == indexed_schema_) return;
+    indexed_schema_ = record.schema_ptr();
+    cell_index_.clear();
+    for (const Column& c : columns_) cell_index_.push_back(record.schema().find(c.name));
+  }
+
+  std::shared_ptr<const Schema> indexed_schema_;
+  std::vector<int> cell_index_;
 
   std::unique_ptr<RecordStream> input_;
   TableOptions options_;

@@ -97,6 +97,18 @@ std::string json_string(std::string_view text) {
   out.reserve(text.size() + 2);
   out += '"';
   for (size_t i = 0; i < text.size();) {
+    // Runs of printable ASCII other than the quote and backslash are copied as they are.
+    size_t run = i;
+    while (run < text.size()) {
+      unsigned char r = static_cast<unsigned char>(text[run]);
+      if (r < 0x20 || r >= 0x80 || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(text.substr(i, run - i));
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
       size_t len = utf8_sequence(text, i);
