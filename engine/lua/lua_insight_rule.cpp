@@ -1,0 +1,267 @@
+#include "lua/lua_insight_rule.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "core/text.h"
+#include "lua/c_function.h"
+#include "lua/lua_api.h"
+#include "lua/lua_runtime.h"
+#include "lua/sandbox.h"
+#include "lua/value_bridge.h"
+
+namespace mailflow {
+
+namespace {
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+// [-0, +1] The `stats` argument of Evaluate (SPEC 6).
+void push_stats(lua_State* L, const InsightStats& s) {
+  lua_createtable(L, 0, 10);
+  if (s.connector.empty())
+    lua_pushnil(L);
+  else
+    lua_pushlstring(L, s.connector.data(), s.connector.size());
+  lua_setfield(L, -2, "Connector");
+  std::string_view dir = direction_name(s.direction);
+  lua_pushlstring(L, dir.data(), dir.size());
+  lua_setfield(L, -2, "Direction");
+  if (!s.connector_type.empty()) {
+    lua_pushlstring(L, s.connector_type.data(), s.connector_type.size());
+    lua_setfield(L, -2, "ConnectorType");
+  }
+  lua_pushboolean(L, s.require_tls);
+  lua_setfield(L, -2, "RequireTls");
+  lua_pushinteger(L, static_cast<lua_Integer>(s.messages));
+  lua_setfield(L, -2, "Messages");
+  lua_createtable(L, 0, 5);  // Count
+  lua_createtable(L, 0, 5);  // Percent
+  for (TlsVersion v : kTlsReportOrder) {
+    std::string_view name = tls_name(v);
+    auto c = s.count.find(v);
+    lua_pushlstring(L, name.data(), name.size());
+    lua_pushinteger(L, c == s.count.end() ? 0 : static_cast<lua_Integer>(c->second));
+    lua_rawset(L, -4);
+    auto p = s.percent.find(v);
+    lua_pushlstring(L, name.data(), name.size());
+    lua_pushnumber(L, p == s.percent.end() ? 0.0 : p->second);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -3, "Percent");
+  lua_setfield(L, -2, "Count");
+  lua_pushlstring(L, s.start_date.data(), s.start_date.size());
+  lua_setfield(L, -2, "StartDate");
+  lua_pushlstring(L, s.end_date.data(), s.end_date.size());
+  lua_setfield(L, -2, "EndDate");
+}
+
+// Reads field `key` of the table at 1 without metamethods. [-0, +1]
+int raw_field(lua_State* L, const char* key) {
+  lua_pushstring(L, key);
+  return lua_rawget(L, 1);
+}
+
+std::string string_field(lua_State* L, const char* key, bool required) {
+  int type = raw_field(L, key);
+  std::string out;
+  if (type == LUA_TSTRING)
+    out = lua_tostring(L, -1);
+  else if (type != LUA_TNIL || required)
+    throw Error("BadInsightRule", std::string("RegisterInsightRule: ") + key + " must be a string" +
+                                      (type == LUA_TNIL ? " (it is missing)" : ""));
+  lua_pop(L, 1);
+  return out;
+}
+
+std::vector<RuleParameter> parameters_field(lua_State* L, const std::string& rule) {
+  std::vector<RuleParameter> out;
+  int type = raw_field(L, "Parameters");
+  if (type == LUA_TNIL) {
+    lua_pop(L, 1);
+    return out;
+  }
+  Value list = to_value(L, -1, "RegisterInsightRule " + rule + ": Parameters");
+  lua_pop(L, 1);
+  if (!list.is_array())
+    throw Error("BadInsightRule", "RegisterInsightRule " + rule +
+                                      ": Parameters must be a list of {Name=, Default=, Help=}");
+  for (const Value& item : list.as_array()) {
+    const Value* name = item.is_record() ? item.as_record().get("Name") : nullptr;
+    const Value* def = item.is_record() ? item.as_record().get("Default") : nullptr;
+    const Value* help = item.is_record() ? item.as_record().get("Help") : nullptr;
+    if (!name || !name->is_string() || !is_identifier(name->as_string()))
+      throw Error("BadInsightRule", "RegisterInsightRule " + rule +
+                                        ": each parameter needs a Name made of letters and digits");
+    if (!def || !def->is_number())
+      throw Error("BadInsightRule", "RegisterInsightRule " + rule + ": parameter " +
+                                        name->as_string() + " needs a numeric Default");
+    out.push_back({name->as_string(), def->as_number(), help ? help->to_display() : ""});
+  }
+  return out;
+}
+
+// The file of the Lua function that called the running C function.
+std::string caller_source(lua_State* L) {
+  lua_Debug ar;
+  for (int level = 1; lua_getstack(L, level, &ar); ++level) {
+    lua_getinfo(L, "S", &ar);
+    if (ar.source && ar.source[0] == '@') return ar.source + 1;
+    if (ar.source && ar.source[0] == '=' && std::string_view(ar.what) != "C") return ar.source + 1;
+  }
+  return "(unknown)";
+}
+
+// RegisterInsightRule{ Name=, Title=, Parameters={...}, Recommendation=,
+// Evaluate=function(stats, params) return fires, value, recommendation end }
+int l_register_insight_rule(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_pushliteral(L, "Evaluate");
+  if (lua_rawget(L, 1) != LUA_TFUNCTION)
+    return luaL_error(L, "RegisterInsightRule: Evaluate must be a function(stats, params)");
+  LuaState& state = LuaState::from(L);
+  if (!state.runtime()) return luaL_error(L, "RegisterInsightRule: the runtime is shut down");
+  int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  Fault fault;
+  bool ok = guarded(L, fault, [&] {
+    LuaRuntime& rt = *state.runtime();
+    LuaRuleDefinition def;
+    def.name = string_field(L, "Name", true);
+    if (!is_identifier(def.name))
+      throw Error("BadInsightRule", "RegisterInsightRule: Name '" + def.name +
+                                        "' must be letters, digits and _ (it is used as -Rule NAME)");
+    def.title = string_field(L, "Title", true);
+    def.recommendation = string_field(L, "Recommendation", false);
+    def.parameters = parameters_field(L, def.name);
+    def.source = caller_source(L);
+    if (!rt.session().rules) throw Error("NoRuleSet", "RegisterInsightRule: no insight rule set");
+    auto rule = std::make_unique<LuaInsightRule>(rt.shared_state(), rt.limits(), std::move(def), ref);
+    ref = LUA_NOREF;  // the rule owns it now (and releases it if add throws)
+    rt.session().rules->add(std::move(rule));
+    if (rt.on_rules_changed) rt.on_rules_changed();
+  });
+  if (!ok) {
+    luaL_unref(L, LUA_REGISTRYINDEX, ref);
+    return raise_fault(L, fault);
+  }
+  return 0;
+}
+
+const luaL_Reg kRuleFunctions[] = {
+    /// RegisterInsightRule{ Name, Title, Parameters = { {Name=, Default=, Help=} }, Recommendation,
+    /// Evaluate = function(stats, params) return fires, value, recommendation end } -> nil:
+    /// adds an insight rule to Get-MailFlowInsights; its parameters become -Name options.
+    {"RegisterInsightRule", l_register_insight_rule},
+    {nullptr, nullptr}};
+
+}  // namespace
+
+void register_rule_api(lua_State* L) { set_base_functions(L, kRuleFunctions); }
+
+std::string format_threshold(double value) {
+  if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
+    return std::to_string(static_cast<long long>(value));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
+LuaInsightRule::LuaInsightRule(std::shared_ptr<LuaState> state, const LuaLimits& limits,
+                               LuaRuleDefinition definition, int evaluate_ref)
+    : state_(std::move(state)), def_(std::move(definition)),
+      budget_(rule_budget(limits, "rule " + def_.name)), evaluate_ref_(evaluate_ref) {}
+
+LuaInsightRule::~LuaInsightRule() {
+  LuaState::Uncapped uncapped(*state_);
+  luaL_unref(state_->L(), LUA_REGISTRYINDEX, evaluate_ref_);
+}
+
+std::string LuaInsightRule::title(const std::map<std::string, double>& params) const {
+  auto value_of = [&](const std::string& name) -> std::optional<double> {
+    for (const auto& [k, v] : params)
+      if (iequals(k, name)) return v;
+    for (const RuleParameter& p : def_.parameters)
+      if (iequals(p.name, name)) return p.default_value;
+    return std::nullopt;
+  };
+  std::string out;
+  const std::string& t = def_.title;
+  for (size_t i = 0; i < t.size(); ++i) {
+    size_t close = t[i] == '{' ? t.find('}', i) : std::string::npos;
+    if (close != std::string::npos) {
+      std::string key = t.substr(i + 1, close - i - 1);
+      std::optional<double> v;
+      if (iequals(key, "threshold") && !def_.parameters.empty())
+        v = value_of(def_.parameters.front().name);
+      else
+        v = value_of(key);
+      if (v) {
+        out += format_threshold(*v);
+        i = close;
+        continue;
+      }
+    }
+    out += t[i];
+  }
+  return out;
+}
+
+RuleVerdict LuaInsightRule::evaluate(const InsightStats& stats,
+                                     const std::map<std::string, double>& params) {
+  lua_State* L = state_->L();
+  const int top = lua_gettop(L);
+  {
+    LuaState::Uncapped uncapped(*state_);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, evaluate_ref_);
+    push_stats(L, stats);
+    lua_createtable(L, 0, static_cast<int>(def_.parameters.size()));
+    for (const RuleParameter& p : def_.parameters) {
+      double v = p.default_value;
+      for (const auto& [k, given] : params)
+        if (iequals(k, p.name)) v = given;
+      lua_pushnumber(L, v);
+      lua_setfield(L, -2, p.name.c_str());
+    }
+  }
+  try {
+    state_->call(2, 4, budget_);
+  } catch (const LuaError& e) {
+    if (e.id() != "LuaError") throw;
+    throw LuaError(e.id(), "rule " + def_.name + ": " + e.what(), e.traceback());
+  }
+  RuleVerdict verdict;
+  verdict.fires = lua_toboolean(L, top + 1);
+  std::string fault;
+  if (lua_type(L, top + 2) == LUA_TNUMBER)
+    verdict.value = lua_tonumber(L, top + 2);
+  else if (!lua_isnil(L, top + 2))
+    fault = std::string("value is a ") + luaL_typename(L, top + 2) + ", not a number";
+  if (lua_type(L, top + 3) == LUA_TSTRING)
+    verdict.recommendation = lua_tostring(L, top + 3);
+  else if (!lua_isnil(L, top + 3))
+    fault = std::string("recommendation is a ") + luaL_typename(L, top + 3) + ", not a string";
+  if (lua_type(L, top + 4) == LUA_TNUMBER)
+    verdict.threshold = lua_tonumber(L, top + 4);
+  else if (!def_.parameters.empty()) {
+    verdict.threshold = def_.parameters.front().default_value;
+    for (const auto& [k, given] : params)
+      if (iequals(k, def_.parameters.front().name)) verdict.threshold = given;
+  }
+  lua_settop(L, top);
+  if (!fault.empty())
+    throw Error("BadRuleResult", "rule " + def_.name + " (" + def_.source +
+                                     "): Evaluate must return fires, value, recommendation; " +
+                                     fault);
+  if (!verdict.recommendation && !def_.recommendation.empty())
+    verdict.recommendation = def_.recommendation;
+  return verdict;
+}
+
+}  // namespace mailflow
