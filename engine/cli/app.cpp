@@ -1,11 +1,13 @@
 #include "cli/app.h"
 
 #include <atomic>
+#include <filesystem>
 #include <iostream>
 
 #include "cmdlets/builtin.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
+#include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
 #include "store/trace_store.h"
 
@@ -21,11 +23,18 @@ int run_command(Session& session, const AppOptions& options) {
   return 1;
 }
 
-// SCRIPT.lua [ARG...]
+// SCRIPT.lua [ARG...]: Lua errors print as `file:line: message` (the Lua
+// traceback too with --debug) and end with status 1; exit(n) ends with n.
 int run_script(Session& session, const AppOptions& options) {
-  (void)session;
-  (void)options;
-  std::cerr << "mailflow: scripts are not wired yet\n";
+  auto& lua = static_cast<LuaRuntime&>(*session.lua);
+  try {
+    return lua.run_script(options.script, options.script_args);
+  } catch (const LuaError& e) {
+    std::cerr << e.what() << "\n";
+    if (options.debug && !e.traceback().empty()) std::cerr << e.traceback() << "\n";
+  } catch (const Error& e) {
+    std::cerr << "mailflow: " << e.what() << "\n";
+  }
   return 1;
 }
 
@@ -55,11 +64,25 @@ int run_app(const AppOptions& options) {
     session.allow_io = options.allow_io;
     session.debug = options.debug;
 
-    // Lua runtime: stdlib, then --rules directories and $MAILFLOW_RULES.
+    // Lua runtime: stdlib, then $MAILFLOW_RULES and --rules directories.
+    LuaRuntime lua(session);
+    session.lua = &lua;
+    lua.load_stdlib(find_stdlib_dir());
+    std::vector<std::string> rule_dirs = rule_dirs_from_environment();
+    rule_dirs.insert(rule_dirs.end(), options.rule_dirs.begin(), options.rule_dirs.end());
+    for (const std::string& dir : rule_dirs) {
+      if (!std::filesystem::is_directory(dir)) {
+        std::cerr << "mailflow: --rules " << dir << ": not a directory\n";
+        return 2;
+      }
+      lua.load_rule_dir(dir, std::cerr);
+    }
 
     if (options.has_command) return run_command(session, options);
     if (!options.script.empty()) return run_script(session, options);
     return run_repl(session, options);
+  } catch (const ScriptExit& e) {
+    return e.status;  // exit(n) from Lua, in -c or the REPL
   } catch (const Error& e) {
     std::cerr << "mailflow: " << e.what() << "\n";
     return 1;

@@ -206,7 +206,11 @@ int sandbox_require(lua_State* L) {
   lua_settop(L, 1);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kLoadedKey);  // 2
   lua_pushvalue(L, 1);
-  if (lua_rawget(L, 2) != LUA_TNIL) return 1;
+  if (lua_rawget(L, 2) != LUA_TNIL) {
+    // Modules are shared by every script: hand out a read-only view.
+    if (lua_type(L, -1) == LUA_TTABLE) push_proxy(L, -1);
+    return 1;
+  }
   lua_pop(L, 1);
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kModuleDirsKey);  // 3
   Fault fault;
@@ -246,6 +250,7 @@ int sandbox_require(lua_State* L) {
   lua_pushvalue(L, 1);
   lua_pushvalue(L, -2);
   lua_rawset(L, 2);
+  if (lua_type(L, -1) == LUA_TTABLE) push_proxy(L, -1);
   return 1;
 }
 

@@ -153,8 +153,18 @@ Value read_table(lua_State* L, int index, std::string_view what,
     values.push_back(std::move(it->second));
     props.erase(it);
   };
-  for (const std::string& name : fields) take(name);
-  for (const std::string& name : order) take(name);
+  // Declared columns are always there, nil or not, so that tables of such
+  // records keep their columns.
+  auto take_declared = [&](const std::string& name) {
+    if (props.find(name) == props.end() &&
+        std::none_of(names.begin(), names.end(), [&](const std::string& n) { return iequals(n, name); })) {
+      names.push_back(name);
+      values.emplace_back();
+    }
+    take(name);
+  };
+  for (const std::string& name : fields) take_declared(name);
+  for (const std::string& name : order) take_declared(name);
   for (auto& [name, v] : props) {
     names.push_back(name);
     values.push_back(std::move(v));

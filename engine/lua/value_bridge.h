@@ -29,7 +29,8 @@ void push_array(lua_State* L, const std::vector<Value>& values);
 
 // [-0, +0] The Lua value at `index`. Tables with only keys 1..n (and the
 // empty table) are arrays; other tables are records, ordered by their
-// `__fields` metatable entry, then by `order`, then by name. Throws
+// `__fields` metatable entry, then by `order` (declared columns: those
+// missing are added as null), then by name. Throws
 // Error("LuaValueNotConvertible") naming `what` for functions, userdata,
 // threads and tables nested more than 64 deep (cycles).
 Value to_value(lua_State* L, int index, std::string_view what,
