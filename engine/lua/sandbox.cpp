@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "core/error.h"
@@ -175,6 +176,20 @@ int sandbox_print(lua_State* L) {
   return 0;
 }
 
+// eprint(...) as print, to stderr: usage lines and warnings of scripts.
+int sandbox_eprint(lua_State* L) {
+  int n = lua_gettop(L);
+  for (int i = 1; i <= n; ++i) {
+    size_t len = 0;
+    const char* s = luaL_tolstring(L, i, &len);
+    if (i > 1) std::cerr << '\t';
+    std::cerr.write(s, static_cast<std::streamsize>(len));
+    lua_pop(L, 1);
+  }
+  std::cerr << std::endl;
+  return 0;
+}
+
 // exit([status]) ends the script (or -c line) with that exit status.
 int sandbox_exit(lua_State* L) {
   int status = 0;
@@ -296,9 +311,15 @@ void install_sandbox(lua_State* L, const SandboxOptions& options) {
     lua_setfield(L, -2, "io");
   }
   static const luaL_Reg kSandboxFunctions[] = {
+      /// collectgarbage("count") -> KB in use: the only option; scripts do not steer the collector.
       {"collectgarbage", sandbox_collectgarbage},
+      /// print(...): tab-separated tostring of each argument, to the output (stdout, or the REPL's).
       {"print", sandbox_print},
+      /// eprint(...): as print, to stderr (usage lines, warnings).
+      {"eprint", sandbox_eprint},
+      /// exit([n]): ends the script (or -c line) with exit status n (default 0; false = 1).
       {"exit", sandbox_exit},
+      /// require(name) -> module: NAME.lua from the stdlib or a rule directory, run once, read-only.
       {"require", sandbox_require},
       {nullptr, nullptr}};
   luaL_setfuncs(L, kSandboxFunctions, 0);
