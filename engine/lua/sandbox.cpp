@@ -378,6 +378,8 @@ void push_environment(lua_State* L, EnvMode mode) {
   }
   lua_pushvalue(L, env);
   lua_setfield(L, env, "_G");
+  /// load(chunk [, chunkname [, mode [, env]]]) -> function | nil, message: compiles a text
+  /// chunk (a string; mode "t" only, binary chunks refused) in the caller's environment or `env`.
   lua_pushvalue(L, env);
   lua_pushcclosure(L, sandbox_load, 1);
   lua_setfield(L, env, "load");
