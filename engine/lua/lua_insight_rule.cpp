@@ -142,7 +142,8 @@ int l_register_insight_rule(lua_State* L) {
     def.parameters = parameters_field(L, def.name);
     def.source = caller_source(L);
     if (!rt.session().rules) throw Error("NoRuleSet", "RegisterInsightRule: no insight rule set");
-    auto rule = std::make_unique<LuaInsightRule>(rt.shared_state(), rt.limits(), std::move(def), ref);
+    auto rule = std::make_unique<LuaInsightRule>(rt.shared_state(), rt.stats_cache(), rt.limits(),
+                                                 std::move(def), ref);
     ref = LUA_NOREF;  // the rule owns it now (and releases it if add throws)
     rt.session().rules->add(std::move(rule));
     if (rt.on_rules_changed) rt.on_rules_changed();
@@ -173,9 +174,44 @@ std::string format_threshold(double value) {
   return buf;
 }
 
-LuaInsightRule::LuaInsightRule(std::shared_ptr<LuaState> state, const LuaLimits& limits,
+bool same_stats(const InsightStats& a, const InsightStats& b) {
+  return a.connector == b.connector && a.direction == b.direction &&
+         a.connector_type == b.connector_type && a.require_tls == b.require_tls &&
+         a.messages == b.messages && a.count == b.count && a.percent == b.percent &&
+         a.start_date == b.start_date && a.end_date == b.end_date;
+}
+
+StatsTableCache::~StatsTableCache() {
+  LuaState::Uncapped uncapped(*state_);
+  luaL_unref(state_->L(), LUA_REGISTRYINDEX, ref_);
+}
+
+void StatsTableCache::push(const InsightStats& stats) {
+  lua_State* L = state_->L();
+  if (last_ && same_stats(*last_, stats)) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ref_);
+    return;
+  }
+  push_stats(L, stats);
+  // Read-only views of the table and of its Count and Percent tables.
+  for (const char* sub : {"Count", "Percent"}) {
+    lua_getfield(L, -1, sub);
+    push_readonly(L, -1);
+    lua_setfield(L, -3, sub);
+    lua_pop(L, 1);
+  }
+  push_readonly(L, -1);
+  lua_remove(L, -2);
+  luaL_unref(L, LUA_REGISTRYINDEX, ref_);
+  lua_pushvalue(L, -1);
+  ref_ = luaL_ref(L, LUA_REGISTRYINDEX);
+  last_ = stats;
+}
+
+LuaInsightRule::LuaInsightRule(std::shared_ptr<LuaState> state,
+                               std::shared_ptr<StatsTableCache> stats, const LuaLimits& limits,
                                LuaRuleDefinition definition, int evaluate_ref)
-    : state_(std::move(state)), def_(std::move(definition)),
+    : state_(std::move(state)), stats_(std::move(stats)), def_(std::move(definition)),
       budget_(rule_budget(limits, "rule " + def_.name)), evaluate_ref_(evaluate_ref) {}
 
 LuaInsightRule::~LuaInsightRule() {
@@ -220,7 +256,7 @@ RuleVerdict LuaInsightRule::evaluate(const InsightStats& stats,
   {
     LuaState::Uncapped uncapped(*state_);
     lua_rawgeti(L, LUA_REGISTRYINDEX, evaluate_ref_);
-    push_stats(L, stats);
+    stats_->push(stats);
     lua_createtable(L, 0, static_cast<int>(def_.parameters.size()));
     for (const RuleParameter& p : def_.parameters) {
       double v = p.default_value;

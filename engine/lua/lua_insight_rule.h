@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,11 +21,30 @@ struct LuaRuleDefinition {
   std::string source;          // the file that registered it
 };
 
+// The `stats` table of the connector being judged, shared by every rule:
+// the reports engine evaluates each rule on the same InsightStats in turn,
+// so the table is built once per connector and direction, read-only since
+// rules share it.
+class StatsTableCache {
+ public:
+  explicit StatsTableCache(std::shared_ptr<LuaState> state) : state_(std::move(state)) {}
+  ~StatsTableCache();
+  StatsTableCache(const StatsTableCache&) = delete;
+  StatsTableCache& operator=(const StatsTableCache&) = delete;
+  // [-0, +1] Callers hold LuaState::Uncapped.
+  void push(const InsightStats& stats);
+
+ private:
+  std::shared_ptr<LuaState> state_;
+  std::optional<InsightStats> last_;
+  int ref_ = LUA_NOREF;
+};
+
 class LuaInsightRule : public InsightRule {
  public:
   // Takes ownership of `evaluate_ref` (a luaL_ref in the registry).
-  LuaInsightRule(std::shared_ptr<LuaState> state, const LuaLimits& limits,
-                 LuaRuleDefinition definition, int evaluate_ref);
+  LuaInsightRule(std::shared_ptr<LuaState> state, std::shared_ptr<StatsTableCache> stats,
+                 const LuaLimits& limits, LuaRuleDefinition definition, int evaluate_ref);
   ~LuaInsightRule() override;
 
   const std::string& name() const override { return def_.name; }
@@ -38,6 +58,7 @@ class LuaInsightRule : public InsightRule {
 
  private:
   std::shared_ptr<LuaState> state_;
+  std::shared_ptr<StatsTableCache> stats_;
   LuaRuleDefinition def_;
   CallBudget budget_;
   int evaluate_ref_;

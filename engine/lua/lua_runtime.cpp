@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
+#include "lua/lua_insight_rule.h"
 #include "lua/sandbox.h"
 #include "lua/value_bridge.h"
 
@@ -91,6 +92,7 @@ LuaRuntime::LuaRuntime(Session& session, LuaLimits limits)
       state_(std::make_shared<LuaState>(session.interrupted)) {
   lua_State* L = state_->L();
   state_->set_runtime(this);
+  stats_cache_ = std::make_shared<StatsTableCache>(state_);
   SandboxOptions options;
   options.allow_io = session.allow_io;
   install_sandbox(L, options);

@@ -15,6 +15,8 @@
 
 namespace mailflow {
 
+class StatsTableCache;
+
 class LuaRuntime : public ScriptHost {
  public:
   // Builds the sandbox and the API. Built-in cmdlets registered in
@@ -51,6 +53,7 @@ class LuaRuntime : public ScriptHost {
   LuaState& state() { return *state_; }
   const std::shared_ptr<LuaState>& shared_state() const { return state_; }
   const LuaLimits& limits() const { return limits_; }
+  const std::shared_ptr<StatsTableCache>& stats_cache() const { return stats_cache_; }
 
   // Called after every RegisterInsightRule, so that Get-MailFlowInsights can
   // take the new rule's parameters (set by the front end; reports owns that).
@@ -64,6 +67,7 @@ class LuaRuntime : public ScriptHost {
   Session& session_;
   LuaLimits limits_;
   std::shared_ptr<LuaState> state_;
+  std::shared_ptr<StatsTableCache> stats_cache_;
   int session_env_ = LUA_NOREF;
 };
 

@@ -26,9 +26,9 @@ const char* const kOsFunctions[] = {"time", "date", "clock", nullptr};
 const char* const kIoFunctions[] = {"open", "lines", "read", "write", "close", "type",
                                     "stdout", "stderr", "stdin", nullptr};
 
-// __newindex of every library proxy.
+// __newindex of every read-only proxy.
 int readonly_newindex(lua_State* L) {
-  return luaL_error(L, "attempt to modify read-only library table (field '%s')",
+  return luaL_error(L, "attempt to modify a read-only table (field '%s')",
                     lua_tostring(L, 2) ? lua_tostring(L, 2) : "?");
 }
 
@@ -272,7 +272,11 @@ int sandbox_require(lua_State* L) {
 }  // namespace
 
 void install_sandbox(lua_State* L, const SandboxOptions& options) {
-  lua_newtable(L);
+  lua_newtable(L);  // real table -> its proxies' metatable; weak keys (an ephemeron table)
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "k");
+  lua_setfield(L, -2, "__mode");
+  lua_setmetatable(L, -2);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kProxyMetaKey);
   lua_newtable(L);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kLoadedKey);
@@ -344,6 +348,8 @@ void register_module(lua_State* L, const char* name) {
   lua_pop(L, 1);
   set_base(L, name);
 }
+
+void push_readonly(lua_State* L, int index) { push_proxy(L, index); }
 
 void push_base(lua_State* L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &kBaseKey); }
 

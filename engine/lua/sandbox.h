@@ -46,6 +46,8 @@ void set_base_functions(lua_State* L, const luaL_Reg* functions);
 // [-1, +0] Pops a module's value into the base under `name` and into
 // `require`'s cache, so `dates` and `require "dates"` are the same table.
 void register_module(lua_State* L, const char* name);
+// [-0, +1] A read-only proxy of the table at `index` (pairs works on it).
+void push_readonly(lua_State* L, int index);
 // [-0, +1] Pushes the base table (for global_names and tests).
 void push_base(lua_State* L);
 

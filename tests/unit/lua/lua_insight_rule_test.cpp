@@ -95,6 +95,29 @@ RegisterInsightRule{ Name = "Probe", Title = "probe",
   EXPECT_EQ(v.recommendation, "Inbound|20|0|5|2026-11-16..2026-11-22|false");
 }
 
+TEST_F(LuaRules, StatsAreReadOnlyAndSharedByEveryRule) {
+  lua().load_rule_file(write("rules.lua", R"(
+RegisterInsightRule{ Name = "Count", Title = "t", Evaluate = function(s)
+  local n = 0 for version, c in pairs(s.Count) do n = n + c end
+  return true, n end }
+RegisterInsightRule{ Name = "Writer", Title = "t", Evaluate = function(s) s.Messages = 0 end }
+RegisterInsightRule{ Name = "DeepWriter", Title = "t", Evaluate = function(s) s.Count.None = 0 end }
+)"));
+  InsightStats s = partner_stats(3, 7);
+  EXPECT_DOUBLE_EQ(rules.find("Count")->evaluate(s, {}).value, 10);
+  std::string at = "rule Writer: " + (dir / "rules.lua").string() + ":5: ";
+  try {
+    rules.find("Writer")->evaluate(s, {});
+    FAIL();
+  } catch (const LuaError& e) {
+    EXPECT_EQ(std::string(e.what()), at + "attempt to modify a read-only table (field 'Messages')");
+  }
+  EXPECT_THROW(rules.find("DeepWriter")->evaluate(s, {}), LuaError);
+  // The shared table is rebuilt for other statistics.
+  EXPECT_DOUBLE_EQ(rules.find("Count")->evaluate(partner_stats(1, 1), {}).value, 2);
+  EXPECT_DOUBLE_EQ(rules.find("Count")->evaluate(s, {}).value, 10);
+}
+
 TEST_F(LuaRules, RuleErrorNamesTheRuleAndItsLine) {
   lua().load_rule_file(write("bad.lua", "RegisterInsightRule{ Name = 'Bad', Title = 't',\n"
                                         "  Evaluate = function(s) return s.Nope.Field end }"));
