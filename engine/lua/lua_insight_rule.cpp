@@ -217,6 +217,7 @@ LuaInsightRule::LuaInsightRule(std::shared_ptr<LuaState> state,
 LuaInsightRule::~LuaInsightRule() {
   LuaState::Uncapped uncapped(*state_);
   luaL_unref(state_->L(), LUA_REGISTRYINDEX, evaluate_ref_);
+  luaL_unref(state_->L(), LUA_REGISTRYINDEX, params_ref_);
 }
 
 std::string LuaInsightRule::title(const std::map<std::string, double>& params) const {
@@ -257,13 +258,29 @@ RuleVerdict LuaInsightRule::evaluate(const InsightStats& stats,
     LuaState::Uncapped uncapped(*state_);
     lua_rawgeti(L, LUA_REGISTRYINDEX, evaluate_ref_);
     stats_->push(stats);
-    lua_createtable(L, 0, static_cast<int>(def_.parameters.size()));
+    std::vector<double> values;
+    values.reserve(def_.parameters.size());
     for (const RuleParameter& p : def_.parameters) {
-      double v = p.default_value;
-      for (const auto& [k, given] : params)
-        if (iequals(k, p.name)) v = given;
-      lua_pushnumber(L, v);
-      lua_setfield(L, -2, p.name.c_str());
+      auto given = params.find(p.name);
+      values.push_back(given != params.end() ? given->second : p.default_value);
+      if (given == params.end())  // keys may differ in case
+        for (const auto& [k, v] : params)
+          if (iequals(k, p.name)) values.back() = v;
+    }
+    if (params_ref_ != LUA_NOREF && values == params_values_) {
+      lua_rawgeti(L, LUA_REGISTRYINDEX, params_ref_);
+    } else {
+      lua_createtable(L, 0, static_cast<int>(def_.parameters.size()));
+      for (size_t i = 0; i < values.size(); ++i) {
+        lua_pushnumber(L, values[i]);
+        lua_setfield(L, -2, def_.parameters[i].name.c_str());
+      }
+      push_readonly(L, -1);
+      lua_remove(L, -2);
+      luaL_unref(L, LUA_REGISTRYINDEX, params_ref_);
+      lua_pushvalue(L, -1);
+      params_ref_ = luaL_ref(L, LUA_REGISTRYINDEX);
+      params_values_ = std::move(values);
     }
   }
   try {

@@ -62,6 +62,10 @@ class LuaInsightRule : public InsightRule {
   LuaRuleDefinition def_;
   CallBudget budget_;
   int evaluate_ref_;
+  // The `params` table of the last call (read-only) and its values: the
+  // same thresholds apply to every connector of one Get-MailFlowInsights run.
+  std::vector<double> params_values_;
+  int params_ref_ = LUA_NOREF;
 };
 
 // "25" for 25.0, "12.5" for 12.5: numbers in titles.

@@ -197,6 +197,9 @@ void LuaState::call(int nargs, int nresults, const CallBudget& budget) {
   }
   lua_settop(L_, fn - 1);
   if (ctx.trip == Trip::Memory || status == LUA_ERRMEM) lua_gc(L_, LUA_GCCOLLECT);
+  // Ctrl-C stopped the outermost call: it has been answered, so the next
+  // line at the REPL does not stop at once.
+  if (ctx.trip == Trip::Interrupt && !ctx_ && interrupted_) interrupted_->store(false);
   assert(lua_gettop(L_) == fn - 1);
   throw_failure(ctx, status, text);
 }

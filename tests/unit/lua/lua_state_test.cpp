@@ -143,6 +143,10 @@ TEST(LuaState, InterruptFlagStopsTheCall) {
     EXPECT_EQ(e.id(), "Interrupted");
     EXPECT_EQ(std::string(e.what()), "rule Runaway interrupted");
   }
+  EXPECT_FALSE(interrupted.load());  // answered: the next call runs
+  push_chunk(s.L(), "return 1");
+  s.call(0, 1, small_budget(0));
+  EXPECT_EQ(lua_tointeger(s.L(), -1), 1);
 }
 
 TEST(LuaState, NestedCallKeepsItsOwnBudgetAndRestoresTheOuterOne) {
