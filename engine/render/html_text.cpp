@@ -38,6 +38,18 @@ std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
   for (size_t i = 0; i < text.size();) {
+    // Runs of printable ASCII that need no escape are copied at once.
+    size_t run = i;
+    while (run < text.size()) {
+      unsigned char c = static_cast<unsigned char>(text[run]);
+      if (c < 0x20 || c >= 0x7F || c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(text, i, run - i);
+      i = run;
+      continue;
+    }
     size_t len = utf8_sequence(text, i);
     if (len == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
