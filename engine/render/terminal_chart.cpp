@@ -22,7 +22,8 @@ constexpr int kFillCount = 8;
 const char* const kUnicodeLevels[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
 const char* const kAsciiLevels[] = {"_", ".", ",", "-", "=", "+", "*", "#"};
 
-constexpr int kMaxLabelWidth = 32;
+// Labels get up to two fifths of the width (24 to 48 columns), then are cut.
+int max_label_width(int width) { return std::clamp(width * 2 / 5, 24, 48); }
 constexpr int kMinPlotWidth = 10;
 
 std::string repeat(const char* glyph, int count) {
@@ -121,7 +122,7 @@ std::vector<std::string> render_bar_chart(const BarChart& chart, int width, Glyp
 
   int label_w = 0;
   for (const ChartBar& bar : chart.bars) label_w = std::max(label_w, display_width(bar.label));
-  label_w = std::min(label_w, kMaxLabelWidth);
+  label_w = std::min(label_w, max_label_width(width));
   int value_w = 0;
   for (double t : totals) value_w = std::max(value_w, display_width(format_number(t, integral)));
   int plot_w = std::max(kMinPlotWidth, width - label_w - value_w - 4);
@@ -187,7 +188,7 @@ std::vector<std::string> render_sparklines(const SparklineChart& chart, int widt
     label_w = std::max(label_w, display_width(s.label));
     all_values.insert(all_values.end(), s.per_day.begin(), s.per_day.end());
   }
-  label_w = std::min(label_w, kMaxLabelWidth);
+  label_w = std::min(label_w, max_label_width(width));
   const bool integral = all_integral(all_values);
   int summary_w = 0;
   for (const SparkSeries& s : chart.series) {
