@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
+#include "repl/repl.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -40,10 +41,9 @@ int run_script(Session& session, const AppOptions& options) {
 
 // No -c and no script: the interactive REPL (or commands from stdin).
 int run_repl(Session& session, const AppOptions& options) {
-  (void)session;
-  (void)options;
-  std::cerr << "mailflow: the REPL is not wired yet\n";
-  return 1;
+  ReplOptions repl;
+  repl.quiet = options.quiet;
+  return mailflow::run_repl(session, repl);
 }
 
 }  // namespace

@@ -125,6 +125,8 @@ bool run_entry(Session& session, const EntryReader& entry, const std::string& wh
     message = std::string("internal error: ") + e.what();
   }
   std::cout.flush();
+  // After Ctrl-C the terminal shows `^C` where the cursor was: start afresh.
+  if (session.interrupted->load() && session.interactive) std::cerr << "\n";
   std::cerr << colour.red() << where << message << colour.reset() << "\n" << std::flush;
   session.interrupted->store(false);
   return false;
@@ -141,8 +143,8 @@ void print_banner(Session& session) {
               << format_date(day_of(*span.first)) << " to " << format_date(day_of(*span.last))
               << "\n";
   }
-  std::cout << "Get-Command lists the cmdlets, Get-Help NAME explains one; "
-               "any other line is Lua. exit or Ctrl-D leaves.\n";
+  std::cout << "Get-Command lists cmdlets, Get-Help NAME explains one, other lines are Lua; "
+               "exit or Ctrl-D leaves.\n";
 }
 
 int run_terminal(Session& session, const ReplOptions& options) {
