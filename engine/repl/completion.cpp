@@ -381,11 +381,16 @@ CompletionEdit plan_completion_edit(const CompletionResult& result, std::string_
   std::string prefix = list[0].text.substr(0, common);
   // Extend the word when the candidates agree on more; otherwise list them
   // (fixing the case of what was typed on the way: `get-m` -> `Get-M`).
-  if (istarts_with(prefix, typed) && prefix != typed) {
+  // A quote the candidates open (`'Fabrikam Partner ...`) is not typed text.
+  auto unquoted = [](std::string_view s) {
+    return !s.empty() && (s[0] == '\'' || s[0] == '"') ? s.substr(1) : s;
+  };
+  std::string_view bare_prefix = unquoted(prefix), bare_typed = unquoted(typed);
+  if (istarts_with(bare_prefix, bare_typed) && prefix != typed) {
     edit.text = prefix;
     edit.changes = true;
   }
-  edit.show_list = prefix.size() <= typed.size();
+  edit.show_list = bare_prefix.size() <= bare_typed.size();
   return edit;
 }
 

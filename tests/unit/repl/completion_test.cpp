@@ -252,6 +252,18 @@ TEST(CompletionEdit, CommonPrefixFirstThenTheList) {
   EXPECT_EQ(plan_completion_edit(grow, "f", 1).text, "Fabrikam");
 }
 
+TEST(CompletionEdit, QuotedCandidatesExtendAnUnquotedWord) {
+  CompletionResult r{0, {{"'Fabrikam Partner Inbound'", "", true},
+                         {"'Fabrikam Partner Outbound'", "", true}}};
+  auto e = plan_completion_edit(r, "Fab", 3);
+  EXPECT_TRUE(e.changes);
+  EXPECT_EQ(e.text, "'Fabrikam Partner ");
+  EXPECT_FALSE(e.show_list);
+  auto again = plan_completion_edit(r, "'Fabrikam Partner ", 18);
+  EXPECT_FALSE(again.changes);
+  EXPECT_TRUE(again.show_list);
+}
+
 TEST(CompletionEdit, NoCandidateNoChange) {
   auto e = plan_completion_edit(CompletionResult{3, {}}, "abc", 3);
   EXPECT_FALSE(e.changes);
