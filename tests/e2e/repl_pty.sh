@@ -25,6 +25,9 @@ trap cleanup EXIT
 export HOME="$work/home" XDG_STATE_HOME="$work/state"
 mkdir -p "$HOME"
 db="$work/contoso.db"
+# A pager that marks what went through it.
+printf '#!/bin/sh\nsed "s/^/paged: /"\n' >"$work/pager"
+chmod +x "$work/pager"
 history_file="$XDG_STATE_HOME/mailflow/history"
 "$bin" --db "$db" -c "Import-MessageTrace -Path examples/sample-traces.csv" >/dev/null
 
@@ -68,7 +71,7 @@ type_line() { tm send-keys -t repl -l -- "$1"; }
 enter() { tm send-keys -t repl Enter; }
 start() {  # $1: extra environment for mailflow
   tm -f /dev/null new-session -d -s repl -x 120 -y 40 \
-    "env $1 TERM=xterm-256color PAGER=cat '$bin' --db '$db' --now 2026-11-22 -q; echo \"[exit \$?]\"; sleep 60"
+    "env $1 TERM=xterm-256color PAGER='$work/pager' '$bin' --db '$db' --now 2026-11-22 -q; echo \"[exit \$?]\"; sleep 60"
   wait_line "mailflow contoso.db> "
 }
 P="mailflow contoso.db> "
@@ -92,6 +95,10 @@ wait_line "${P}Get-TlsUsage -Direction Inbound -Connector 'Fabrikam Partner Inbo
 type_line "-Days 30"
 n=$(prompt_count); enter; wait_prompt_after "$n"
 screen | grep -qE '^Inbound +TLS1\.2 ' || fail "the completed pipeline printed no TLS1.2 row"
+
+# --- | more pages through $PAGER on a terminal
+n=$(prompt_count); type_line "Get-TlsUsage -Days 30 -Direction Outbound | more"; enter; wait_prompt_after "$n"
+screen | grep -qE '^paged: Outbound +TLS1\.3 ' || fail "| more did not go through the pager"
 
 # --- an error, then a successful command in the same session
 n=$(prompt_count); type_line "Get-TlsUsage -Direction Sideways"; enter; wait_prompt_after "$n"

@@ -13,6 +13,10 @@ trap 'rm -rf "$work"' EXIT
 unset NO_COLOR
 export HOME="$work" XDG_STATE_HOME="$work/state"
 fail() { echo "FAIL: $*"; exit 1; }
+# Off a terminal Out-Host -Paging must not use the pager: this one would mark its lines.
+printf '#!/bin/sh\nsed "s/^/paged: /"\n' >"$work/pager"
+chmod +x "$work/pager"
+export PAGER="$work/pager"
 
 # The whole session: stdout and stderr compared exactly.
 status=0
