@@ -7,6 +7,11 @@ namespace mailflow {
 CmdletSpec out_host_cmdlet();
 CmdletSpec more_cmdlet();
 CmdletSpec read_host_cmdlet();
+CmdletSpec where_object_cmdlet();
+CmdletSpec select_object_cmdlet();
+CmdletSpec sort_object_cmdlet();
+CmdletSpec group_object_cmdlet();
+CmdletSpec measure_object_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
@@ -35,6 +40,11 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(export_csv_cmdlet());
   registry.add(get_help_cmdlet());
   registry.add(get_command_cmdlet());
+  registry.add(where_object_cmdlet());
+  registry.add(select_object_cmdlet());
+  registry.add(sort_object_cmdlet());
+  registry.add(group_object_cmdlet());
+  registry.add(measure_object_cmdlet());
 }
 
 }  // namespace mailflow
