@@ -12,6 +12,12 @@ CmdletSpec select_object_cmdlet();
 CmdletSpec sort_object_cmdlet();
 CmdletSpec group_object_cmdlet();
 CmdletSpec measure_object_cmdlet();
+CmdletSpec get_message_trace_cmdlet();
+CmdletSpec get_connector_report_cmdlet();
+CmdletSpec get_tls_usage_cmdlet();
+CmdletSpec get_mail_flow_insights_cmdlet();
+CmdletSpec set_mail_flow_config_cmdlet();
+CmdletSpec get_mail_flow_config_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
@@ -45,6 +51,12 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(sort_object_cmdlet());
   registry.add(group_object_cmdlet());
   registry.add(measure_object_cmdlet());
+  registry.add(get_message_trace_cmdlet());
+  registry.add(get_connector_report_cmdlet());
+  registry.add(get_tls_usage_cmdlet());
+  registry.add(get_mail_flow_insights_cmdlet());
+  registry.add(set_mail_flow_config_cmdlet());
+  registry.add(get_mail_flow_config_cmdlet());
 }
 
 }  // namespace mailflow
