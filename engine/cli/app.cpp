@@ -8,6 +8,7 @@
 #include "cmdlets/script_host.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
+#include "cmdlets/insight_parameters.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
 #include "repl/repl.h"
@@ -81,6 +82,8 @@ int run_app(const AppOptions& options) {
     // Lua runtime: stdlib, then $MAILFLOW_RULES and --rules directories.
     LuaRuntime lua(session);
     session.lua = &lua;
+    // Rules may declare parameters: Get-MailFlowInsights accepts them by name.
+    lua.on_rules_changed = [&registry, &rules] { refresh_insight_parameters(registry, rules); };
     lua.load_stdlib(find_stdlib_dir());
     std::vector<std::string> rule_dirs = rule_dirs_from_environment();
     rule_dirs.insert(rule_dirs.end(), options.rule_dirs.begin(), options.rule_dirs.end());
@@ -91,6 +94,7 @@ int run_app(const AppOptions& options) {
       }
       lua.load_rule_dir(dir, std::cerr);
     }
+    refresh_insight_parameters(registry, rules);
 
     if (options.has_command) return run_command(session, options);
     if (!options.script.empty()) return run_script(session, options);

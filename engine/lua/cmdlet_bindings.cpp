@@ -15,21 +15,7 @@
 
 namespace mailflow {
 
-// The shell (engine/shell) defines these. Declared weak so that the Lua
-// runtime links while the shell's branch has not landed; once it is linked
-// the shell's definitions are used. Remove `weak` when the shell is on main.
-__attribute__((weak)) BoundParameters bind_named(const CmdletSpec& cmdlet,
-                                                 const std::vector<NamedArgument>& args);
-__attribute__((weak)) std::vector<Value> invoke_pipeline(Session& session, std::string_view text);
-
-bool shell_linked() { return &bind_named != nullptr && &invoke_pipeline != nullptr; }
-
 namespace {
-
-void require_shell() {
-  if (!shell_linked())
-    throw Error("ShellNotLinked", "cmdlets cannot be run from Lua: this build has no shell (engine/shell)");
-}
 
 LuaRuntime& runtime_of(lua_State* L) {
   LuaRuntime* rt = LuaState::from(L).runtime();
@@ -108,7 +94,6 @@ int l_cmdlet(lua_State* L) {
     const CmdletSpec* spec = rt.session().registry->find(name);
     if (!spec) throw Error("CommandNotFound", std::string("cmdlet ") + name + " is not registered");
     CallArguments args = read_arguments(L, 1, *spec);
-    require_shell();
     BoundParameters bound = bind_named(*spec, args.named);
     auto stream = spec->run(rt.session(), bound, std::make_unique<VectorStream>(std::move(args.input)));
     std::vector<Value> results = collect(*stream);
@@ -126,7 +111,6 @@ int l_invoke(lua_State* L) {
   bool ok = guarded(L, fault, [&] {
     LuaRuntime& rt = runtime_of(L);
     std::vector<Value> results;
-    require_shell();
     try {
       results = invoke_pipeline(rt.session(), std::string_view(text, len));
     } catch (const Error& e) {
@@ -353,7 +337,7 @@ void register_cmdlet_api(lua_State* L, const Registry& registry) {
 
 bool print_records(Session& session, lua_State* L, int index, std::ostream& out) {
   const CmdletSpec* table = session.registry->find("Format-Table");
-  if (!table || !shell_linked()) return false;
+  if (!table) return false;
   std::vector<Value> values;
   try {
     LuaState::Uncapped uncapped(LuaState::from(L));

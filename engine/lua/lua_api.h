@@ -22,8 +22,6 @@ void register_cmdlet_api(lua_State* L, const Registry& registry);
 // into the base.
 void register_cmdlet_function(lua_State* L, const CmdletSpec& spec);
 
-// False while the shell is not linked (see cmdlet_bindings.cpp).
-bool shell_linked();
 
 // Prints the table at `index` with Format-Table when it is a record or an
 // array of records and Format-Table is registered. False when it did not.

@@ -24,17 +24,9 @@
 
 namespace mailflow {
 
-// The shell (engine/shell) defines these. Declared weak, as engine/lua does,
-// so that the REPL links while the shell's branch has not landed; pipelines
-// then fail with ShellNotLinked. Remove `weak` once the shell is on main.
-__attribute__((weak)) void run_line(Session& session, std::string_view text, std::ostream& out);
-__attribute__((weak)) bool is_pipeline_line(const Registry& registry, std::string_view line);
-
 namespace {
 
 constexpr int kHistoryLimit = 1000;
-
-bool shell_is_linked() { return &run_line != nullptr && &is_pipeline_line != nullptr; }
 
 // The session the SIGINT handler interrupts. Only async-signal-safe work
 // happens in the handler: a lock-free atomic store and sqlite3_interrupt
@@ -80,10 +72,7 @@ class SignalScope {
 LineClassifier classifier_for(Session& session) {
   LineClassifier c;
   c.is_pipeline = [&session](std::string_view line) {
-    if (shell_is_linked()) return is_pipeline_line(*session.registry, line);
-    std::string_view t = trim(line);
-    std::string_view first = t.substr(0, t.find_first_of(" \t|"));
-    return session.registry->find(first) != nullptr;
+    return is_pipeline_line(*session.registry, line);
   };
   c.lua_complete = [&session](const std::string& code) {
     return session.lua ? session.lua->is_complete(code) : true;
@@ -123,8 +112,6 @@ bool run_entry(Session& session, const EntryReader& entry, const std::string& wh
   std::string message;
   try {
     if (entry.kind() == EntryKind::Pipeline) {
-      if (!shell_is_linked())
-        throw Error("ShellNotLinked", "pipelines need engine/shell, which this build lacks");
       run_line(session, entry.text(), std::cout);
     } else if (entry.kind() == EntryKind::Lua) {
       if (!session.lua) throw Error("LuaUnavailable", "the Lua runtime is not available");

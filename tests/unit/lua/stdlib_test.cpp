@@ -189,7 +189,6 @@ TEST_F(Stdlib, Tls10FiresStrictlyAboveTheThreshold) {
 }
 
 TEST_F(Stdlib, GetTlsTrendFollowsAConnectorWeekByWeek) {
-  if (!shell_linked()) GTEST_SKIP() << "engine/shell (bind_named) is not on this branch yet";
   ASSERT_NE(registry.find("Get-TlsTrend"), nullptr);
   repl("t = GetTlsTrend{ Connector = 'Fabrikam', Days = 14 }");
   EXPECT_EQ(calls, (std::vector<std::string>{"2026-11-09..2026-11-15", "2026-11-16..2026-11-22"}));
@@ -204,7 +203,6 @@ TEST_F(Stdlib, GetTlsTrendFollowsAConnectorWeekByWeek) {
 }
 
 TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
-  if (!shell_linked()) GTEST_SKIP() << "engine/shell (bind_named) is not on this branch yet";
   repl("t = GetTlsTrend{ Connector = 'Fabrikam', By = 'Day', StartDate = '2026-11-10', EndDate = '2026-11-12' }");
   EXPECT_EQ(calls.size(), 3u);
   auto rows = *lua().get_variable("t");
@@ -215,7 +213,6 @@ TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
 }
 
 TEST_F(Stdlib, GetTlsTrendRefusesBadRanges) {
-  if (!shell_linked()) GTEST_SKIP() << "engine/shell (bind_named) is not on this branch yet";
   EXPECT_NE(script_error("GetTlsTrend{ Connector = 'x', NoConnector = true }").find("give -Connector or -NoConnector, not both"),
             std::string::npos);
   EXPECT_NE(script_error("GetTlsTrend{ StartDate = '2026-11-22', EndDate = '2026-11-01' }").find("StartDate 2026-11-22 is after EndDate 2026-11-01"),
@@ -225,7 +222,6 @@ TEST_F(Stdlib, GetTlsTrendRefusesBadRanges) {
 }
 
 TEST_F(Stdlib, CompareMailFlowGivesDeltasAgainstThePreviousPeriod) {
-  if (!shell_linked()) GTEST_SKIP() << "engine/shell (bind_named) is not on this branch yet";
   ASSERT_NE(registry.find("Compare-MailFlow"), nullptr);
   repl("c = CompareMailFlow{}");
   EXPECT_EQ(calls, (std::vector<std::string>{"2026-11-16..2026-11-22", "2026-11-09..2026-11-15"}));
