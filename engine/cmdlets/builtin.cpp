@@ -7,6 +7,12 @@ namespace mailflow {
 CmdletSpec out_host_cmdlet();
 CmdletSpec more_cmdlet();
 CmdletSpec read_host_cmdlet();
+CmdletSpec get_message_trace_cmdlet();
+CmdletSpec get_connector_report_cmdlet();
+CmdletSpec get_tls_usage_cmdlet();
+CmdletSpec get_mail_flow_insights_cmdlet();
+CmdletSpec set_mail_flow_config_cmdlet();
+CmdletSpec get_mail_flow_config_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
@@ -35,6 +41,12 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(export_csv_cmdlet());
   registry.add(get_help_cmdlet());
   registry.add(get_command_cmdlet());
+  registry.add(get_message_trace_cmdlet());
+  registry.add(get_connector_report_cmdlet());
+  registry.add(get_tls_usage_cmdlet());
+  registry.add(get_mail_flow_insights_cmdlet());
+  registry.add(set_mail_flow_config_cmdlet());
+  registry.add(get_mail_flow_config_cmdlet());
 }
 
 }  // namespace mailflow

@@ -1,0 +1,196 @@
+// Get-MessageTrace: stored trace records, newest first, streamed lazily from
+// one SQLite statement so that `| Select-Object -First 5` reads five rows.
+#include <limits>
+
+#include "cmdlets/report_parameters.h"
+#include "cmdlets/session.h"
+#include "core/error.h"
+#include "core/wildcard.h"
+#include "reports/connector_names.h"
+#include "store/trace_query.h"
+
+namespace mailflow {
+
+namespace {
+
+constexpr std::int64_t kDefaultPageSize = 1000;
+constexpr std::int64_t kMaxPageSize = 5000;
+
+const std::shared_ptr<const Schema>& trace_schema() {
+  static const auto schema = std::make_shared<const Schema>(std::vector<std::string>{
+      "Received", "Direction", "Connector", "TlsVersion", "Cipher", "SenderAddress",
+      "RecipientAddress", "RemoteHost", "RemoteIP", "Size", "Status", "MessageId"});
+  return schema;
+}
+
+Value optional_text(std::optional<std::string> s) { return s ? Value(std::move(*s)) : Value(); }
+
+Value trace_record(Trace t) {
+  return Value(Record(trace_schema(),
+                      {Value(DateTime{t.received}), Value(direction_name(t.direction)),
+                       optional_text(std::move(t.connector)), Value(tls_name(t.tls)),
+                       optional_text(std::move(t.cipher)), Value(std::move(t.sender)),
+                       Value(std::move(t.recipient)), optional_text(std::move(t.remote_host)),
+                       optional_text(std::move(t.remote_ip)), Value(t.size), Value(std::move(t.status)),
+                       optional_text(std::move(t.message_id))}));
+}
+
+class MessageTraceStream : public RecordStream {
+ public:
+  MessageTraceStream(TraceStore& store, const TraceQuery& query) : cursor_(store, query) {}
+  std::optional<Value> next() override {
+    auto t = cursor_.next();
+    if (!t) return std::nullopt;
+    return trace_record(std::move(*t));
+  }
+
+ private:
+  TraceCursor cursor_;
+};
+
+std::optional<UnixSeconds> instant_parameter(const BoundParameters& params, const char* name) {
+  const Value* v = params.find(name);
+  if (!v || v->is_null()) return std::nullopt;
+  if (auto t = params.instant(name)) return t;
+  if (v->is_string())
+    if (auto t = parse_instant(trim(v->as_string()))) return t;
+  throw Error("InvalidDate", std::string("-") + name + " '" + v->to_display() +
+                                 "' is not a date and time (expected ISO-8601, e.g. 2026-11-16T08:15:02Z)");
+}
+
+std::string address_glob(const std::string& param, const std::string& value) {
+  if (trim(value).empty()) throw Error("InvalidParameter", "-" + param + " needs an address or a pattern");
+  return wildcard_to_glob(trim(value));
+}
+
+std::string domain_glob(const std::string& param, const std::string& value) {
+  std::string_view d = trim(value);
+  if (!d.empty() && d.front() == '@') d.remove_prefix(1);
+  if (d.empty() || d.find('@') != std::string_view::npos)
+    throw Error("InvalidParameter", "-" + param + " '" + value + "' is not a domain (e.g. contoso.com)");
+  return "*@" + literal_to_glob(d);
+}
+
+std::int64_t page_parameter(const BoundParameters& params, const char* name, std::int64_t fallback,
+                            std::int64_t max) {
+  auto v = params.integer(name);
+  if (!v) return fallback;
+  if (*v < 1 || *v > max)
+    throw Error("InvalidParameter", std::string("-") + name + " " + std::to_string(*v) +
+                                        " is out of range: give 1 to " + std::to_string(max));
+  return *v;
+}
+
+TraceQuery bound_trace_query(Session& session, const BoundParameters& params) {
+  TraceQuery q;
+  DateRange range = bound_date_range(session, params);
+  q.from = range.start();
+  q.to = range.end();
+  // Integer seconds make strict and inclusive bounds exact: > t is >= t+1.
+  if (auto t = instant_parameter(params, "ReceivedAfter")) q.from = std::max(q.from, *t + 1);
+  if (auto t = instant_parameter(params, "ReceivedOnOrAfter")) q.from = std::max(q.from, *t);
+  if (auto t = instant_parameter(params, "ReceivedBefore")) q.to = std::min(q.to, *t);
+  if (auto t = instant_parameter(params, "ReceivedOnOrBefore")) q.to = std::min(q.to, *t + 1);
+  if (auto d = params.string("Direction")) {
+    q.direction = parse_direction(*d);
+    if (!q.direction) throw Error("InvalidDirection", "-Direction '" + *d + "' is not Inbound or Outbound");
+  }
+  auto connector = params.string("Connector");
+  if (connector && params.flag("NoConnector"))
+    throw Error("ConflictingParameters", "-Connector and -NoConnector exclude each other; give one of them");
+  if (connector) q.connectors = resolve_connector(*session.store, *connector);
+  q.no_connector = params.flag("NoConnector");
+  if (auto v = params.string("TlsVersion")) {
+    q.tls = parse_tls(*v);
+    if (!q.tls || trim(*v).empty())
+      throw Error("InvalidParameter", "-TlsVersion '" + *v + "' is not one of None, TLS1.0, TLS1.1, TLS1.2, TLS1.3");
+  }
+  if (auto v = params.string("SenderAddress")) q.sender_globs.push_back(address_glob("SenderAddress", *v));
+  if (auto v = params.string("SenderDomain")) q.sender_globs.push_back(domain_glob("SenderDomain", *v));
+  if (auto v = params.string("RecipientAddress"))
+    q.recipient_globs.push_back(address_glob("RecipientAddress", *v));
+  if (auto v = params.string("RecipientDomain"))
+    q.recipient_globs.push_back(domain_glob("RecipientDomain", *v));
+  if (auto v = params.string("Status")) q.status = std::string(trim(*v));
+  std::int64_t page_size = page_parameter(params, "PageSize", kDefaultPageSize, kMaxPageSize);
+  std::int64_t page = page_parameter(params, "Page", 1, std::numeric_limits<std::int64_t>::max() / kMaxPageSize);
+  q.limit = page_size;
+  q.offset = (page - 1) * page_size;
+  return q;
+}
+
+ParamSpec param(const char* name, ParamType type, const char* help) {
+  ParamSpec p;
+  p.name = name;
+  p.type = type;
+  p.help = help;
+  return p;
+}
+
+}  // namespace
+
+CmdletSpec get_message_trace_cmdlet() {
+  CmdletSpec spec;
+  spec.name = "Get-MessageTrace";
+  spec.synopsis = "Stored trace records, newest first.";
+  spec.description =
+      "Every record in the range (any Status), newest first, one page at a time (-PageSize, "
+      "default 1000, at most 5000; -Page from 1). -SenderAddress and -RecipientAddress take "
+      "PowerShell wildcards (* ? [a-z], ` escapes) and match case-insensitively; -SenderDomain and "
+      "-RecipientDomain match the part after the @ exactly (case-insensitive). -ReceivedAfter and "
+      "-ReceivedBefore are strict, -ReceivedOnOrAfter and -ReceivedOnOrBefore inclusive; they "
+      "narrow the date range. A Where-Object on Received, Direction, Connector, TlsVersion, "
+      "SenderAddress or RecipientAddress right after this cmdlet is done in the store, before "
+      "paging.";
+  spec.parameters = date_range_parameters();
+  spec.parameters.push_back(direction_parameter());
+  for (ParamSpec& p : connector_parameters()) spec.parameters.push_back(p);
+  ParamSpec tls = param("TlsVersion", ParamType::Enum, "only this TLS version");
+  tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"};
+  tls.completion = Completion::TlsVersion;
+  spec.parameters.push_back(tls);
+  spec.parameters.push_back(param("SenderAddress", ParamType::String, "envelope sender; wildcards allowed"));
+  spec.parameters.push_back(param("RecipientAddress", ParamType::String, "envelope recipient; wildcards allowed"));
+  spec.parameters.push_back(param("SenderDomain", ParamType::String, "domain of the envelope sender"));
+  spec.parameters.push_back(param("RecipientDomain", ParamType::String, "domain of the envelope recipient"));
+  spec.parameters.push_back(param("Status", ParamType::String, "only this Status (Delivered, Failed, ...)"));
+  ParamSpec page_size = param("PageSize", ParamType::Int, "records per page (default 1000, at most 5000)");
+  page_size.min = 1;
+  page_size.max = static_cast<double>(kMaxPageSize);
+  page_size.default_value = Value(kDefaultPageSize);
+  spec.parameters.push_back(page_size);
+  ParamSpec page = param("Page", ParamType::Int, "which page, from 1");
+  page.min = 1;
+  page.default_value = Value(static_cast<std::int64_t>(1));
+  spec.parameters.push_back(page);
+  for (const char* name : {"ReceivedAfter", "ReceivedOnOrAfter", "ReceivedBefore", "ReceivedOnOrBefore"}) {
+    ParamSpec p = param(name, ParamType::Date, "");
+    p.completion = Completion::Date;
+    spec.parameters.push_back(p);
+  }
+  spec.parameters[spec.parameters.size() - 4].help = "only records received strictly after this instant";
+  spec.parameters[spec.parameters.size() - 3].help = "only records received at or after this instant";
+  spec.parameters[spec.parameters.size() - 2].help = "only records received strictly before this instant";
+  spec.parameters[spec.parameters.size() - 1].help = "only records received at or before this instant";
+  spec.outputs = {"Received", "Direction", "Connector", "TlsVersion", "Cipher", "SenderAddress",
+                  "RecipientAddress", "RemoteHost", "RemoteIP", "Size", "Status", "MessageId"};
+  spec.pushdown = {
+      {"Direction", "eq", "Direction"},         {"Connector", "eq", "Connector"},
+      {"TlsVersion", "eq", "TlsVersion"},       {"SenderAddress", "eq", "SenderAddress"},
+      {"SenderAddress", "like", "SenderAddress"}, {"RecipientAddress", "eq", "RecipientAddress"},
+      {"RecipientAddress", "like", "RecipientAddress"}, {"Received", "gt", "ReceivedAfter"},
+      {"Received", "ge", "ReceivedOnOrAfter"},  {"Received", "lt", "ReceivedBefore"},
+      {"Received", "le", "ReceivedOnOrBefore"},
+  };
+  spec.examples = {
+      {"Get-MessageTrace -SenderAddress *@fabrikam.com -Days 2", "Everything fabrikam.com sent in the last two days."},
+      {"Get-MessageTrace -Connector Contoso-Partner -TlsVersion None", "Plain-text messages through one connector."},
+  };
+  spec.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream>)
+      -> std::unique_ptr<RecordStream> {
+    return std::make_unique<MessageTraceStream>(*session.store, bound_trace_query(session, params));
+  };
+  return spec;
+}
+
+}  // namespace mailflow

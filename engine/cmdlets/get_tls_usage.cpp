@@ -1,0 +1,43 @@
+// Get-TlsUsage: the TLS usage view and the "Message protected in transit (by
+// TLS)" summary, from the daily rollup.
+#include "cmdlets/report_parameters.h"
+#include "cmdlets/report_records.h"
+#include "reports/tls_usage.h"
+
+namespace mailflow {
+
+CmdletSpec get_tls_usage_cmdlet() {
+  CmdletSpec spec;
+  spec.name = "Get-TlsUsage";
+  spec.synopsis = "Delivered messages per TLS version, as a share of each direction or connector.";
+  spec.description =
+      "Counts Delivered messages in the range by TLS version. Without -ByConnector each direction "
+      "is one group (the 'Message protected in transit (by TLS)' summary, all traffic); with "
+      "-ByConnector each direction and connector is one group, traffic without a connector as "
+      "Connector null. Percent is the share of the group's messages, rounded half away from zero "
+      "to two decimals. Versions that occur are listed strongest first: TLS1.3, TLS1.2, TLS1.1, "
+      "TLS1.0, None.";
+  spec.parameters = date_range_parameters();
+  spec.parameters.push_back(direction_parameter());
+  for (ParamSpec& p : connector_parameters()) spec.parameters.push_back(p);
+  ParamSpec by_connector;
+  by_connector.name = "ByConnector";
+  by_connector.type = ParamType::Switch;
+  by_connector.help = "one group per direction and connector instead of per direction";
+  spec.parameters.push_back(by_connector);
+  spec.outputs = {"Direction", "Connector", "TlsVersion", "Messages", "Percent"};
+  spec.examples = {
+      {"Get-TlsUsage -Days 30", "How much of the last 30 days' mail was protected by TLS, per direction."},
+      {"Get-TlsUsage -ByConnector -Direction Inbound", "TLS versions per inbound connector over the last 7 days."},
+  };
+  spec.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream>)
+      -> std::unique_ptr<RecordStream> {
+    ReportFilter filter = bound_report_filter(session, params);
+    bool by_connector = params.flag("ByConnector");
+    return std::make_unique<VectorStream>(
+        tls_usage_records(tls_usage(*session.store, filter, by_connector), by_connector));
+  };
+  return spec;
+}
+
+}  // namespace mailflow

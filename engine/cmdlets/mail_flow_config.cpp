@@ -1,0 +1,215 @@
+// Set-MailFlowConfig and Get-MailFlowConfig, and the encoding of settings in
+// the store's config table (key = parameter name, value = text).
+#include "cmdlets/mail_flow_config.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+
+#include "cmdlets/session.h"
+#include "core/date_range.h"
+#include "core/error.h"
+#include "reports/insight_rule.h"
+
+namespace mailflow {
+
+const std::vector<ConfigSetting>& config_settings() {
+  static const std::vector<ConfigSetting> settings = [] {
+    std::vector<ConfigSetting> s;
+    ParamSpec max_days;
+    max_days.name = kMaxReportDays;
+    max_days.type = ParamType::Int;
+    max_days.help = "the longest date range reports accept, in days (default 30, the dashboard's cap)";
+    max_days.min = 1;
+    max_days.max = 3660;
+    s.push_back({max_days, Value(static_cast<std::int64_t>(kDefaultMaxReportDays))});
+    return s;
+  }();
+  return settings;
+}
+
+namespace {
+
+std::string format_number(double d) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  return buf;
+}
+
+std::string encode(const ParamSpec& param, const Value& v) {
+  switch (param.type) {
+    case ParamType::Int: return std::to_string(static_cast<std::int64_t>(v.as_number()));
+    case ParamType::Double: return format_number(v.as_number());
+    case ParamType::StringArray: {
+      std::vector<std::string> items;
+      if (v.is_array())
+        for (const Value& item : v.as_array()) items.push_back(item.to_display());
+      else if (!v.is_null())
+        items.push_back(v.to_display());
+      return join(items, ",");
+    }
+    case ParamType::Switch: return v.truthy() ? "True" : "False";
+    default: return v.to_display();
+  }
+}
+
+[[noreturn]] void corrupt(const std::string& key, const std::string& text) {
+  throw Error("CorruptSetting", "setting " + key + " in the store has the unreadable value '" +
+                                    text + "'; set it again with Set-MailFlowConfig -" + key);
+}
+
+Value decode(const ParamSpec& param, const std::string& text) {
+  switch (param.type) {
+    case ParamType::Int: {
+      char* end = nullptr;
+      long long n = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end) corrupt(param.name, text);
+      return Value(static_cast<std::int64_t>(n));
+    }
+    case ParamType::Double: {
+      char* end = nullptr;
+      double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end || !std::isfinite(d)) corrupt(param.name, text);
+      return Value(d);
+    }
+    case ParamType::StringArray: {
+      Array items;
+      if (!text.empty())
+        for (const std::string& item : split(text, ',')) items.emplace_back(item);
+      return Value(std::move(items));
+    }
+    case ParamType::Switch: return Value(text == "True");
+    default: return Value(text);
+  }
+}
+
+std::string range_text(double d) { return Value(d).to_display(); }
+
+}  // namespace
+
+std::optional<Value> read_setting(TraceStore& store, const ParamSpec& param) {
+  auto text = store.get_config(param.name);
+  if (!text) return std::nullopt;
+  return decode(param, *text);
+}
+
+void write_setting(TraceStore& store, const ParamSpec& param, const Value& value) {
+  if (param.type == ParamType::Int || param.type == ParamType::Double) {
+    if (!value.is_number() || !std::isfinite(value.as_number()))
+      throw Error("InvalidSetting", "-" + param.name + " needs a number, not '" +
+                                        value.to_display() + "'");
+    double d = value.as_number();
+    if (param.type == ParamType::Int && d != std::floor(d))
+      throw Error("InvalidSetting", "-" + param.name + " needs a whole number, not " +
+                                        value.to_display());
+    if ((param.min && d < *param.min) || (param.max && d > *param.max))
+      throw Error("InvalidSetting", "-" + param.name + " " + value.to_display() +
+                                        " is out of range: give " +
+                                        (param.min ? range_text(*param.min) : "any") + " to " +
+                                        (param.max ? range_text(*param.max) : "any"));
+  }
+  store.set_config(param.name, encode(param, value));
+}
+
+int max_report_days(TraceStore& store) {
+  const ParamSpec& param = config_settings().front().param;
+  auto v = read_setting(store, param);
+  if (!v) return kDefaultMaxReportDays;
+  std::int64_t n = v->as_int();
+  if (n < 1 || n > static_cast<std::int64_t>(*param.max)) corrupt(param.name, std::to_string(n));
+  return static_cast<int>(n);
+}
+
+std::optional<double> stored_rule_parameter(TraceStore& store, const std::string& name) {
+  ParamSpec param;
+  param.name = name;
+  param.type = ParamType::Double;
+  auto v = read_setting(store, param);
+  if (!v) return std::nullopt;
+  return v->as_double();
+}
+
+namespace {
+
+std::unique_ptr<RecordStream> set_mail_flow_config(Session& session, const BoundParameters& params,
+                                                   std::unique_ptr<RecordStream>) {
+  const CmdletSpec* self = session.registry ? session.registry->find("Set-MailFlowConfig") : nullptr;
+  std::vector<std::pair<const ParamSpec*, const Value*>> changes;
+  for (const auto& [name, value] : params.all()) {
+    const ParamSpec* spec = self ? self->parameter(name) : nullptr;
+    if (!spec)  // only reachable when called without the registry's binder
+      for (const ConfigSetting& s : config_settings())
+        if (iequals(s.param.name, name)) spec = &s.param;
+    if (!spec)
+      throw Error("ParameterBindingFailed", "Set-MailFlowConfig has no setting '" + name + "'");
+    if (!value.is_null()) changes.push_back({spec, &value});
+  }
+  if (changes.empty()) {
+    std::vector<std::string> names;
+    if (self)
+      for (const ParamSpec& p : self->parameters) names.push_back("-" + p.name);
+    throw Error("MissingSetting", "Set-MailFlowConfig: give at least one setting to change (" +
+                                      join(names, ", ") + ")");
+  }
+  // All or nothing: one bad value changes no setting.
+  Transaction tx(session.store->db());
+  for (const auto& [spec, value] : changes) write_setting(*session.store, *spec, *value);
+  tx.commit();
+  return std::make_unique<VectorStream>(std::vector<Value>{});
+}
+
+std::unique_ptr<RecordStream> get_mail_flow_config(Session& session, const BoundParameters&,
+                                                   std::unique_ptr<RecordStream>) {
+  std::vector<std::string> names;
+  std::vector<Value> values;
+  for (const ConfigSetting& s : config_settings()) {
+    names.push_back(s.param.name);
+    values.push_back(read_setting(*session.store, s.param).value_or(s.default_value));
+  }
+  if (session.rules) {
+    std::set<std::string, ILess> seen(names.begin(), names.end());
+    for (InsightRule* rule : session.rules->all())
+      for (const RuleParameter& p : rule->parameters()) {
+        if (!seen.insert(p.name).second) continue;
+        names.push_back(p.name);
+        double value = stored_rule_parameter(*session.store, p.name).value_or(p.default_value);
+        values.emplace_back(value);
+      }
+  }
+  std::vector<Value> out{make_record(names, std::move(values))};
+  return std::make_unique<VectorStream>(std::move(out));
+}
+
+}  // namespace
+
+CmdletSpec set_mail_flow_config_cmdlet() {
+  CmdletSpec spec;
+  spec.name = "Set-MailFlowConfig";
+  spec.synopsis = "Changes settings kept in the trace store.";
+  spec.description =
+      "Stores MaxReportDays (the longest range reports accept) and the default of every insight "
+      "rule parameter (NoTlsThreshold, Tls10Threshold, ...). Get-MailFlowInsights uses a stored "
+      "threshold unless the parameter is given. All given settings change together or none does.";
+  for (const ConfigSetting& s : config_settings()) spec.parameters.push_back(s.param);
+  spec.examples = {
+      {"Set-MailFlowConfig -MaxReportDays 90", "Lets reports cover up to 90 days."},
+      {"Set-MailFlowConfig -NoTlsThreshold 10", "Get-MailFlowInsights flags connectors with more than 10% plain-text mail."},
+  };
+  spec.run = set_mail_flow_config;
+  return spec;
+}
+
+CmdletSpec get_mail_flow_config_cmdlet() {
+  CmdletSpec spec;
+  spec.name = "Get-MailFlowConfig";
+  spec.synopsis = "Shows the settings in force.";
+  spec.description =
+      "One record with every setting: the stored value, or the default when it was never set.";
+  spec.outputs = {kMaxReportDays, "NoTlsThreshold", "Tls10Threshold"};
+  spec.examples = {{"Get-MailFlowConfig", "Shows MaxReportDays and the insight thresholds."}};
+  spec.run = get_mail_flow_config;
+  return spec;
+}
+
+}  // namespace mailflow

@@ -1,0 +1,43 @@
+// Settings kept in the store's config table (Set-MailFlowConfig /
+// Get-MailFlowConfig): MaxReportDays, and the value in force for every insight
+// rule parameter (NoTlsThreshold, Tls10Threshold, ...). A setting is declared
+// once as a ParamSpec: adding one (e.g. -OrganizationDomains) is one entry in
+// config_settings() - encoding, validation, Get and Set follow from its type.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cmdlets/cmdlet.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+struct ConfigSetting {
+  ParamSpec param;      // how Set-MailFlowConfig takes it; param.name is the config key
+  Value default_value;  // in force while the setting was never set
+};
+
+// The fixed settings, in Get-MailFlowConfig order. Rule parameters are added
+// to Set-MailFlowConfig from the loaded rules (refresh_insight_parameters).
+const std::vector<ConfigSetting>& config_settings();
+
+// The stored value of `param`, decoded by its type; nullopt when never set.
+// Throws Error("CorruptSetting") naming the key when the stored text does not
+// decode (the config table was edited by hand).
+std::optional<Value> read_setting(TraceStore& store, const ParamSpec& param);
+
+// Checks `value` against the parameter's range, then stores it. Throws
+// Error("InvalidSetting") naming the parameter and the allowed range.
+void write_setting(TraceStore& store, const ParamSpec& param, const Value& value);
+
+inline constexpr const char* kMaxReportDays = "MaxReportDays";
+
+// The MaxReportDays in force (stored, else 30).
+int max_report_days(TraceStore& store);
+
+// A rule parameter's stored value (NoTlsThreshold ...), nullopt when never set.
+std::optional<double> stored_rule_parameter(TraceStore& store, const std::string& name);
+
+}  // namespace mailflow

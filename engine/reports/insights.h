@@ -1,0 +1,47 @@
+// Insight evaluation: per-connector-and-direction statistics from the daily
+// rollup, handed to each insight rule (InsightRule, implemented in Lua by
+// engine/lua). Traffic without a connector is not judged (SPEC 5).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reports/insight_rule.h"
+#include "reports/report_filter.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+// One InsightStats per connector and direction with delivered traffic in the
+// range, ordered by direction then connector; connector_type and require_tls
+// come from the connectors table when the connector is defined there.
+std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& filter);
+
+struct InsightFinding {
+  std::string rule;
+  std::string title;
+  Direction direction = Direction::Inbound;
+  std::string connector;
+  double value = 0;
+  double threshold = 0;
+  std::int64_t messages = 0;
+  std::string recommendation;
+};
+
+struct InsightRequest {
+  std::vector<InsightRule*> rules;        // in the order findings are listed
+  std::map<std::string, double> params;   // every rule parameter's value in force
+  std::int64_t min_messages = 1;          // groups with fewer messages are skipped
+};
+
+// Findings ordered by rule (as in `request.rules`), then direction and connector.
+std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& stats,
+                                              const InsightRequest& request);
+
+// What to do about a finding when the rule gives no recommendation of its own:
+// a partner's connector is theirs to fix, anything else is the admin's server.
+std::string default_recommendation(const InsightStats& stats, const std::string& title);
+
+}  // namespace mailflow

@@ -1,0 +1,45 @@
+#include "reports/tls_usage.h"
+
+#include <map>
+
+#include "reports/connector_report.h"
+#include "reports/percent.h"
+#include "reports/rollup_query.h"
+
+namespace mailflow {
+
+namespace {
+
+struct GroupLess {
+  bool operator()(const std::pair<Direction, std::optional<std::string>>& x,
+                  const std::pair<Direction, std::optional<std::string>>& y) const {
+    if (x.first != y.first) return x.first < y.first;
+    return connector_less(x.second, y.second);
+  }
+};
+
+}  // namespace
+
+std::vector<TlsUsageRow> tls_usage(TraceStore& store, const ReportFilter& filter, bool by_connector) {
+  std::map<std::pair<Direction, std::optional<std::string>>, std::map<TlsVersion, std::int64_t>,
+           GroupLess>
+      groups;
+  RollupGrouping grouping =
+      by_connector ? RollupGrouping::DirectionConnectorTls : RollupGrouping::DirectionTls;
+  for (const RollupCount& c : delivered_counts(store, filter, grouping))
+    groups[{c.direction, by_connector ? c.connector : std::nullopt}][c.tls] += c.messages;
+
+  std::vector<TlsUsageRow> rows;
+  for (const auto& [key, counts] : groups) {
+    std::int64_t total = 0;
+    for (const auto& [tls, n] : counts) total += n;
+    for (TlsVersion v : kTlsReportOrder) {
+      auto it = counts.find(v);
+      if (it == counts.end() || it->second == 0) continue;
+      rows.push_back({key.first, key.second, v, it->second, percent_of(it->second, total)});
+    }
+  }
+  return rows;
+}
+
+}  // namespace mailflow

@@ -1,0 +1,53 @@
+// Reading trace records back, newest first, one row at a time from a SQLite
+// statement (Get-MessageTrace). Every filter is bound; the range on
+// `received` (and the connector, when given) is served by the indexes
+// traces_received and traces_connector_received.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/trace.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+struct TraceQuery {
+  UnixSeconds from = 0;  // received >= from
+  UnixSeconds to = 0;    // received < to
+  std::optional<Direction> direction;
+  // Connector: not set = any; `no_connector` = only traffic without one;
+  // else one of these exact stored spellings.
+  std::vector<std::string> connectors;
+  bool no_connector = false;
+  std::optional<TlsVersion> tls;
+  // GLOB patterns the lower-cased column must all match (core/wildcard.h).
+  std::vector<std::string> sender_globs;
+  std::vector<std::string> recipient_globs;
+  std::optional<std::string> status;  // case-insensitive
+  std::int64_t limit = -1;            // -1: no limit
+  std::int64_t offset = 0;
+};
+
+// Streams the records of one query. Each cursor owns its statement (not a
+// cached one): two cursors over the store may be open in one pipeline.
+class TraceCursor {
+ public:
+  TraceCursor(TraceStore& store, const TraceQuery& query);
+  // The next record, newest first; nullopt when done.
+  std::optional<Trace> next();
+
+ private:
+  std::unique_ptr<Statement> stmt_;
+  bool done_ = false;
+};
+
+// The SQL for `query` with its parameters bound to a fresh statement;
+// exposed so that tests can ask SQLite for the plan of exactly what runs.
+std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& query);
+std::string trace_query_sql(const TraceQuery& query);
+
+}  // namespace mailflow

@@ -1,0 +1,76 @@
+#include "cmdlets/mail_flow_config.h"
+
+#include "reports/report_fixture.h"
+
+namespace mailflow::testing {
+
+using MailFlowConfig = ReportFixture;
+
+TEST_F(MailFlowConfig, DefaultsUntilSet) {
+  auto out = run("Get-MailFlowConfig");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(names(out[0]), (std::vector<std::string>{"MaxReportDays", "NoTlsThreshold", "Tls10Threshold"}));
+  EXPECT_EQ(rows(out)[0], "30|25|50");
+}
+
+TEST_F(MailFlowConfig, SetPersistsInTheStore) {
+  run("Set-MailFlowConfig", params({{"MaxReportDays", 90}, {"Tls10Threshold", 33.5}}));
+  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "90|25|33.5");
+  EXPECT_EQ(store_->get_config("MaxReportDays"), "90");
+  EXPECT_EQ(max_report_days(*store_), 90);
+  // Reports accept the longer range now.
+  add_example_traffic();
+  EXPECT_EQ(run("Get-ConnectorReport", params({{"Days", 90}, {"Connector", "OnPrem-Relay"}})).size(), 90u);
+  EXPECT_EQ(error_of("Get-TlsUsage", params({{"Days", 91}})).substr(0, 44),
+            "-Days 91 is longer than the 90-day maximum (");
+}
+
+TEST_F(MailFlowConfig, SmallerMaximumRefusesLongerRanges) {
+  run("Set-MailFlowConfig", params({{"MaxReportDays", 7}}));
+  EXPECT_TRUE(run("Get-ConnectorReport").empty());  // the default week still fits
+  EXPECT_EQ(error_of("Get-MessageTrace", params({{"StartDate", date("2026-11-15")}})),
+            "the range 2026-11-15 to 2026-11-22 is 8 days, longer than the 7-day maximum "
+            "(MaxReportDays; change it with Set-MailFlowConfig -MaxReportDays N)");
+}
+
+TEST_F(MailFlowConfig, BadValuesChangeNothing) {
+  EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"MaxReportDays", 0}, {"NoTlsThreshold", 10.0}})),
+            "-MaxReportDays 0 is out of range: give 1 to 3660");
+  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "30|25|50");
+  EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"MaxReportDays", 2.5}})),
+            "-MaxReportDays needs a whole number, not 2.5");
+  EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"NoTlsThreshold", "ten"}})),
+            "-NoTlsThreshold needs a number, not 'ten'");
+  EXPECT_EQ(error_of("Set-MailFlowConfig"),
+            "Set-MailFlowConfig: give at least one setting to change (-MaxReportDays, "
+            "-NoTlsThreshold, -Tls10Threshold)");
+  EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"Colour", "blue"}})),
+            "Set-MailFlowConfig has no setting 'Colour'");
+}
+
+TEST_F(MailFlowConfig, CorruptStoredMaximumIsReported) {
+  store_->set_config("MaxReportDays", "lots");
+  EXPECT_EQ(error_of("Get-TlsUsage"),
+            "setting MaxReportDays in the store has the unreadable value 'lots'; set it again "
+            "with Set-MailFlowConfig -MaxReportDays");
+  EXPECT_EQ(error_of("Get-MailFlowConfig"),
+            "setting MaxReportDays in the store has the unreadable value 'lots'; set it again "
+            "with Set-MailFlowConfig -MaxReportDays");
+}
+
+TEST(ConfigSettings, EncodeEveryType) {
+  // StringArray settings (the postfix engineer's OrganizationDomains) round-trip as lists.
+  TraceStore store(fresh_db_path("config-types"));
+  ParamSpec list;
+  list.name = "OrganizationDomains";
+  list.type = ParamType::StringArray;
+  write_setting(store, list, Value(Array{Value("contoso.com"), Value("fabrikam.com")}));
+  EXPECT_EQ(read_setting(store, list)->to_display(), "{contoso.com, fabrikam.com}");
+  ParamSpec number;
+  number.name = "X";
+  number.type = ParamType::Double;
+  write_setting(store, number, Value(0.1));
+  EXPECT_EQ(read_setting(store, number)->as_double(), 0.1);
+}
+
+}  // namespace mailflow::testing

@@ -1,0 +1,99 @@
+// Proves with SQLite's own query planner and authorizer that Get-MessageTrace
+// is served by an index and that the aggregate reports read only the rollup.
+#include <sqlite3.h>
+
+#include <set>
+
+#include "reports/report_fixture.h"
+#include "reports/rollup_query.h"
+#include "store/trace_query.h"
+
+namespace mailflow::testing {
+
+namespace {
+
+std::string plan_of(Database& db, const std::string& sql) {
+  auto s = db.prepare("EXPLAIN QUERY PLAN " + sql);
+  std::string plan;
+  while (s->step()) plan += s->column_text(3) + "\n";
+  return plan;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+using QueryPlan = ReportFixture;
+
+TEST_F(QueryPlan, MessageTraceOverADateRangeUsesTheReceivedIndexWithoutSorting) {
+  TraceQuery q;
+  q.from = at("2026-11-16T00:00:00Z");
+  q.to = at("2026-11-23T00:00:00Z");
+  q.limit = 1000;
+  std::string plan = plan_of(store_->db(), trace_query_sql(q));
+  EXPECT_TRUE(contains(plan, "SEARCH traces USING INDEX traces_received (received>? AND received<?)")) << plan;
+  EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
+  // Other filters ride along on the same index.
+  q.direction = Direction::Outbound;
+  q.tls = TlsVersion::None;
+  q.sender_globs = {"*@contoso.com"};
+  q.status = "Delivered";
+  plan = plan_of(store_->db(), trace_query_sql(q));
+  EXPECT_TRUE(contains(plan, "USING INDEX traces_received (received>? AND received<?)")) << plan;
+  EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
+}
+
+TEST_F(QueryPlan, MessageTraceForAConnectorUsesTheConnectorIndex) {
+  TraceQuery q;
+  q.from = 0;
+  q.to = 86400;
+  q.connectors = {"Contoso-Partner"};
+  std::string plan = plan_of(store_->db(), trace_query_sql(q));
+  EXPECT_TRUE(contains(plan, "USING INDEX traces_connector_received (connector=? AND received>? AND received<?)"))
+      << plan;
+  EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
+  q.connectors.clear();
+  q.no_connector = true;
+  plan = plan_of(store_->db(), trace_query_sql(q));
+  EXPECT_TRUE(contains(plan, "USING INDEX traces_connector_received (connector=? AND received>? AND received<?)"))
+      << plan;
+}
+
+TEST_F(QueryPlan, RollupQueriesSearchThePrimaryKeyByDay) {
+  for (RollupGrouping g : {RollupGrouping::DayDirectionConnector, RollupGrouping::DirectionConnectorTls,
+                           RollupGrouping::DirectionTls}) {
+    std::string plan = plan_of(store_->db(), rollup_query_sql(g));
+    EXPECT_TRUE(contains(plan, "SEARCH daily_rollup USING PRIMARY KEY (day>? AND day<?)")) << plan;
+    EXPECT_FALSE(contains(plan, "traces")) << plan;
+  }
+}
+
+TEST_F(QueryPlan, ReportsNeverReadTheTraceTable) {
+  add_example_traffic();
+  std::set<std::string> tables;
+  sqlite3_set_authorizer(
+      store_->db().handle(),
+      [](void* out, int action, const char* table, const char*, const char*, const char*) {
+        if (action == SQLITE_READ && table) static_cast<std::set<std::string>*>(out)->insert(table);
+        return SQLITE_OK;
+      },
+      &tables);
+  auto tls = run("Get-TlsUsage", params({{"ByConnector", true}, {"Connector", "Contoso-Partner"}}));
+  auto report = run("Get-ConnectorReport", params({{"Days", 30}}));
+  auto view = run("Get-ConnectorReport", params({{"View", "TlsUsage"}, {"NoConnector", true}}));
+  auto summary = run("Get-TlsUsage", params({{"Direction", "Inbound"}}));
+  auto insights = run("Get-MailFlowInsights");
+  sqlite3_set_authorizer(store_->db().handle(), nullptr, nullptr);
+  EXPECT_FALSE(tls.empty());
+  EXPECT_FALSE(report.empty());
+  EXPECT_FALSE(insights.empty());
+  EXPECT_TRUE(tables.count("daily_rollup"));
+  EXPECT_FALSE(tables.count("traces"));
+  // And they still give the same numbers with the trace table gone.
+  auto before = rows(run("Get-ConnectorReport"));
+  store_->db().exec("DROP TABLE traces");
+  EXPECT_EQ(rows(run("Get-ConnectorReport")), before);
+  EXPECT_EQ(run("Get-MailFlowInsights").size(), 2u);
+}
+
+}  // namespace mailflow::testing
