@@ -23,9 +23,11 @@ std::string trace_query_sql(const TraceQuery& q) {
   for (size_t i = 0; i < q.sender_globs.size(); ++i) sql += " AND lower(sender) GLOB ?";
   for (size_t i = 0; i < q.recipient_globs.size(); ++i) sql += " AND lower(recipient) GLOB ?";
   if (q.status) sql += " AND status = ? COLLATE NOCASE";
-  // traces_received and traces_connector_received end with the rowid, so
-  // this order is the index order read backwards: no sort, rows stream.
-  sql += " ORDER BY received DESC, id DESC LIMIT ? OFFSET ?";
+  // Newest first is the order of both indexes read backwards
+  // (traces_received_fingerprint, traces_connector_received), so rows stream
+  // without a sort. Records of the same second come in index order: fixed for
+  // a given query, so pages neither overlap nor skip.
+  sql += " ORDER BY received DESC LIMIT ? OFFSET ?";
   return sql;
 }
 

@@ -1,7 +1,7 @@
 // Reading trace records back, newest first, one row at a time from a SQLite
 // statement (Get-MessageTrace). Every filter is bound; the range on
 // `received` (and the connector, when given) is served by the indexes
-// traces_received and traces_connector_received.
+// traces_received_fingerprint and traces_connector_received.
 #pragma once
 
 #include <cstdint>

@@ -31,7 +31,7 @@ TEST_F(QueryPlan, MessageTraceOverADateRangeUsesTheReceivedIndexWithoutSorting) 
   q.to = at("2026-11-23T00:00:00Z");
   q.limit = 1000;
   std::string plan = plan_of(store_->db(), trace_query_sql(q));
-  EXPECT_TRUE(contains(plan, "SEARCH traces USING INDEX traces_received (received>? AND received<?)")) << plan;
+  EXPECT_TRUE(contains(plan, "SEARCH traces USING INDEX traces_received_fingerprint (received>? AND received<?)")) << plan;
   EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
   // Other filters ride along on the same index.
   q.direction = Direction::Outbound;
@@ -39,7 +39,7 @@ TEST_F(QueryPlan, MessageTraceOverADateRangeUsesTheReceivedIndexWithoutSorting) 
   q.sender_globs = {"*@contoso.com"};
   q.status = "Delivered";
   plan = plan_of(store_->db(), trace_query_sql(q));
-  EXPECT_TRUE(contains(plan, "USING INDEX traces_received (received>? AND received<?)")) << plan;
+  EXPECT_TRUE(contains(plan, "USING INDEX traces_received_fingerprint (received>? AND received<?)")) << plan;
   EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
 }
 
