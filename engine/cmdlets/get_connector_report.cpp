@@ -31,7 +31,7 @@ CmdletSpec get_connector_report_cmdlet() {
   spec.outputs = {"Date", "Direction", "Connector", "Messages"};
   spec.examples = {
       {"Get-ConnectorReport", "All Mail Flow for the last 7 days."},
-      {"Get-ConnectorReport -Connector Contoso-Partner -Days 30", "One connector over 30 days."},
+      {"Get-ConnectorReport -Connector 'Fabrikam Partner Inbound' -Days 30", "One connector over 30 days."},
       {"Get-ConnectorReport -View TlsUsage -Direction Outbound", "TLS versions per outbound connector."},
   };
   spec.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream>)

@@ -106,7 +106,7 @@ CmdletSpec get_mail_flow_insights_cmdlet() {
                   "Recommendation"};
   spec.examples = {
       {"Get-MailFlowInsights -Days 30", "Insights over the last 30 days with the thresholds in force."},
-      {"Get-MailFlowInsights -Rule NoTls -NoTlsThreshold 10", "Connectors with more than 10% plain-text mail."},
+      {"Get-MailFlowInsights -Rule NoTls -MinMessages 100", "Only the NoTls rule, and only for connectors with 100 messages or more. Rule parameters such as -NoTlsThreshold 10 are accepted too."},
   };
   spec.run = get_mail_flow_insights;
   return spec;

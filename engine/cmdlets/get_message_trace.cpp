@@ -184,7 +184,7 @@ CmdletSpec get_message_trace_cmdlet() {
   };
   spec.examples = {
       {"Get-MessageTrace -SenderAddress *@fabrikam.com -Days 2", "Everything fabrikam.com sent in the last two days."},
-      {"Get-MessageTrace -Connector Contoso-Partner -TlsVersion None", "Plain-text messages through one connector."},
+      {"Get-MessageTrace -Connector 'Legacy App Relay' -TlsVersion None", "Plain-text messages through one connector."},
   };
   spec.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream>)
       -> std::unique_ptr<RecordStream> {

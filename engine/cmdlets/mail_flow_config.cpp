@@ -194,7 +194,7 @@ CmdletSpec set_mail_flow_config_cmdlet() {
   for (const ConfigSetting& s : config_settings()) spec.parameters.push_back(s.param);
   spec.examples = {
       {"Set-MailFlowConfig -MaxReportDays 90", "Lets reports cover up to 90 days."},
-      {"Set-MailFlowConfig -NoTlsThreshold 10", "Get-MailFlowInsights flags connectors with more than 10% plain-text mail."},
+      {"Set-MailFlowConfig -MaxReportDays 30", "Back to the dashboard's cap. Rule parameters (-NoTlsThreshold 10) are stored the same way."},
   };
   spec.run = set_mail_flow_config;
   return spec;
