@@ -1,5 +1,7 @@
 #include "cmdlets/builtin.h"
 
+#include "cmdlets/connector_cmdlets.h"
+
 namespace mailflow {
 
 // Each cmdlet file defines one `CmdletSpec xxx_cmdlet()` (or one per noun
@@ -32,6 +34,10 @@ CmdletSpec get_help_cmdlet();
 CmdletSpec get_command_cmdlet();
 
 void register_builtin_cmdlets(Registry& registry) {
+  for (CmdletSpec& c : connector_cmdlets()) registry.add(std::move(c));  // New/Get/Set/Remove-In/OutboundConnector
+  registry.add(update_connector_attribution_cmdlet());
+  registry.add(get_refused_connection_cmdlet());
+  registry.add_topic("about_Connectors", connectors_help_topic());
   registry.add(format_chart_cmdlet());
   registry.add(import_message_trace_cmdlet());
   registry.add(get_import_reject_cmdlet());

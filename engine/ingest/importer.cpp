@@ -7,7 +7,9 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "ingest/line_source.h"
+#include "ingest/connector_attribution.h"
 #include "ingest/occurrence_counter.h"
+#include "store/connector_store.h"
 
 namespace mailflow {
 
@@ -60,10 +62,22 @@ class ImportSink : public ReaderSink {
     register_file();
   }
 
-  void trace(const Trace& t, std::int64_t) override {
-    std::int64_t content = trace_fingerprint(t, 0);
-    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), t.received);
-    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(t, occurrence);
+  // Log formats do not name connectors: their traces get one by the
+  // connector definitions (ingest/connector_attribution.h). The fingerprint
+  // is taken before attribution, so that re-importing the file after the
+  // connectors changed (and Update-ConnectorAttribution) still adds nothing.
+  void set_attribution(std::unique_ptr<ConnectorAttribution> a) { attribution_ = std::move(a); }
+
+  void trace(const Trace& in, std::int64_t) override {
+    std::int64_t content = trace_fingerprint(in, 0);
+    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
+    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    Trace attributed;
+    if (attribution_ && !in.connector) {
+      attributed = in;
+      attributed.connector = attribution_->attribute(in);
+    }
+    const Trace& t = attribution_ && !in.connector ? attributed : in;
     if (writer_->add(t, fingerprint, file_id_)) ++summary_.imported;
     else ++summary_.duplicates;
     count_record();
@@ -180,6 +194,7 @@ class ImportSink : public ReaderSink {
   std::optional<TraceWriter> writer_;
   std::size_t in_batch_ = 0;
   std::int64_t batch_number_ = 0;
+  std::unique_ptr<ConnectorAttribution> attribution_;
   OccurrenceCounter trace_occurrences_;
   OccurrenceCounter refused_occurrences_;
 };
@@ -256,14 +271,22 @@ ImportSummary import_trace_file(TraceStore& store, const std::string& path,
   summary.log_format = format.log_format;
 
   std::unique_ptr<TraceReader> reader;
+  ReaderOptions reader_options = options.reader;
+  std::error_code mtime_error;
+  auto mtime = std::filesystem::last_write_time(path, mtime_error);
+  if (!mtime_error)  // for year inference from syslog timestamps
+    reader_options.file_mtime = std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::chrono::file_clock::to_sys(mtime).time_since_epoch())
+                                    .count();
   try {
-    reader = format.make(options.reader);
+    reader = format.make(reader_options);
   } catch (const Error& e) {
     throw Error(e.id(), "cannot import '" + path + "': " + e.what());
   }
 
   ImportSink sink(store, options, summary, import_key_path(path), source.head_hash(),
                   source.file_size());
+  if (format.log_format) sink.set_attribution(std::make_unique<ConnectorAttribution>(ConnectorStore(store).list()));
   LineSource::Line line;
   try {
     while (source.next(line)) {

@@ -3,6 +3,7 @@
 #include "ingest/importer.h"
 #include "ingest/csv_reader.h"
 #include "ingest/jsonl_reader.h"
+#include "ingest/postfix_reader.h"
 #include "ingest/trace_reader.h"
 
 namespace mailflow {
@@ -30,7 +31,8 @@ const std::vector<ReaderFormat>& reader_formats() {
        [](const ReaderOptions& o) { return std::make_unique<JsonlReader>(canonical_options(o, "Jsonl")); }},
       {"Csv", false, CsvReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<CsvReader>(canonical_options(o, "Csv")); }},
-      {"Postfix", true, nullptr, nullptr},
+      {"Postfix", true, PostfixReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<PostfixReader>(o); }},
       {"ExchangeTracking", true, nullptr, nullptr},
       {"ExchangeOnline", false, nullptr, nullptr},
   };

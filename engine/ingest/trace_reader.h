@@ -48,6 +48,7 @@ struct ReaderOptions {
   std::optional<std::string> time_zone;  // -TimeZone as given
   int utc_offset_seconds = 0;          // -TimeZone resolved to a fixed offset
   DayNumber today = 0;                 // Session::today, for year inference
+  std::optional<UnixSeconds> file_mtime;  // the file's modification time, for year inference
   std::vector<std::string> organization_domains;  // Set-MailFlowConfig -OrganizationDomains
   std::vector<std::string> internal_networks;     // Set-MailFlowConfig -InternalNetworks (CIDR)
 };

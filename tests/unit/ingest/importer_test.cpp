@@ -276,7 +276,7 @@ TEST_F(Importer, MissingOrUnreadableFileNamesThePath) {
 
 TEST_F(Importer, UnimplementedAndUndetectableFormatsAreClearErrors) {
   std::string file = write_file("mail.log",
-                                "Nov 16 08:15:02 mx1 postfix/smtpd[1234]: connect from unknown[203.0.113.9]\n");
+                                "Nov 16 08:15:02 mx1 sm-mta[1234]: connect from unknown [203.0.113.9]\n");
   try {
     ImportOptions o;
     o.format = "exchangetracking";

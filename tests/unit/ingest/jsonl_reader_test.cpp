@@ -113,7 +113,7 @@ TEST(ReaderFormats, AutoDetectionByContent) {
   EXPECT_EQ(detect({"  {\"a\":1}"}), "Jsonl");
   EXPECT_EQ(detect({"received,direction,connector,tls,cipher,sender,recipient,remote_host,remote_ip,size,status,message_id"}), "Csv");
   EXPECT_EQ(detect({"RECIPIENT;SENDER"}), "none");
-  EXPECT_EQ(detect({"Nov 16 08:15:02 mx1 postfix/smtpd[1234]: connect from unknown[203.0.113.9]"}), "none");
+  EXPECT_EQ(detect({"Nov 16 08:15:02 mx1 postfix/smtpd[1234]: connect from unknown[203.0.113.9]"}), "Postfix");
   ASSERT_NE(find_reader_format("csv"), nullptr);
   EXPECT_EQ(find_reader_format("csv")->name, "Csv");
   EXPECT_EQ(find_reader_format("Sendmail"), nullptr);

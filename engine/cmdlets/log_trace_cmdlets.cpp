@@ -1,0 +1,122 @@
+// Update-ConnectorAttribution and Get-RefusedConnection: commands over what
+// server logs left in the store.
+#include <limits>
+#include <memory>
+
+#include "cmdlets/connector_cmdlets.h"
+#include "cmdlets/session.h"
+#include "core/error.h"
+#include "ingest/reattribution.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+namespace {
+
+std::vector<ParamSpec> range_params() {
+  ParamSpec start{"StartDate", ParamType::Date, "first day (UTC) of the range"};
+  start.completion = Completion::Date;
+  ParamSpec end{"EndDate", ParamType::Date, "last day (UTC) of the range, inclusive"};
+  end.completion = Completion::Date;
+  ParamSpec days{"Days", ParamType::Int, "the N days ending on -EndDate (default today)"};
+  days.min = 1;
+  return {start, end, days};
+}
+
+// [start, end) in Unix seconds for -StartDate/-EndDate/-Days (whole UTC
+// days, both ends inclusive), or nullopt when none is given.
+std::optional<std::pair<UnixSeconds, UnixSeconds>> bound_range(const Session& session, const BoundParameters& p,
+                                                              const std::string& cmdlet) {
+  auto start = p.instant("StartDate");
+  auto end = p.instant("EndDate");
+  auto days = p.integer("Days");
+  if (!start && !end && !days) return std::nullopt;
+  DayNumber last = end ? day_of(*end) : session.today;
+  DayNumber first = start ? day_of(*start) : last - static_cast<DayNumber>(days.value_or(7)) + 1;
+  if (start && days && !end) last = first + static_cast<DayNumber>(*days) - 1;
+  if (start && end && days)
+    throw Error("InvalidDateRange", cmdlet + ": give -Days with at most one of -StartDate and -EndDate");
+  if (first > last)
+    throw Error("InvalidDateRange", cmdlet + ": -StartDate " + format_date(first) + " is after -EndDate " +
+                                        format_date(last));
+  return std::make_pair(start_of_day(first), start_of_day(last + 1));
+}
+
+std::unique_ptr<RecordStream> run_update(Session& session, const BoundParameters& p, std::unique_ptr<RecordStream>) {
+  if (!session.store) throw Error("NoStore", "Update-ConnectorAttribution: no trace store is open");
+  auto range = bound_range(session, p, "Update-ConnectorAttribution");
+  UnixSeconds start = range ? range->first : std::numeric_limits<UnixSeconds>::min();
+  UnixSeconds end = range ? range->second : std::numeric_limits<UnixSeconds>::max();
+  ReattributionSummary s = reattribute_connectors(*session.store, start, end);
+  return std::make_unique<VectorStream>(std::vector<Value>{
+      make_record({"Examined", "Changed"}, {Value(s.examined), Value(s.changed)})});
+}
+
+class RefusedStream : public RecordStream {
+ public:
+  RefusedStream(TraceStore& store, UnixSeconds start, UnixSeconds end)
+      : schema_(std::make_shared<const Schema>(
+            std::vector<std::string>{"Time", "ClientHost", "ClientIP", "Sender", "Recipient", "Reason"})),
+        stmt_(store.db().prepare("SELECT time, client_host, client_ip, sender, recipient, reason"
+                                 " FROM refused_connections WHERE time >= ?1 AND time < ?2"
+                                 " ORDER BY time DESC, id DESC")) {
+    stmt_->bind(1, start).bind(2, end);
+  }
+  std::optional<Value> next() override {
+    if (!stmt_ || !stmt_->step()) {
+      stmt_.reset();
+      return std::nullopt;
+    }
+    auto text = [&](int i) { return stmt_->column_is_null(i) ? Value() : Value(stmt_->column_text(i)); };
+    return Value(Record(schema_, {Value(DateTime{stmt_->column_int(0)}), text(1), text(2), text(3), text(4),
+                                  text(5)}));
+  }
+
+ private:
+  std::shared_ptr<const Schema> schema_;
+  std::unique_ptr<Statement> stmt_;
+};
+
+std::unique_ptr<RecordStream> run_refused(Session& session, const BoundParameters& p, std::unique_ptr<RecordStream>) {
+  if (!session.store) throw Error("NoStore", "Get-RefusedConnection: no trace store is open");
+  auto range = bound_range(session, p, "Get-RefusedConnection");
+  if (!range) range = std::make_pair(start_of_day(session.today - 6), start_of_day(session.today + 1));
+  return std::make_unique<RefusedStream>(*session.store, range->first, range->second);
+}
+
+}  // namespace
+
+CmdletSpec update_connector_attribution_cmdlet() {
+  CmdletSpec spec;
+  spec.name = "Update-ConnectorAttribution";
+  spec.synopsis = "Re-attributes stored server-log traces to connectors after connectors changed.";
+  spec.description =
+      "Applies the connector definitions as they are now (order: Get-Help about_Connectors) to the "
+      "stored traces of log formats (Postfix) and moves their daily rollups in the same "
+      "transaction, so that reports afterwards equal a fresh import. Traces from CSV or JSON Lines "
+      "keep the connector their file named. Without -StartDate, -EndDate or -Days every stored "
+      "trace is examined.";
+  spec.parameters = range_params();
+  spec.outputs = {"Examined", "Changed"};
+  spec.examples = {{"Update-ConnectorAttribution", "Re-attribute every stored log trace."},
+                   {"Update-ConnectorAttribution -Days 30", "Only the last 30 days."}};
+  spec.run = run_update;
+  return spec;
+}
+
+CmdletSpec get_refused_connection_cmdlet() {
+  CmdletSpec spec;
+  spec.name = "Get-RefusedConnection";
+  spec.synopsis = "Lists the sessions the mail server refused (Postfix NOQUEUE rejects), newest first.";
+  spec.description =
+      "Refused sessions are counted in the import summary (Refused) and kept here, one row per "
+      "refusal: when, which client, the envelope sender and recipient when logged, and the "
+      "server's reply. Default range: the 7 days ending today.";
+  spec.parameters = range_params();
+  spec.outputs = {"Time", "ClientHost", "ClientIP", "Sender", "Recipient", "Reason"};
+  spec.examples = {{"Get-RefusedConnection -Days 30", "Every refusal of the last 30 days."}};
+  spec.run = run_refused;
+  return spec;
+}
+
+}  // namespace mailflow

@@ -1,0 +1,176 @@
+#include "ingest/postfix_patterns.h"
+
+#include <stdexcept>
+
+#include "core/text.h"
+
+namespace mailflow {
+
+namespace {
+
+using E = PostfixEvent;
+using D = PostfixDaemon;
+
+// Sample lines come from tests/data/postfix (captured from Postfix 3.7.11,
+// see capture.sh), except where noted: those follow the format string in
+// the Postfix source that writes them.
+std::vector<PostfixPattern> pattern_table() {
+  return {
+      {E::Connect, D::Smtpd, "connect from {host}[{ip}]",
+       {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: connect from mail.fabrikam.example[127.0.0.2]",
+        "Nov 23 13:02:44 mx1 postfix/submission/smtpd[19120]: connect from unknown[::1]"}},
+      {E::Disconnect, D::Smtpd, "disconnect from {host}[{ip}]{*}",
+       {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: disconnect from mail.fabrikam.example[127.0.0.2] ehlo=2 "
+        "starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=7"}},
+      {E::TlsFrom, D::Smtpd, "{*} TLS connection established from {host}[{ip}]: {version} with cipher {cipher} {*}",
+       {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: Anonymous TLS connection established from "
+        "mail.tailspin.example[127.0.0.3]: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
+        "Nov 23 13:02:44 mx1 postfix/submission/smtpd[19120]: Anonymous TLS connection established from "
+        "unknown[::1]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
+        "server-signature RSA-PSS (2048 bits) server-digest SHA256"}},
+      {E::Client, D::Smtpd, "{qid}: client={host}[{ip}]{*}",
+       {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: 5AAA410E884: client=mail.fabrikam.example[127.0.0.2]",
+        "Nov 23 13:02:43 mx1 postfix/submission/smtpd[19120]: 8F07510E8AC: "
+        "client=roaming.contoso-users.example[127.0.0.5], sasl_method=PLAIN, sasl_username=alice@contoso.com"}},
+      {E::NoqueueReject, D::Smtpd, "NOQUEUE: reject: {command} from {host}[{ip}]: {detail}",
+       {"Nov 23 13:02:38 mx1 postfix/smtpd[19018]: NOQUEUE: reject: RCPT from smtp.woodgrove.example[127.0.0.4]: "
+        "554 5.7.1 <victim@elsewhere.example>: Relay access denied; from=<wendy@woodgrove.example> "
+        "to=<victim@elsewhere.example> proto=ESMTP helo=<smtp.woodgrove.example>"}},
+      // smtpd_check.c log_whatsup() with a queue id (a DATA-phase restriction).
+      {E::QueueReject, D::Smtpd, "{qid}: reject: {command} from {host}[{ip}]: {detail}",
+       {"Nov 23 13:05:12 mx1 postfix/smtpd[19018]: 4D11C10E8A6: reject: DATA from mail.fabrikam.example[127.0.0.2]: "
+        "550 5.7.1 <DATA>: Data command rejected: Multi-recipient bounce; from=<> proto=ESMTP "
+        "helo=<mail.fabrikam.example>"}},
+      {E::MessageId, D::Cleanup, "{qid}: message-id={id}",
+       {"Nov 23 13:00:38 mx1 postfix/cleanup[15299]: 9632710E881: message-id=<20261123130038.015293@vm>"}},
+      {E::QueuedFrom, D::Qmgr, "{qid}: from=<{sender}>, size={size}, nrcpt={nrcpt} {*}",
+       {"Nov 23 13:00:38 mx1 postfix/qmgr[15149]: 9632710E881: from=<wendy@woodgrove.example>, size=438, nrcpt=1 "
+        "(queue active)",
+        "Nov 23 13:00:40 mx1 postfix/qmgr[15149]: A1B0710E889: from=<>, size=2456, nrcpt=1 (queue active)"}},
+      // qmgr_active.c: a message past maximal_queue_lifetime.
+      {E::Expired, D::Qmgr, "{qid}: from=<{sender}>, status=expired, returned to sender",
+       {"Nov 28 13:02:52 mx1 postfix/qmgr[15149]: D613310E8B0: from=<bob@contoso.com>, status=expired, returned "
+        "to sender"}},
+      {E::Removed, D::Qmgr, "{qid}: removed",
+       {"Nov 23 13:00:38 mx1 postfix/qmgr[15149]: 9632710E881: removed"}},
+      {E::Pickup, D::Pickup, "{qid}: uid={uid} from=<{sender}>",
+       {"Nov 23 13:02:45 mx1 postfix/pickup[18843]: BC1EB10E8AF: uid=0 from=<carol@contoso.com>"}},
+      {E::TlsTo, D::SmtpClient, "{*} TLS connection established to {host}[{ip}]:{port}: {version} with cipher {cipher} {*}",
+       {"Nov 23 13:02:40 mx1 postfix/smtp[19032]: Anonymous TLS connection established to "
+        "mx.tailspin.example[127.0.0.9]:25: TLSv1.2 with cipher ADH-AES256-GCM-SHA384 (256/256 bits)",
+        "Nov 23 13:02:44 mx1 postfix-out/smtp[19147]: Untrusted TLS connection established to "
+        "smarthost.relay.example[127.0.0.9]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) "
+        "key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256"}},
+      {E::Delivery, D::SmtpClient, "{qid}: to=<{recipient}>, {fields}",
+       {"Nov 23 13:02:42 mx1 postfix/smtp[19032]: 4ED5110E8A9: to=<nobody@fabrikam.example>, "
+        "relay=mx.fabrikam.example[127.0.0.9]:25, delay=0.08, delays=0.01/0/0.05/0.02, dsn=5.1.1, status=bounced "
+        "(host mx.fabrikam.example[127.0.0.9] said: 550 5.1.1 <nobody@fabrikam.example>: Recipient address "
+        "rejected: User unknown in virtual mailbox table (in reply to RCPT TO command))",
+        "Nov 23 13:02:46 mx1 postfix/smtp[19121]: D613310E8B0: to=<someone@adatum.example>, relay=none, delay=0, "
+        "delays=0/0/0/0, dsn=4.4.1, status=deferred (connect to mx.adatum.example[127.0.0.11]:25: Connection "
+        "refused)",
+        "Nov 23 13:02:37 mx1 postfix/virtual[19024]: DBB4F10E884: to=<alice@contoso.com>, "
+        "orig_to=<team@contoso.com>, relay=virtual, delay=0.01, delays=0.01/0/0/0, dsn=2.0.0, status=sent "
+        "(delivered to maildir)"}},
+  };
+}
+
+}  // namespace
+
+PostfixDaemon postfix_daemon(std::string_view name) {
+  if (name == "smtpd") return D::Smtpd;
+  if (name == "cleanup") return D::Cleanup;
+  if (name == "qmgr" || name == "nqmgr") return D::Qmgr;
+  if (name == "pickup") return D::Pickup;
+  if (name == "smtp" || name == "lmtp") return D::SmtpClient;
+  if (name == "virtual" || name == "local" || name == "pipe" || name == "error" || name == "retry" ||
+      name == "discard")
+    return D::LocalDelivery;
+  return D::Other;
+}
+
+bool is_queue_id(std::string_view s) {
+  if (s.size() < 5 || s.size() > 20 || s == "NOQUEUE") return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) return false;
+  return true;
+}
+
+CompiledPattern::CompiledPattern(const std::string& pattern) {
+  size_t i = 0;
+  while (i < pattern.size()) {
+    if (pattern[i] == '{') {
+      size_t close = pattern.find('}', i);
+      if (close == std::string::npos) throw std::logic_error("unclosed capture in pattern: " + pattern);
+      std::string name = pattern.substr(i + 1, close - i - 1);
+      parts_.push_back(Part{true, name != "*", name == "qid", {}});
+      i = close + 1;
+    } else {
+      size_t next = pattern.find('{', i);
+      if (next == std::string::npos) next = pattern.size();
+      parts_.push_back(Part{false, false, false, pattern.substr(i, next - i)});
+      i = next;
+    }
+  }
+}
+
+bool CompiledPattern::match(std::string_view m, PatternMatch& out) const {
+  out.count = 0;
+  size_t pos = 0;
+  for (size_t k = 0; k < parts_.size(); ++k) {
+    const Part& p = parts_[k];
+    if (!p.capture) {
+      if (m.compare(pos, p.literal.size(), p.literal) != 0) return false;
+      pos += p.literal.size();
+      continue;
+    }
+    std::string_view value;
+    if (k + 1 == parts_.size()) {
+      value = m.substr(pos);
+      pos = m.size();
+    } else {
+      const std::string& next = parts_[k + 1].literal;  // captures are always followed by a literal
+      size_t at = m.find(next, pos);
+      if (at == std::string_view::npos) return false;
+      value = m.substr(pos, at - pos);
+      pos = at;
+    }
+    if (p.qid && !is_queue_id(value)) return false;
+    if (p.named) {
+      if (out.count == kMaxCaptures) return false;
+      out.captures[out.count++] = value;
+    }
+  }
+  return pos == m.size();
+}
+
+const PostfixPatternSet& postfix_patterns() {
+  static const PostfixPatternSet set = [] {
+    PostfixPatternSet s;
+    s.patterns = pattern_table();
+    for (const PostfixPattern& p : s.patterns) s.compiled.emplace_back(p.pattern);
+    // Every sample must match its own pattern and no earlier one of its
+    // daemon; every pattern must have a sample.
+    for (size_t i = 0; i < s.patterns.size(); ++i) {
+      const PostfixPattern& p = s.patterns[i];
+      if (p.samples.empty()) throw std::logic_error("Postfix pattern without a sample: " + p.pattern);
+      for (const std::string& sample : p.samples) {
+        // The message follows the first ": " after the "tag[pid]".
+        size_t tag_end = sample.find("]: ");
+        if (tag_end == std::string::npos) throw std::logic_error("Postfix sample without a tag: " + sample);
+        std::string_view message = std::string_view(sample).substr(tag_end + 3);
+        PatternMatch m;
+        for (size_t j = 0; j < i; ++j)
+          if (s.patterns[j].daemon == p.daemon && s.compiled[j].match(message, m))
+            throw std::logic_error("Postfix sample matches an earlier pattern (" + s.patterns[j].pattern + "): " +
+                                   sample);
+        if (!s.compiled[i].match(message, m))
+          throw std::logic_error("Postfix sample does not match its pattern (" + p.pattern + "): " + sample);
+      }
+    }
+    return s;
+  }();
+  return set;
+}
+
+}  // namespace mailflow

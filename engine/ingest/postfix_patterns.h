@@ -1,0 +1,85 @@
+// The Postfix log lines mailflow understands, as data: each pattern sits
+// beside real sample lines that must match it (STYLE.md "Formats are data").
+// postfix_patterns() checks the table once when first used: a sample that
+// matches nothing (or an earlier pattern) or a pattern with no sample is a
+// programming error and throws.
+//
+// Pattern syntax: literal text and captures. `{name}` captures up to the next
+// literal (its first occurrence) or to the end of the message when last;
+// `{*}` is an unnamed capture. `{qid}` only matches a Postfix queue id.
+#pragma once
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mailflow {
+
+// What a matched line means to the joiner (postfix_reader.cpp).
+enum class PostfixEvent {
+  Connect,        // smtpd: a client session begins
+  Disconnect,     // smtpd: it ends
+  TlsFrom,        // smtpd: the session's TLS
+  Client,         // smtpd: a queue id opened in this session
+  NoqueueReject,  // smtpd: a refused recipient/sender/client
+  QueueReject,    // smtpd: a refusal after the queue id was assigned
+  MessageId,      // cleanup
+  QueuedFrom,     // qmgr: sender and size; the message is queued
+  Expired,        // qmgr: gave up on deferred recipients
+  Removed,        // qmgr: the queue id is done
+  Pickup,         // pickup: local submission (sendmail)
+  Delivery,       // smtp/lmtp/virtual/local/pipe/error: one recipient's outcome
+  TlsTo,          // smtp/lmtp: the TLS of the connection the next deliveries use
+};
+
+// Which daemons a pattern applies to (the last part of the syslog tag,
+// "postfix/submission/smtpd" -> "smtpd").
+enum class PostfixDaemon { Smtpd, Cleanup, Qmgr, Pickup, SmtpClient, LocalDelivery, Other };
+PostfixDaemon postfix_daemon(std::string_view name);
+
+struct PostfixPattern {
+  PostfixEvent event;
+  PostfixDaemon daemon;  // SmtpClient patterns also apply to LocalDelivery for Delivery
+  std::string pattern;
+  std::vector<std::string> samples;  // whole log lines, as Postfix wrote them
+};
+
+// Up to this many named captures per pattern, in pattern order.
+inline constexpr int kMaxCaptures = 6;
+struct PatternMatch {
+  std::array<std::string_view, kMaxCaptures> captures{};
+  int count = 0;
+};
+
+// A parsed pattern: literals and captures, matched without regular
+// expressions (a few string_view searches per line).
+class CompiledPattern {
+ public:
+  explicit CompiledPattern(const std::string& pattern);
+  bool match(std::string_view message, PatternMatch& out) const;
+
+ private:
+  struct Part {
+    bool capture;
+    bool named;
+    bool qid;
+    std::string literal;
+  };
+  std::vector<Part> parts_;
+};
+
+struct PostfixPatternSet {
+  std::vector<PostfixPattern> patterns;
+  std::vector<CompiledPattern> compiled;  // same order
+};
+
+// The checked table (built on first use; throws std::logic_error when a
+// sample and its pattern disagree).
+const PostfixPatternSet& postfix_patterns();
+
+// True for a Postfix queue id: 5 or more characters of [0-9A-Za-z]
+// (short hex ids and long ids alike), other than the word NOQUEUE.
+bool is_queue_id(std::string_view s);
+
+}  // namespace mailflow
