@@ -9,6 +9,7 @@ CmdletSpec more_cmdlet();
 CmdletSpec read_host_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
+CmdletSpec export_mail_flow_report_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
 CmdletSpec get_import_reject_cmdlet();
 CmdletSpec new_sample_trace_data_cmdlet();
@@ -22,6 +23,7 @@ CmdletSpec get_command_cmdlet();
 
 void register_builtin_cmdlets(Registry& registry) {
   registry.add(format_chart_cmdlet());
+  registry.add(export_mail_flow_report_cmdlet());
   registry.add(import_message_trace_cmdlet());
   registry.add(get_import_reject_cmdlet());
   registry.add(new_sample_trace_data_cmdlet());
