@@ -22,6 +22,7 @@ CmdletSpec set_mail_flow_config_cmdlet();
 CmdletSpec get_mail_flow_config_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
+CmdletSpec export_mail_flow_report_cmdlet();
 CmdletSpec import_message_trace_cmdlet();
 CmdletSpec get_import_reject_cmdlet();
 CmdletSpec new_sample_trace_data_cmdlet();
@@ -39,6 +40,7 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(get_refused_connection_cmdlet());
   registry.add_topic("about_Connectors", connectors_help_topic());
   registry.add(format_chart_cmdlet());
+  registry.add(export_mail_flow_report_cmdlet());
   registry.add(import_message_trace_cmdlet());
   registry.add(get_import_reject_cmdlet());
   registry.add(new_sample_trace_data_cmdlet());
