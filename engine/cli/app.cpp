@@ -5,11 +5,13 @@
 #include <iostream>
 
 #include "cmdlets/builtin.h"
+#include "cmdlets/script_host.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
 #include "repl/repl.h"
+#include "shell/shell.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -18,10 +20,22 @@ namespace {
 
 // -c PIPELINE: one pipeline (or one line of Lua), output to stdout.
 int run_command(Session& session, const AppOptions& options) {
-  (void)session;
-  (void)options;
-  std::cerr << "mailflow: -c is not wired yet\n";
-  return 1;
+  try {
+    if (is_pipeline_line(*session.registry, options.command)) {
+      run_line(session, options.command, std::cout);
+    } else if (session.lua) {
+      session.lua->run_interactive(options.command, std::cout);
+    } else {
+      std::cerr << "mailflow: '" << options.command
+                << "' does not start with a cmdlet name, and Lua is not available to run it\n";
+      return 1;
+    }
+  } catch (const Error& e) {
+    std::cout.flush();
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 // SCRIPT.lua [ARG...]: Lua errors print as `file:line: message` (the Lua

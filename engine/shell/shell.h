@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cmdlets/cmdlet.h"
+#include "core/error.h"
 
 namespace mailflow {
 
@@ -27,7 +28,14 @@ std::vector<Value> invoke_pipeline(Session& session, std::string_view text);
 
 // Runs one line as the user typed it (pipeline or `$x = ...`), printing the
 // result to `out`: a pipeline that ends without a formatter prints a table.
+// An Error it throws already reads as PowerShell prints it (format_error_at):
+// the message, `At line:1 char:N`, the line and a caret under the fault.
 void run_line(Session& session, std::string_view text, std::ostream& out);
+
+// The message of `error`, then (when it has a column) `At line:1 char:N`, the
+// line and a caret under the bad token, each line prefixed "+ " as
+// PowerShell does.
+std::string format_error_at(const Error& error, std::string_view line);
 
 // True when the first word of `line` is a cmdlet or alias, or the line is a
 // `$variable` form: such a line is a pipeline, anything else is Lua (SPEC 7).

@@ -1,0 +1,256 @@
+// Select-Object (alias select): picks properties, or the first, last or
+// unique records. -First stops pulling from its input as soon as it has its
+// records, so `Get-MessageTrace | Select-Object -First 5` reads five rows.
+#include <deque>
+#include <memory>
+#include <unordered_set>
+
+#include "cmdlets/cmdlet.h"
+#include "cmdlets/property_reader.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "shell/comparison.h"
+
+namespace mailflow {
+
+namespace {
+
+bool matches_any(const std::vector<Wildcard>& patterns, const std::string& name) {
+  for (const Wildcard& w : patterns)
+    if (w.matches(name)) return true;
+  return false;
+}
+
+// -Property / -ExcludeProperty as a projection, planned once per input schema.
+class Projection {
+ public:
+  Projection(std::vector<std::string> include, std::vector<std::string> exclude)
+      : include_(std::move(include)) {
+    for (const std::string& e : exclude) exclude_.emplace_back(e);
+  }
+  bool active() const { return !include_.empty() || !exclude_.empty(); }
+
+  Value apply(const Value& item) {
+    const Schema* schema = item.is_record() ? &item.as_record().schema() : nullptr;
+    if (!planned_ || schema != planned_for_) plan(schema);
+    std::vector<Value> values;
+    values.reserve(sources_.size());
+    for (int index : sources_)
+      values.push_back(index < 0 ? Value() : item.as_record().value(static_cast<size_t>(index)));
+    return Value(Record(out_schema_, std::move(values)));
+  }
+
+ private:
+  void plan(const Schema* schema) {
+    planned_ = true;
+    planned_for_ = schema;
+    std::vector<std::string> names;
+    sources_.clear();
+    auto add = [&](const std::string& name, int index) {
+      if (matches_any(exclude_, name)) return;
+      for (const std::string& n : names)
+        if (iequals(n, name)) return;
+      names.push_back(name);
+      sources_.push_back(index);
+    };
+    if (include_.empty()) {
+      if (schema)
+        for (size_t i = 0; i < schema->size(); ++i) add(schema->names()[i], static_cast<int>(i));
+    }
+    for (const std::string& wanted : include_) {
+      Wildcard pattern(wanted);
+      if (pattern.is_literal()) {
+        // A property the input lacks is still selected, as null (PowerShell).
+        int index = schema ? schema->find(wanted) : -1;
+        add(index >= 0 ? schema->names()[static_cast<size_t>(index)] : wanted, index);
+        continue;
+      }
+      if (schema)
+        for (size_t i = 0; i < schema->size(); ++i)
+          if (pattern.matches(schema->names()[i])) add(schema->names()[i], static_cast<int>(i));
+    }
+    out_schema_ = std::make_shared<Schema>(std::move(names));
+  }
+
+  std::vector<std::string> include_;
+  std::vector<Wildcard> exclude_;
+  bool planned_ = false;
+  const Schema* planned_for_ = nullptr;
+  std::vector<int> sources_;
+  std::shared_ptr<const Schema> out_schema_;
+};
+
+// Identity of a record for -Unique: every property's text, compared exactly
+// (Select-Object -Unique is case-sensitive in PowerShell).
+std::string unique_key(const Value& v) {
+  if (!v.is_record()) return v.to_display();
+  std::string key;
+  for (const Value& item : v.as_record().values()) {
+    key += item.to_display();
+    key += '\x1f';
+  }
+  return key;
+}
+
+struct SelectOptions {
+  std::vector<std::string> property, exclude;
+  std::optional<std::string> expand;
+  std::optional<std::int64_t> first, last;
+  std::int64_t skip = 0;
+  bool unique = false;
+};
+
+class SelectStream : public RecordStream {
+ public:
+  SelectStream(std::unique_ptr<RecordStream> input, SelectOptions o)
+      : input_(std::move(input)), o_(std::move(o)), projection_(o_.property, o_.exclude) {
+    if (o_.expand) expand_.emplace(*o_.expand);
+  }
+
+  std::optional<Value> next() override {
+    if (o_.last) return next_from_tail();
+    if (o_.first && emitted_ >= *o_.first) return std::nullopt;  // stop pulling the source
+    while (auto v = transformed()) {
+      if (skipped_ < o_.skip) {
+        ++skipped_;
+        continue;
+      }
+      ++emitted_;
+      return v;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  // The next input after -ExpandProperty / projection and -Unique.
+  std::optional<Value> transformed() {
+    while (true) {
+      std::optional<Value> v;
+      if (pending_pos_ < pending_.size()) {
+        v = std::move(pending_[pending_pos_++]);
+      } else {
+        v = input_->next();
+        if (!v) return std::nullopt;
+        if (expand_) {
+          const Value* inner = expand_->read(*v);
+          if (!inner)
+            throw Error("PropertyNotFound",
+                        "Property \"" + *o_.expand + "\" cannot be found.");
+          if (inner->is_array()) {
+            pending_ = inner->as_array();
+            pending_pos_ = 0;
+            continue;
+          }
+          v = *inner;
+        } else if (projection_.active()) {
+          v = projection_.apply(*v);
+        }
+      }
+      if (o_.unique && !seen_.insert(unique_key(*v)).second) continue;
+      return v;
+    }
+  }
+
+  // -Last N (with -Skip counting from the end, and -First N taking from the
+  // start as well): needs the whole input.
+  std::optional<Value> next_from_tail() {
+    if (!tail_ready_) {
+      std::vector<Value> all;
+      while (auto v = transformed()) all.push_back(std::move(*v));
+      size_t n = all.size();
+      size_t skip = static_cast<size_t>(std::min<std::int64_t>(o_.skip, static_cast<std::int64_t>(n)));
+      size_t end = n - skip;
+      size_t last = static_cast<size_t>(std::min<std::int64_t>(*o_.last, static_cast<std::int64_t>(end)));
+      size_t first = o_.first ? static_cast<size_t>(std::min<std::int64_t>(*o_.first, static_cast<std::int64_t>(end - last))) : 0;
+      for (size_t i = 0; i < first; ++i) tail_.push_back(std::move(all[i]));
+      for (size_t i = end - last; i < end; ++i) tail_.push_back(std::move(all[i]));
+      tail_ready_ = true;
+    }
+    if (tail_.empty()) return std::nullopt;
+    Value v = std::move(tail_.front());
+    tail_.pop_front();
+    return v;
+  }
+
+  std::unique_ptr<RecordStream> input_;
+  SelectOptions o_;
+  Projection projection_;
+  std::optional<PropertyReader> expand_;
+  std::vector<Value> pending_;
+  size_t pending_pos_ = 0;
+  std::unordered_set<std::string> seen_;
+  std::int64_t skipped_ = 0, emitted_ = 0;
+  bool tail_ready_ = false;
+  std::deque<Value> tail_;
+};
+
+ParamSpec count_param(const char* name, const char* help) {
+  ParamSpec p;
+  p.name = name;
+  p.type = ParamType::Int;
+  p.min = 0;
+  p.help = help;
+  return p;
+}
+
+}  // namespace
+
+CmdletSpec select_object_cmdlet() {
+  CmdletSpec c;
+  c.name = "Select-Object";
+  c.aliases = {"select"};
+  c.synopsis = "Selects properties of records, or the first, last or unique records.";
+  c.description =
+      "-Property keeps the named properties in that order (wildcards allowed; a property the "
+      "input lacks is added empty); -ExcludeProperty drops properties; -ExpandProperty emits a "
+      "property's value instead of the record. -First N stops reading its input after N "
+      "records; -Skip N skips the first N (the last N with -Last); -Unique drops repeated records.";
+  ParamSpec property;
+  property.name = "Property";
+  property.type = ParamType::StringArray;
+  property.position = 0;
+  property.completion = Completion::Property;
+  property.help = "Properties to keep, in order (wildcards allowed).";
+  ParamSpec exclude;
+  exclude.name = "ExcludeProperty";
+  exclude.type = ParamType::StringArray;
+  exclude.completion = Completion::Property;
+  exclude.help = "Properties to leave out (wildcards allowed).";
+  ParamSpec expand;
+  expand.name = "ExpandProperty";
+  expand.type = ParamType::String;
+  expand.completion = Completion::Property;
+  expand.help = "Emit this property's value (each item of an array) instead of the record.";
+  ParamSpec unique;
+  unique.name = "Unique";
+  unique.type = ParamType::Switch;
+  unique.help = "Drop records identical to one already emitted.";
+  c.parameters = {property, exclude, expand,
+                  count_param("First", "Emit only the first N records."),
+                  count_param("Last", "Emit only the last N records."),
+                  count_param("Skip", "Skip N records (from the end with -Last)."),
+                  unique};
+  c.outputs = {"(the selected properties)"};
+  c.examples = {
+      {"Get-MessageTrace | Select-Object -First 5", "The five newest traces."},
+      {"Get-TlsUsage | Select-Object Direction,TlsVersion,Percent", "Three columns of the TLS summary."},
+  };
+  c.run = [](Session&, const BoundParameters& params, std::unique_ptr<RecordStream> input)
+      -> std::unique_ptr<RecordStream> {
+    SelectOptions o;
+    o.property = params.strings("Property");
+    o.exclude = params.strings("ExcludeProperty");
+    o.expand = params.string("ExpandProperty");
+    o.first = params.integer("First");
+    o.last = params.integer("Last");
+    o.skip = params.integer("Skip").value_or(0);
+    o.unique = params.flag("Unique");
+    if (o.expand && !o.property.empty())
+      throw Error("AmbiguousParameterSet",
+                  "Select-Object takes -ExpandProperty or -Property, not both.");
+    return std::make_unique<SelectStream>(std::move(input), std::move(o));
+  };
+  return c;
+}
+
+}  // namespace mailflow
