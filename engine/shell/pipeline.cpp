@@ -2,14 +2,16 @@
 // connect the stages' streams. Nothing runs until the last stream is pulled,
 // and each stage pulls only what it needs (Select-Object -First 5 stops its
 // source after five records).
+#include <cstdlib>
 #include <memory>
-#include <sstream>
 
 #include "cmdlets/script_host.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "render/terminal_chart.h"
 #include "shell/binder.h"
+#include "shell/format.h"
 #include "shell/parser.h"
 #include "shell/pushdown.h"
 #include "shell/shell.h"
@@ -126,29 +128,15 @@ std::vector<Value> run_parsed(Session& session, const PipelineLine& line) {
   return values;
 }
 
-// Formatter output (strings) and scalars print as lines; runs of records go
-// through Format-Table, as PowerShell's Out-Default does with objects.
-void print_values(Session& session, const std::vector<Value>& values, std::ostream& out) {
-  const CmdletSpec* table = session.registry->find("Format-Table");
-  for (size_t i = 0; i < values.size();) {
-    if (!values[i].is_record()) {
-      out << values[i].to_display() << "\n";
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    while (j < values.size() && values[j].is_record()) ++j;
-    std::vector<Value> records(values.begin() + static_cast<std::ptrdiff_t>(i),
-                               values.begin() + static_cast<std::ptrdiff_t>(j));
-    if (table && table->run) {
-      auto lines = table->run(session, bind_named(*table, {}),
-                              std::make_unique<VectorStream>(std::move(records)));
-      while (auto line = lines->next()) out << line->to_display() << "\n";
-    } else {
-      for (const Value& r : records) out << r.to_display() << "\n";
-    }
-    i = j;
-  }
+// A pipeline that ends without a formatter prints a table (SPEC 5): the
+// stream goes through the table view, which passes formatter output and
+// other scalars through one per line, and lays out runs of records.
+void print_stream(Session& session, std::unique_ptr<RecordStream> stream, std::ostream& out) {
+  TableOptions options;
+  options.max_width = session.terminal_width;
+  options.unicode = locale_is_utf8([](const char* name) { return std::getenv(name); });
+  auto lines = table_stream(std::move(stream), std::move(options));
+  while (auto line = lines->next()) out << line->to_display() << "\n";
 }
 
 // Verb-Noun: an unknown one is still meant as a cmdlet (and is never valid
@@ -196,8 +184,12 @@ std::vector<Value> invoke_pipeline(Session& session, std::string_view text) {
 void run_line(Session& session, std::string_view text, std::ostream& out) {
   try {
     PipelineLine line = parse_pipeline(text);
-    std::vector<Value> values = run_parsed(session, line);
-    if (line.assign_to.empty()) print_values(session, values, out);
+    if (!line.assign_to.empty()) {
+      run_parsed(session, line);
+      return;
+    }
+    std::vector<PreparedStage> stages = prepare(session, line);
+    print_stream(session, connect(session, line, stages), out);
   } catch (const Error& e) {
     throw Error(e.id(), format_error_at(e, text)).at_column(e.column());
   }

@@ -151,7 +151,18 @@ TEST_F(Pipeline, ErrorsShowThePositionAndACaret) {
 TEST_F(Pipeline, RunLinePrintsScalarsAndStrings) {
   std::ostringstream out;
   run_line(session, "Get-FakeTrace -Count 3 | Select-Object -ExpandProperty Connector", out);
-  EXPECT_EQ(out.str(), "\nContoso Partner\nFabrikam\n");
+  EXPECT_EQ(out.str(), "Contoso Partner\nFabrikam\n");  // $null prints nothing
+}
+
+TEST_F(Pipeline, RunLinePrintsRecordsAsATable) {
+  std::ostringstream out;
+  run_line(session, "Get-FakeTrace -Count 5 | Group-Object Connector -NoElement", out);
+  EXPECT_EQ(out.str(),
+            "Count Name\n"
+            "----- ----\n"
+            "    2\n"
+            "    2 Contoso Partner\n"
+            "    1 Fabrikam\n");
 }
 
 TEST_F(Pipeline, InterruptStopsThePipeline) {
