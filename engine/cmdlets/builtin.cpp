@@ -20,11 +20,6 @@ CmdletSpec get_tls_usage_cmdlet();
 CmdletSpec get_mail_flow_insights_cmdlet();
 CmdletSpec set_mail_flow_config_cmdlet();
 CmdletSpec get_mail_flow_config_cmdlet();
-CmdletSpec where_object_cmdlet();
-CmdletSpec select_object_cmdlet();
-CmdletSpec sort_object_cmdlet();
-CmdletSpec group_object_cmdlet();
-CmdletSpec measure_object_cmdlet();
 
 CmdletSpec format_chart_cmdlet();
 CmdletSpec export_mail_flow_report_cmdlet();
@@ -70,11 +65,6 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(get_mail_flow_insights_cmdlet());
   registry.add(set_mail_flow_config_cmdlet());
   registry.add(get_mail_flow_config_cmdlet());
-  registry.add(where_object_cmdlet());
-  registry.add(select_object_cmdlet());
-  registry.add(sort_object_cmdlet());
-  registry.add(group_object_cmdlet());
-  registry.add(measure_object_cmdlet());
 }
 
 }  // namespace mailflow
