@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/param_builder.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
 #include "core/trace.h"
@@ -202,13 +203,7 @@ CmdletSpec format_chart_cmdlet() {
       "value with a legend (TLS versions go from TLS1.3 to None). -Sparkline draws one line per "
       "label over the days of -Date (default Date), each scaled to its own peak; days without "
       "records count as 0. The width is -Width, else the terminal's. Emits lines of text.";
-  auto param = [](const char* name, ParamType type, const char* help) {
-    ParamSpec p;
-    p.name = name;
-    p.type = type;
-    p.help = help;
-    return p;
-  };
+  const auto& param = make_param;
   ParamSpec value = param("Value", ParamType::String, "numeric property to draw");
   value.mandatory = true;
   value.position = 0;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/param_builder.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
 #include "core/text.h"
@@ -117,13 +118,7 @@ CmdletSpec import_message_trace_cmdlet() {
       "completes it. -Format Auto (the default) tells the format from the first line: '{' is "
       "JSON Lines, a header naming the canonical keys is CSV. Lines longer than 65536 bytes and "
       "fields longer than 4096 bytes are rejected.";
-  auto param = [](const char* name, ParamType type, const char* help) {
-    ParamSpec p;
-    p.name = name;
-    p.type = type;
-    p.help = help;
-    return p;
-  };
+  const auto& param = make_param;
   ParamSpec path = param("Path", ParamType::StringArray, "files to import (wildcards allowed)");
   path.mandatory = true;
   path.position = 0;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/param_builder.h"
 #include "cmdlets/session.h"
 #include "ingest/sample_traces.h"
 
@@ -42,13 +43,7 @@ CmdletSpec new_sample_trace_data_cmdlet() {
       "rhythm and a few Failed and Pending messages. -MessagesPerDay is a business day's volume; "
       "weekends are quieter. The same -Seed and options always give the same file. The file is "
       "written whole or not at all.";
-  auto param = [](const char* name, ParamType type, const char* help) {
-    ParamSpec p;
-    p.name = name;
-    p.type = type;
-    p.help = help;
-    return p;
-  };
+  const auto& param = make_param;
   ParamSpec path = param("Path", ParamType::String, "CSV file to write (replaced when it exists)");
   path.mandatory = true;
   path.position = 0;
