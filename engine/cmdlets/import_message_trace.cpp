@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/mail_flow_config.h"
 #include "cmdlets/param_builder.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
@@ -97,8 +98,8 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
     if (auto offset = parse_utc_offset(*tz)) reader.utc_offset_seconds = *offset;
   }
   reader.today = session.today;
-  reader.organization_domains = config_list(*session.store, "OrganizationDomains");
-  reader.internal_networks = config_list(*session.store, "InternalNetworks");
+  reader.organization_domains = config_list(*session.store, kOrganizationDomains);
+  reader.internal_networks = config_list(*session.store, kInternalNetworks);
   std::vector<std::string> paths = expand_paths(params.strings("Path"));
   if (paths.empty()) throw Error("ParameterBindingFailed", "Import-MessageTrace: -Path names no file");
   return std::make_unique<ImportStream>(session, std::move(paths), std::move(options));

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "cmdlets/session.h"
+#include "core/connector.h"
 #include "core/date_range.h"
 #include "core/error.h"
 #include "reports/insight_rule.h"
@@ -24,6 +25,28 @@ const std::vector<ConfigSetting>& config_settings() {
     max_days.min = 1;
     max_days.max = 3660;
     s.push_back({max_days, Value(static_cast<std::int64_t>(kDefaultMaxReportDays))});
+
+    ParamSpec domains;
+    domains.name = kOrganizationDomains;
+    domains.type = ParamType::StringArray;
+    domains.help =
+        "the domains of the organisation (contoso.com, *.contoso.com): mail to them is delivered "
+        "inside, mail from a client outside InternalNetworks to them is inbound; $null clears";
+    s.push_back({domains, Value(Array{}),
+                 [](const std::vector<std::string>& items, const std::string& parameter) {
+                   parse_domain_patterns(items, parameter);
+                 }});
+
+    ParamSpec networks;
+    networks.name = kInternalNetworks;
+    networks.type = ParamType::StringArray;
+    networks.help =
+        "the organisation's client networks as IPv4/IPv6 addresses or CIDR ranges (10.0.0.0/8, "
+        "2001:db8::/32): their mail is not inbound; default the loopback ranges; $null clears";
+    s.push_back({networks, Value(Array{Value("127.0.0.0/8"), Value("::1/128")}),
+                 [](const std::vector<std::string>& items, const std::string& parameter) {
+                   parse_ip_ranges(items, parameter);
+                 }});
     return s;
   }();
   return settings;
@@ -37,18 +60,26 @@ std::string format_number(double d) {
   return buf;
 }
 
+// The items of a list setting as given: `a,b` arrives as an array, one value
+// as a string; blanks are dropped.
+std::vector<std::string> list_items(const Value& v) {
+  std::vector<std::string> items;
+  auto add = [&](const Value& item) {
+    std::string text(trim(item.to_display()));
+    if (!text.empty()) items.push_back(text);
+  };
+  if (v.is_array())
+    for (const Value& item : v.as_array()) add(item);
+  else if (!v.is_null())
+    add(v);
+  return items;
+}
+
 std::string encode(const ParamSpec& param, const Value& v) {
   switch (param.type) {
     case ParamType::Int: return std::to_string(static_cast<std::int64_t>(v.as_number()));
     case ParamType::Double: return format_number(v.as_number());
-    case ParamType::StringArray: {
-      std::vector<std::string> items;
-      if (v.is_array())
-        for (const Value& item : v.as_array()) items.push_back(item.to_display());
-      else if (!v.is_null())
-        items.push_back(v.to_display());
-      return join(items, ",");
-    }
+    case ParamType::StringArray: return join(list_items(v), ",");
     case ParamType::Switch: return v.truthy() ? "True" : "False";
     default: return v.to_display();
   }
@@ -86,6 +117,7 @@ Value decode(const ParamSpec& param, const std::string& text) {
 
 std::string range_text(double d) { return Value(d).to_display(); }
 
+
 }  // namespace
 
 std::optional<Value> read_setting(TraceStore& store, const ParamSpec& param) {
@@ -108,6 +140,10 @@ void write_setting(TraceStore& store, const ParamSpec& param, const Value& value
                                         " is out of range: give " +
                                         (param.min ? range_text(*param.min) : "any") + " to " +
                                         (param.max ? range_text(*param.max) : "any"));
+  }
+  if (param.type == ParamType::StringArray) {
+    for (const ConfigSetting& s : config_settings())
+      if (s.check_items && iequals(s.param.name, param.name)) s.check_items(list_items(value), param.name);
   }
   store.set_config(param.name, encode(param, value));
 }
@@ -143,7 +179,8 @@ std::unique_ptr<RecordStream> set_mail_flow_config(Session& session, const Bound
         if (iequals(s.param.name, name)) spec = &s.param;
     if (!spec)
       throw Error("ParameterBindingFailed", "Set-MailFlowConfig has no setting '" + name + "'");
-    if (!value.is_null()) changes.push_back({spec, &value});
+    // $null clears a list setting (back to its default); other settings keep it.
+    if (!value.is_null() || spec->type == ParamType::StringArray) changes.push_back({spec, &value});
   }
   if (changes.empty()) {
     std::vector<std::string> names;
@@ -188,13 +225,17 @@ CmdletSpec set_mail_flow_config_cmdlet() {
   spec.name = "Set-MailFlowConfig";
   spec.synopsis = "Changes settings kept in the trace store.";
   spec.description =
-      "Stores MaxReportDays (the longest range reports accept) and the default of every insight "
-      "rule parameter (NoTlsThreshold, Tls10Threshold, ...). Get-MailFlowInsights uses a stored "
-      "threshold unless the parameter is given. All given settings change together or none does.";
+      "Stores MaxReportDays (the longest range reports accept), the organisation boundary "
+      "(OrganizationDomains, InternalNetworks) that server-log imports use, and the default of "
+      "every insight rule parameter (NoTlsThreshold, Tls10Threshold, ...). Get-MailFlowInsights "
+      "uses a stored threshold unless the parameter is given. All given settings change together "
+      "or none does; $null clears a list setting.";
   for (const ConfigSetting& s : config_settings()) spec.parameters.push_back(s.param);
   spec.examples = {
       {"Set-MailFlowConfig -MaxReportDays 90", "Lets reports cover up to 90 days."},
       {"Set-MailFlowConfig -MaxReportDays 30", "Back to the dashboard's cap. Rule parameters (-NoTlsThreshold 10) are stored the same way."},
+      {"Set-MailFlowConfig -OrganizationDomains contoso.com,*.contoso.com -InternalNetworks 10.0.0.0/8,2001:db8::/32",
+       "Draws the organisation boundary that Postfix imports use to tell inbound, outbound and internal mail apart."},
   };
   spec.run = set_mail_flow_config;
   return spec;
@@ -206,7 +247,8 @@ CmdletSpec get_mail_flow_config_cmdlet() {
   spec.synopsis = "Shows the settings in force.";
   spec.description =
       "One record with every setting: the stored value, or the default when it was never set.";
-  spec.outputs = {kMaxReportDays, "NoTlsThreshold", "Tls10Threshold"};
+  spec.outputs = {kMaxReportDays, kOrganizationDomains, kInternalNetworks, "NoTlsThreshold",
+                  "Tls10Threshold"};
   spec.examples = {{"Get-MailFlowConfig", "Shows MaxReportDays and the insight thresholds."}};
   spec.run = get_mail_flow_config;
   return spec;

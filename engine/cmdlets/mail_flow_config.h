@@ -1,6 +1,7 @@
 // Settings kept in the store's config table (Set-MailFlowConfig /
 // Get-MailFlowConfig): MaxReportDays, and the value in force for every insight
-// rule parameter (NoTlsThreshold, Tls10Threshold, ...). A setting is declared
+// rule parameter (NoTlsThreshold, Tls10Threshold, ...), and the organisation
+// boundary Postfix imports use (OrganizationDomains, InternalNetworks). A setting is declared
 // once as a ParamSpec: adding one (e.g. -OrganizationDomains) is one entry in
 // config_settings() - encoding, validation, Get and Set follow from its type.
 #pragma once
@@ -17,6 +18,8 @@ namespace mailflow {
 struct ConfigSetting {
   ParamSpec param;      // how Set-MailFlowConfig takes it; param.name is the config key
   Value default_value;  // in force while the setting was never set
+  // For list settings: throws Error naming the parameter and the bad item.
+  void (*check_items)(const std::vector<std::string>& items, const std::string& parameter) = nullptr;
 };
 
 // The fixed settings, in Get-MailFlowConfig order. Rule parameters are added
@@ -33,6 +36,8 @@ std::optional<Value> read_setting(TraceStore& store, const ParamSpec& param);
 void write_setting(TraceStore& store, const ParamSpec& param, const Value& value);
 
 inline constexpr const char* kMaxReportDays = "MaxReportDays";
+inline constexpr const char* kOrganizationDomains = "OrganizationDomains";
+inline constexpr const char* kInternalNetworks = "InternalNetworks";
 
 // The MaxReportDays in force (stored, else 30).
 int max_report_days(TraceStore& store);

@@ -141,7 +141,8 @@ class SelectStream : public RecordStream {
             pending_pos_ = 0;
             continue;
           }
-          v = *inner;
+          Value value = *inner;  // copy first: `inner` points into *v
+          v = std::move(value);
         } else if (projection_.active()) {
           v = projection_.apply(*v);
         }

@@ -9,13 +9,14 @@ using MailFlowConfig = ReportFixture;
 TEST_F(MailFlowConfig, DefaultsUntilSet) {
   auto out = run("Get-MailFlowConfig");
   ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(names(out[0]), (std::vector<std::string>{"MaxReportDays", "NoTlsThreshold", "Tls10Threshold"}));
-  EXPECT_EQ(rows(out)[0], "30|25|50");
+  EXPECT_EQ(names(out[0]), (std::vector<std::string>{"MaxReportDays", "OrganizationDomains", "InternalNetworks",
+                                                     "NoTlsThreshold", "Tls10Threshold"}));
+  EXPECT_EQ(rows(out)[0], "30|{}|{127.0.0.0/8, ::1/128}|25|50");
 }
 
 TEST_F(MailFlowConfig, SetPersistsInTheStore) {
   run("Set-MailFlowConfig", params({{"MaxReportDays", 90}, {"Tls10Threshold", 33.5}}));
-  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "90|25|33.5");
+  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "90|{}|{127.0.0.0/8, ::1/128}|25|33.5");
   EXPECT_EQ(store_->get_config("MaxReportDays"), "90");
   EXPECT_EQ(max_report_days(*store_), 90);
   // Reports accept the longer range now.
@@ -36,16 +37,48 @@ TEST_F(MailFlowConfig, SmallerMaximumRefusesLongerRanges) {
 TEST_F(MailFlowConfig, BadValuesChangeNothing) {
   EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"MaxReportDays", 0}, {"NoTlsThreshold", 10.0}})),
             "-MaxReportDays 0 is out of range: give 1 to 3660");
-  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "30|25|50");
+  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "30|{}|{127.0.0.0/8, ::1/128}|25|50");
   EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"MaxReportDays", 2.5}})),
             "-MaxReportDays needs a whole number, not 2.5");
   EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"NoTlsThreshold", "ten"}})),
             "-NoTlsThreshold needs a number, not 'ten'");
   EXPECT_EQ(error_of("Set-MailFlowConfig"),
             "Set-MailFlowConfig: give at least one setting to change (-MaxReportDays, "
-            "-NoTlsThreshold, -Tls10Threshold)");
+            "-OrganizationDomains, -InternalNetworks, -NoTlsThreshold, -Tls10Threshold)");
   EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"Colour", "blue"}})),
             "Set-MailFlowConfig has no setting 'Colour'");
+}
+
+TEST_F(MailFlowConfig, OrganisationBoundaryIsStoredAsLists) {
+  run("Set-MailFlowConfig",
+      params({{"OrganizationDomains", Value(Array{Value("contoso.com"), Value("*.contoso.com")})},
+              {"InternalNetworks", Value(Array{Value("10.0.0.0/8"), Value(" 2001:db8::/32 ")})}}));
+  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0],
+            "30|{contoso.com, *.contoso.com}|{10.0.0.0/8, 2001:db8::/32}|25|50");
+  EXPECT_EQ(store_->get_config("InternalNetworks"), "10.0.0.0/8,2001:db8::/32");
+  // One value (no comma) is a one-item list.
+  run("Set-MailFlowConfig", params({{"OrganizationDomains", "fabrikam.com"}}));
+  EXPECT_EQ(store_->get_config("OrganizationDomains"), "fabrikam.com");
+  // $null clears: the loopback default is in force again.
+  run("Set-MailFlowConfig", params({{"InternalNetworks", Value()}}));
+  EXPECT_EQ(rows(run("Get-MailFlowConfig"))[0], "30|{fabrikam.com}|{}|25|50");
+  EXPECT_EQ(store_->get_config("InternalNetworks"), "");
+}
+
+TEST_F(MailFlowConfig, BadBoundaryValuesAreRefusedWhole) {
+  run("Set-MailFlowConfig", params({{"InternalNetworks", "192.168.0.0/16"}}));
+  EXPECT_EQ(error_of("Set-MailFlowConfig",
+                     params({{"MaxReportDays", 60},
+                             {"InternalNetworks", Value(Array{Value("10.0.0.0/8"), Value("10.0.0.1/8")})}})),
+            "-InternalNetworks: '10.0.0.1/8' has host bits set; the range is 10.0.0.0/8");
+  EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"InternalNetworks", "10.300.0.0/16"}})).substr(0, 19),
+            "-InternalNetworks: ");
+  EXPECT_EQ(error_of("Set-MailFlowConfig", params({{"OrganizationDomains", "contoso..com"}})).substr(0, 22),
+            "-OrganizationDomains: ");
+  // Nothing of the refused calls was stored.
+  EXPECT_EQ(store_->get_config("InternalNetworks"), "192.168.0.0/16");
+  EXPECT_EQ(max_report_days(*store_), 30);
+  EXPECT_FALSE(store_->get_config("OrganizationDomains"));
 }
 
 TEST_F(MailFlowConfig, CorruptStoredMaximumIsReported) {

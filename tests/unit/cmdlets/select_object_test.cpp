@@ -45,6 +45,10 @@ TEST_F(SelectObject, UniqueAndExpand) {
   EXPECT_EQ(lines("$a | select -Unique"), "x\nX\n");  // case-sensitive, as PowerShell
   lua.vars["g"] = invoke("gft -Count 4 | group Direction");
   EXPECT_EQ(lines("$g | select -ExpandProperty Group | select -ExpandProperty Size"), "1000\n1002\n1001\n1003\n");
+  // The record is the only owner of the value expanded from it (it printed
+  // freed memory once).
+  EXPECT_EQ(lines("gft -Count 3 | measure | select -ExpandProperty Count"), "3\n");
+  EXPECT_EQ(lines("gft -Count 2 | group Direction | select -ExpandProperty Name"), "Inbound\nOutbound\n");
 }
 
 TEST_F(SelectObject, Errors) {
