@@ -21,6 +21,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // True when `s` is well-formed UTF-8.
 bool valid_utf8(std::string_view s);
 
+// Length (1-4) of the well-formed UTF-8 sequence starting at s[i], or 0 when
+// it is not one (bad lead or continuation byte, truncated, overlong form,
+// surrogate, past U+10FFFF). `code_point`, when given, receives its value.
+size_t utf8_sequence_length(std::string_view s, size_t i, char32_t* code_point = nullptr);
+
 struct ILess {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const { return icompare(a, b) < 0; }

@@ -3,32 +3,18 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/text.h"
+
 namespace mailflow {
 
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid
-// (overlong forms, surrogates and code points above U+10FFFF included).
-size_t utf8_sequence(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len;
-  unsigned cp;
-  if (c < 0x80) return 1;
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  static const unsigned kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  // Noncharacters and C1 controls are not allowed in HTML text either.
-  if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
-    return 0;
+// Length of the UTF-8 sequence at s[i] that HTML text may hold, or 0: well
+// formed (core/text.h), and neither a C1 control nor a noncharacter.
+size_t html_sequence_length(std::string_view s, size_t i) {
+  char32_t cp = 0;
+  size_t len = utf8_sequence_length(s, i, &cp);
+  if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return 0;
   return len;
 }
 
@@ -50,7 +36,7 @@ std::string html_escape(std::string_view text) {
       i = run;
       continue;
     }
-    size_t len = utf8_sequence(text, i);
+    size_t len = html_sequence_length(text, i);
     if (len == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
       ++i;

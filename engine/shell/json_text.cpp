@@ -4,33 +4,12 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/text.h"
 #include "core/time.h"
 
 namespace mailflow {
 
 namespace {
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 when invalid
-// (overlong forms and surrogates included, as core/text.h's valid_utf8).
-size_t utf8_sequence(std::string_view s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t len;
-  unsigned cp;
-  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-  else return 0;
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    unsigned char cc = static_cast<unsigned char>(s[i + k]);
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
-  }
-  if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-      (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-    return 0;
-  return len;
-}
 
 void newline(std::string& out, bool pretty, int indent) {
   if (!pretty) return;
@@ -111,7 +90,7 @@ std::string json_string(std::string_view text) {
     }
     unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x80) {
-      size_t len = utf8_sequence(text, i);
+      size_t len = utf8_sequence_length(text, i);
       if (len == 0) {
         out += "\\ufffd";
         ++i;
