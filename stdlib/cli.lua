@@ -167,6 +167,8 @@ function cli.parse(argv, spec)
     if not options_done and (a == "--help" or a == "-h") then
       print(cli.help(spec))
       exit(0)
+    elseif not options_done and a:match("^%-%-help=") then
+      fail("--help takes no value")
     elseif not options_done and a == "--" then
       options_done = true
     elseif not options_done and a:match("^%-.") then
