@@ -2,7 +2,7 @@
 -- list of options and positional arguments, which also gives the usage text.
 --
 --   local opts = cli.parse(arg, {
---     script = "scripts/tls-audit.lua",        -- shown in the usage line (default arg[0])
+--     script = "scripts/tls-audit.lua",        -- shown in the usage (default: arg[0])
 --     summary = "What the script does, one or two lines.",
 --     options = {
 --       { "--days", value = "N", type = "int", min = 1, default = 7, help = "..." },
@@ -11,7 +11,7 @@
 --       { "--force", help = "..." },             -- no `value`: a flag, true when given
 --     },
 --     positional = {
---       { "MONTH", key = "month", check = function(v) return v or nil, "problem" end },
+--       { "MONTH", check = function(v) if ok(v) then return v end return nil, "MONTH is ..." end },
 --       { "OUTPUT.html", key = "output", optional = true },
 --     },
 --   })
@@ -62,7 +62,7 @@ local function wrap(first, words, indent)
     end
     empty = false
   end
-  lines[#lines + 1] = line
+  lines[#lines + 1] = (line:gsub("%s+$", ""))
   return table.concat(lines, "\n")
 end
 
@@ -72,17 +72,23 @@ local function split_words(text)
   return words
 end
 
--- The usage line(s), wrapped at 79 columns under the script's name.
-function cli.usage(spec)
-  local words = { spec.script or basename(arg and arg[0] or "SCRIPT.lua") }
+-- The script as the usage shows it: spec.script, else the path it was run by.
+local function script_of(spec, argv)
+  return spec.script or (argv and argv[0]) or "SCRIPT.lua"
+end
+
+-- The usage line(s), wrapped at 79 columns. `argv` (optional) names the
+-- script when spec.script does not.
+function cli.usage(spec, argv)
+  local words = { script_of(spec, argv) }
   for _, o in ipairs(spec.options or {}) do words[#words + 1] = synopsis(o) end
   for _, p in ipairs(spec.positional or {}) do words[#words + 1] = synopsis(p) end
   return wrap("usage: mailflow [--db FILE] [--now DATE]", words, string.rep(" ", #"usage: mailflow "))
 end
 
 -- Usage, summary and one entry per argument and option.
-function cli.help(spec)
-  local out = { cli.usage(spec) }
+function cli.help(spec, argv)
+  local out = { cli.usage(spec, argv) }
   if spec.summary then out[#out + 1] = wrap("", split_words(spec.summary), "") end
   local rows = {}
   for _, p in ipairs(spec.positional or {}) do rows[#rows + 1] = { p[1], p.help } end
@@ -136,7 +142,11 @@ local function convert(o, text)
       return nil, label .. " is " .. table.concat(o.choices, " or ") .. ", not '" .. text .. "'"
     end
   end
-  if o.check then return o.check(value) end
+  if o.check then
+    local checked, problem = o.check(value)
+    if checked == nil then return nil, problem or (label .. ": '" .. text .. "' is not valid") end
+    return checked
+  end
   return value
 end
 
@@ -144,10 +154,10 @@ end
 -- positional arguments by key, defaults filled in. Exits on --help (0) and on
 -- bad arguments (2).
 function cli.parse(argv, spec)
-  local name = basename(spec.script or (argv and argv[0]) or "script")
+  local name = basename(script_of(spec, argv))
   local function fail(problem)
     eprint(name .. ": " .. problem)
-    eprint(cli.usage(spec))
+    eprint(cli.usage(spec, argv))
     exit(2)
   end
 
@@ -165,7 +175,7 @@ function cli.parse(argv, spec)
   while i <= #argv do
     local a = argv[i]
     if not options_done and (a == "--help" or a == "-h") then
-      print(cli.help(spec))
+      print(cli.help(spec, argv))
       exit(0)
     elseif not options_done and a:match("^%-%-help=") then
       fail("--help takes no value")
