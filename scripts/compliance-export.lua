@@ -2,8 +2,9 @@
 --
 -- Writes one row per direction, connector and TLS version with the month's
 -- delivered messages and their share, for compliance records. Traffic
--- without a connector is a row with an empty Connector. A month is longer
--- than the dashboard's 30-day cap, so it is read in two halves and summed.
+-- without a connector is a row with an empty Connector. A month can be longer
+-- than the reports' cap (MaxReportDays, 30 by default), so it is read in
+-- pieces of at most that many days and summed.
 --
 -- Usage: mailflow [--db FILE] [--now DATE] scripts/compliance-export.lua
 --                 [--direction Inbound|Outbound] [--force] MONTH OUTPUT.csv
@@ -48,11 +49,19 @@ local opts = cli.parse(arg, {
 local month, output, direction, force = opts.month, opts.output, opts.direction, opts.force
 
 local first, last = dates.month(month)
-local middle = dates.add(first, 14)
+-- Pieces of the month no longer than MaxReportDays.
+local cap = GetMailFlowConfig{}[1].MaxReportDays
+local pieces, start = {}, first
+while dates.diff(start, last) >= 0 do
+  local stop = dates.add(start, cap - 1)
+  if dates.diff(stop, last) < 0 then stop = last end
+  pieces[#pieces + 1] = { start, stop }
+  start = dates.add(stop, 1)
+end
 -- counts["Direction|Connector"] = { Direction, Connector, [version] = n }
 local counts, keys = {}, {}
-for _, half in ipairs({ { first, middle }, { dates.add(middle, 1), last } }) do
-  for _, row in ipairs(GetTlsUsage{ StartDate = half[1], EndDate = half[2], ByConnector = true, Direction = direction }) do
+for _, piece in ipairs(pieces) do
+  for _, row in ipairs(GetTlsUsage{ StartDate = piece[1], EndDate = piece[2], ByConnector = true, Direction = direction }) do
     local key = row.Direction .. "|" .. report.connector(row.Connector)
     if not counts[key] then
       counts[key] = { Direction = row.Direction, Connector = row.Connector }
@@ -61,7 +70,13 @@ for _, half in ipairs({ { first, middle }, { dates.add(middle, 1), last } }) do
     counts[key][row.TlsVersion] = (counts[key][row.TlsVersion] or 0) + row.Messages
   end
 end
-table.sort(keys, function(a, b) return a:lower() < b:lower() end)
+-- Inbound first, traffic without a connector first, then connectors by name (as the reports order them).
+table.sort(keys, function(a, b)
+  local x, y = counts[a], counts[b]
+  if x.Direction ~= y.Direction then return x.Direction == "Inbound" end
+  if (x.Connector == nil) ~= (y.Connector == nil) then return x.Connector == nil end
+  return (x.Connector or ""):lower() < (y.Connector or ""):lower()
+end)
 
 local rows = {}
 for _, key in ipairs(keys) do

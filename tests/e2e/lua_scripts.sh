@@ -130,6 +130,11 @@ export_ok 2026-10 "--force 2026-10 $csv --direction outbound" --direction Outbou
 # "previous" is the month before --now: October, 31 days, over the 30-day cap.
 csv=previous.csv
 export_ok 2026-10 "previous $csv"
+# A smaller MaxReportDays: the month is read in more pieces, with the same result.
+mf -c "Set-MailFlowConfig -MaxReportDays 7" >/dev/null
+csv=weekly-pieces.csv
+export_ok 2026-10 "2026-10 $csv"
+mf -c "Set-MailFlowConfig -MaxReportDays 30" >/dev/null
 expect_help compliance-export.lua MONTH OUTPUT.csv --direction --force
 for bad in "" "2026-11" "2026-13 x.csv" "2026-11-01 x.csv" "2026-12 x.csv" "2026-11 x.txt" \
            "2026-11 x.csv --direction sideways" "2026-11 x.csv --direction" "2026-11 x.csv y.csv" \
