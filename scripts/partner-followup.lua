@@ -5,40 +5,38 @@
 -- remote hosts seen on that connector with the TLS versions they used and
 -- how many delivered messages each — the list to send to the partner.
 --
--- Usage: mailflow [--db FILE] [--now DATE] scripts/partner-followup.lua [--days N] [--end YYYY-MM-DD] [--all]
+-- Usage: mailflow [--db FILE] [--now DATE] scripts/partner-followup.lua [--days N] [--end YYYY-MM-DD]
+--                 [--all] [--no-tls-threshold PERCENT] [--tls10-threshold PERCENT]
 --   --days N          the range is the N days ending on --end (default 7)
 --   --end YYYY-MM-DD  last day of the range (default: today)
 --   --all             every connector with an insight, not only partner ones
+--   --no-tls-threshold, --tls10-threshold PERCENT
+--                     the insights' thresholds for this run (default: the stored ones)
+--
+-- Partner connectors are the ones defined with New-InboundConnector or
+-- New-OutboundConnector -ConnectorType Partner (Get-InboundConnector lists
+-- them); a connector named in the traces but not defined counts only with --all.
+-- A connector with two insights is listed once, with both.
 --
 -- Exit status: 0 (also when there is nothing to follow up), 1 an error, 2 bad arguments.
-local USAGE = "usage: mailflow scripts/partner-followup.lua [--days N] [--end YYYY-MM-DD] [--all]"
-local PAGE = 5000
+local PAGE = 5000  -- Get-MessageTrace's largest page
 
-local function usage(problem)
-  eprint("partner-followup.lua: " .. problem)
-  eprint(USAGE)
-  exit(2)
-end
-
-local days, last, all = 7, dates.today(), false
-local i = 1
-while i <= #arg do
-  local a, v = arg[i], arg[i + 1]
-  if a == "--days" then
-    days = math.tointeger(tonumber(v or ""))
-    if not days or days < 1 then usage("--days needs a whole number of days, not '" .. tostring(v) .. "'") end
-    i = i + 2
-  elseif a == "--end" then
-    if not v or not dates.is_date(v) then usage("--end needs a date YYYY-MM-DD, not '" .. tostring(v) .. "'") end
-    last = v
-    i = i + 2
-  elseif a == "--all" then
-    all = true
-    i = i + 1
-  else
-    usage("unknown argument '" .. a .. "'")
-  end
-end
+local opts = cli.parse(arg, {
+  script = "scripts/partner-followup.lua",
+  summary = "For each partner connector with an insight, the remote hosts seen on it and their TLS versions.",
+  options = {
+    { "--days", value = "N", type = "int", min = 1, default = 7,
+      help = "the range is the N days ending on --end (default 7)" },
+    { "--end", key = "last", value = "YYYY-MM-DD", type = "date", default = dates.today(),
+      help = "last day of the range (default: today, i.e. --now)" },
+    { "--all", help = "every connector with an insight, not only partner ones" },
+    { "--no-tls-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
+      help = "NoTls fires above this share of plain text (default: Get-MailFlowConfig's, 25)" },
+    { "--tls10-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
+      help = "Tls10 fires above this share of TLS 1.0 (default: Get-MailFlowConfig's, 50)" },
+  },
+})
+local days, last, all = opts.days, opts.last, opts.all
 local first = dates.add(last, -(days - 1))
 
 -- Connector types by "Direction|Name" from the connector definitions.
@@ -58,28 +56,45 @@ local function traces(connector, direction)
   return out
 end
 
+-- The insights by connector and direction, in the order they first appear,
+-- so that a connector with two insights gets one list of hosts.
+local insights = GetMailFlowInsights{ StartDate = first, EndDate = last,
+                                      NoTlsThreshold = opts.no_tls_threshold, Tls10Threshold = opts.tls10_threshold }
+local groups, keys = report.group_by(insights, function(r) return r.Direction .. "|" .. r.Connector end)
+
+local VERSION_RANK = { ["TLS1.3"] = 1, ["TLS1.2"] = 2, ["TLS1.1"] = 3, ["TLS1.0"] = 4, None = 5 }
 local followed = 0
-for _, insight in ipairs(GetMailFlowInsights{ StartDate = first, EndDate = last }) do
-  local kind = types[insight.Direction .. "|" .. insight.Connector:lower()]
+for _, key in ipairs(keys) do
+  local group = groups[key]
+  local connector, direction = group[1].Connector, group[1].Direction
+  local kind = types[direction .. "|" .. connector:lower()]
   if all or kind == "Partner" then
     followed = followed + 1
-    print(string.format("== %s (%s, %s): %s", insight.Connector, insight.Direction, kind or "not defined",
-                        insight.Title))
-    print(string.format("   measured %.2f%% over %d messages, %s to %s", insight.Value, insight.Messages, first, last))
-    print("   " .. insight.Recommendation)
-    -- Remote host x TLS version -> messages.
-    local seen, keys = {}, {}
-    for _, t in ipairs(traces(insight.Connector, insight.Direction)) do
-      local key = (t.RemoteHost or "(unknown)") .. "|" .. t.TlsVersion
-      if not seen[key] then
-        seen[key] = report.record({ "RemoteHost", "RemoteIP", "TlsVersion", "Messages" },
-                                  { RemoteHost = t.RemoteHost, RemoteIP = t.RemoteIP, TlsVersion = t.TlsVersion, Messages = 0 })
-        keys[#keys + 1] = key
-      end
-      seen[key].Messages = seen[key].Messages + 1
+    for _, insight in ipairs(group) do
+      print(string.format("== %s (%s, %s): %s", connector, direction, kind or "not defined", insight.Title))
+      print(string.format("   measured %.2f%% over %d messages, %s to %s", insight.Value, insight.Messages, first, last))
+      print("   " .. insight.Recommendation)
     end
-    local rows = report.map(keys, function(k) return seen[k] end)
-    report.print(report.sort_by(rows, "Messages", true))
+    -- Remote host x TLS version -> messages.
+    local seen, hosts = {}, {}
+    for _, t in ipairs(traces(connector, direction)) do
+      local host = (t.RemoteHost or "(unknown)") .. "|" .. t.TlsVersion
+      if not seen[host] then
+        seen[host] = report.record({ "RemoteHost", "RemoteIP", "TlsVersion", "Messages" },
+                                   { RemoteHost = t.RemoteHost, RemoteIP = t.RemoteIP, TlsVersion = t.TlsVersion, Messages = 0 })
+        hosts[#hosts + 1] = host
+      end
+      seen[host].Messages = seen[host].Messages + 1
+    end
+    local rows = report.map(hosts, function(h) return seen[h] end)
+    -- Busiest first; ties by host name, then strongest TLS first, so the list is stable.
+    table.sort(rows, function(a, b)
+      if a.Messages ~= b.Messages then return a.Messages > b.Messages end
+      local ha, hb = (a.RemoteHost or ""):lower(), (b.RemoteHost or ""):lower()
+      if ha ~= hb then return ha < hb end
+      return (VERSION_RANK[a.TlsVersion] or 9) < (VERSION_RANK[b.TlsVersion] or 9)
+    end)
+    report.print(rows)
     print("")
   end
 end

@@ -5,39 +5,31 @@
 -- then exits 3 when any insight fires, so a scheduler can alert on it.
 --
 -- Usage: mailflow [--db FILE] [--now DATE] scripts/tls-audit.lua [--days N] [--end YYYY-MM-DD]
+--                 [--no-tls-threshold PERCENT] [--tls10-threshold PERCENT]
 --   --days N          the range is the N days ending on --end (default 7, the widget's "last week")
 --   --end YYYY-MM-DD  last day of the range (default: today, i.e. --now)
+--   --no-tls-threshold, --tls10-threshold PERCENT
+--                     the insights' thresholds for this run (default: the stored
+--                     ones, Set-MailFlowConfig -NoTlsThreshold/-Tls10Threshold)
 --
 -- Exit status: 0 no insight fired, 3 at least one did, 1 an error, 2 bad arguments.
 -- Example crontab line (Mondays 07:00):
 --   0 7 * * 1  cd /srv/mailflow && build/mailflow --db traces.db scripts/tls-audit.lua || mail -s "TLS audit" postmaster
-local USAGE = "usage: mailflow scripts/tls-audit.lua [--days N] [--end YYYY-MM-DD]"
-
-local function usage(problem)
-  eprint("tls-audit.lua: " .. problem)
-  eprint(USAGE)
-  exit(2)
-end
-
-local days, last = 7, dates.today()
-local i = 1
-while i <= #arg do
-  local a, v = arg[i], arg[i + 1]
-  if a == "--days" then
-    days = math.tointeger(tonumber(v or ""))
-    if not days or days < 1 then usage("--days needs a whole number of days, not '" .. tostring(v) .. "'") end
-    i = i + 2
-  elseif a == "--end" then
-    if not v or not dates.is_date(v) then usage("--end needs a date YYYY-MM-DD, not '" .. tostring(v) .. "'") end
-    last = v
-    i = i + 2
-  elseif a == "--help" or a == "-h" then
-    print(USAGE)
-    exit(0)
-  else
-    usage("unknown argument '" .. a .. "'")
-  end
-end
+local opts = cli.parse(arg, {
+  script = "scripts/tls-audit.lua",
+  summary = "Prints the TLS summary and the mail flow insights of the range; exit status 3 when any insight fires.",
+  options = {
+    { "--days", value = "N", type = "int", min = 1, default = 7,
+      help = "the range is the N days ending on --end (default 7)" },
+    { "--end", key = "last", value = "YYYY-MM-DD", type = "date", default = dates.today(),
+      help = "last day of the range (default: today, i.e. --now)" },
+    { "--no-tls-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
+      help = "NoTls fires above this share of plain text (default: Get-MailFlowConfig's, 25)" },
+    { "--tls10-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
+      help = "Tls10 fires above this share of TLS 1.0 (default: Get-MailFlowConfig's, 50)" },
+  },
+})
+local days, last = opts.days, opts.last
 local first = dates.add(last, -(days - 1))
 
 print(string.format("TLS audit %s to %s (%d days)", first, last, days))
@@ -51,7 +43,8 @@ else
 end
 
 print("")
-local insights = GetMailFlowInsights{ StartDate = first, EndDate = last }
+local insights = GetMailFlowInsights{ StartDate = first, EndDate = last,
+                                      NoTlsThreshold = opts.no_tls_threshold, Tls10Threshold = opts.tls10_threshold }
 if #insights == 0 then
   print("Insights: none fired")
   exit(0)

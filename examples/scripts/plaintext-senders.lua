@@ -19,8 +19,14 @@ if arg[1] then
   min = tonumber(arg[3] or "1") or 1
 end
 
-local traces = GetMessageTrace{ StartDate = first, EndDate = last, Direction = "Inbound",
-                                TlsVersion = "None", Status = "Delivered", PageSize = 100000 }
+-- Get-MessageTrace gives at most 5000 records a page: read page by page.
+local traces = {}
+for page = 1, math.huge do
+  local rows = GetMessageTrace{ StartDate = first, EndDate = last, Direction = "Inbound",
+                                TlsVersion = "None", Status = "Delivered", PageSize = 5000, Page = page }
+  table.move(rows, 1, #rows, #traces + 1, traces)
+  if #rows < 5000 then break end
+end
 local groups, hosts = report.group_by(traces, "RemoteHost")
 local rows = {}
 for _, host in ipairs(hosts) do

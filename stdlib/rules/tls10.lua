@@ -2,41 +2,26 @@
 -- dashboard's insight): fires for a connector and direction whose share of
 -- TLS 1.0 messages is strictly above Tls10Threshold. TLS 1.0 and 1.1 are
 -- deprecated (RFC 8996); Exchange Online no longer accepts them by default.
-local function advice(stats)
-  local name = stats.Connector
-  local share = string.format("%.2f%%", stats.Percent["TLS1.0"])
-  if stats.ConnectorType == "OnPremises" then
-    return share .. " of " .. stats.Direction:lower() .. " messages on the on-premises connector '" .. name ..
-      "' used TLS 1.0. Upgrade your on-premises mail server to TLS 1.2 or later (on Windows enable " ..
-      "TLS 1.2 in Schannel and .NET strong cryptography; on Postfix set smtpd_tls_protocols and " ..
-      "smtp_tls_protocols to >=TLSv1.2), then disable TLS 1.0."
-  elseif stats.ConnectorType == "Partner" then
-    return share .. " of " .. stats.Direction:lower() .. " messages on the partner connector '" .. name ..
-      "' used TLS 1.0. Contact the partner that owns this connector and ask them to upgrade their " ..
-      "mail servers to TLS 1.2 or later; TLS 1.0 is deprecated and will be refused."
-  elseif stats.Direction == "Inbound" then
-    return share .. " of messages arriving through '" .. name .. "' used TLS 1.0. Check the sending " ..
-      "server (Get-MessageTrace -Connector '" .. name .. "' -TlsVersion TLS1.0 shows its RemoteHost) " ..
-      "and have it upgraded to TLS 1.2 or later."
-  end
-  return share .. " of messages leaving through '" .. name .. "' used TLS 1.0. Check the receiving " ..
-    "servers (Get-MessageTrace -Connector '" .. name .. "' -TlsVersion TLS1.0 shows their RemoteHost): " ..
-    "they only negotiate TLS 1.0 and need upgrading to TLS 1.2 or later."
-end
-
-RegisterInsightRule{
+RegisterInsightRule(report.share_rule{
   Name = "Tls10",
+  Version = "TLS1.0",
   Title = "TLS 1.0 is above {threshold}%",
-  Parameters = {
-    { Name = "Tls10Threshold", Default = 50,
-      Help = "fires when the share of messages over TLS 1.0 is above this percentage" },
-  },
+  Threshold = { Name = "Tls10Threshold", Default = 50,
+                Help = "fires when the share of messages over TLS 1.0 is above this percentage" },
   Recommendation = "Upgrade the servers behind this connector to TLS 1.2 or later.",
-  Evaluate = function(stats, params)
-    local share = stats.Percent["TLS1.0"]
-    if share > params.Tls10Threshold then
-      return true, share, advice(stats)
-    end
-    return false, share
-  end,
-}
+  Advice = {
+    OnPremises = "{share} of {direction} messages on the on-premises connector '{connector}' used TLS 1.0. " ..
+      "Upgrade your on-premises mail server to TLS 1.2 or later (on Windows enable TLS 1.2 in Schannel and " ..
+      ".NET strong cryptography; on Postfix set smtpd_tls_protocols and smtp_tls_protocols to >=TLSv1.2), " ..
+      "then disable TLS 1.0.",
+    Partner = "{share} of {direction} messages on the partner connector '{connector}' used TLS 1.0. Contact " ..
+      "the partner that owns this connector and ask them to upgrade their mail servers to TLS 1.2 or later; " ..
+      "TLS 1.0 is deprecated and will be refused.",
+    Inbound = "{share} of messages arriving through '{connector}' used TLS 1.0. Check the sending server " ..
+      "(Get-MessageTrace -Connector '{connector}' -TlsVersion TLS1.0 shows its RemoteHost) and have it " ..
+      "upgraded to TLS 1.2 or later.",
+    Outbound = "{share} of messages leaving through '{connector}' used TLS 1.0. Check the receiving servers " ..
+      "(Get-MessageTrace -Connector '{connector}' -TlsVersion TLS1.0 shows their RemoteHost): they only " ..
+      "negotiate TLS 1.0 and need upgrading to TLS 1.2 or later.",
+  },
+})
