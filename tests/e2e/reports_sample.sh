@@ -12,6 +12,7 @@ oracle_py="$PWD/tests/e2e/lib/sample_oracle.py"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C.UTF-8 COLUMNS=200
+unset MAILFLOW_RULES MAILFLOW_DB  # only the built-in rules; the store is --db
 failures=0
 # Records a failure and carries on, so that one bug does not hide the rest.
 fail() { echo "reports_sample: $*" >&2; failures=$((failures + 1)); }
@@ -244,6 +245,19 @@ status=0
 "$mailflow" --db "$tmp/db" --now 2026-11-31 -c "Get-TlsUsage" >/dev/null 2>&1 || status=$?
 [ "$status" = 2 ] || fail "--now 2026-11-31 exited $status, not 2"
 
+# Settings and definitions change the store: these checks come last.
+# A threshold set with Set-MailFlowConfig is the default; the command line wins.
+mf -c "Set-MailFlowConfig -NoTlsThreshold 10" >/dev/null
+check json "Get-MailFlowInsights" insights --no-tls-threshold 10
+check json "Get-MailFlowInsights -NoTlsThreshold 30" insights --no-tls-threshold 30
+# A defined connector without traffic is known: no rows, status 0, and listed
+# when another name is refused.
+mf -c "New-InboundConnector -Name 'Tailspin Partner' -ConnectorType Partner -SenderDomains tailspintoys.com" >/dev/null
+mf -c "Get-ConnectorReport -Connector 'tailspin partner' -Days 30 | ConvertTo-Json -Compress" >"$tmp/defined.json" ||
+  fail "a defined connector without traffic was refused"
+[ "$(cat "$tmp/defined.json")" = "[]" ] || fail "a connector without traffic has rows: $(cat "$tmp/defined.json")"
+refuse 1 "Get-ConnectorReport -Connector Nope" "Legacy App Relay, Tailspin Partner"
+
 # MaxReportDays is a setting: raised to 60, 45 days are allowed and 61 are not.
 mf -c "Set-MailFlowConfig -MaxReportDays 60" >/dev/null
 check json "Get-TlsUsage -Days 45 -ByConnector" tls-usage --days 45 --by-connector
@@ -255,7 +269,7 @@ if ! oracle --batch "$tmp/checks" >"$tmp/oracle.out"; then
   sed 's/^FAIL /reports_sample: differs from the oracle: /' "$tmp/oracle.out" >&2
   failures=$((failures + $(grep -c '^FAIL ' "$tmp/oracle.out")))
 fi
-[ "$(ls "$tmp/checks" | wc -l)" -ge 55 ] || fail "only $(ls "$tmp/checks" | wc -l) comparisons ran"
+[ "$n" -ge 80 ] || fail "only $n checks ran"
 
 [ "$failures" = 0 ] || { echo "reports_sample: $failures failed" >&2; exit 1; }
 echo "reports_sample: ok"
