@@ -2,14 +2,14 @@
 # scripts/tls-audit.lua, compliance-export.lua and partner-followup.lua over
 # examples/sample-traces.csv, with the connectors an administrator of the
 # sample's contoso.com would have defined. Every number the scripts print or
-# write is checked against tests/e2e/lib/sample_oracle.py, which computes it
+# write is checked against tests/e2e/lib/scripts_oracle.py, which computes it
 # from the CSV itself. Also: exit statuses, --help, usage on bad arguments.
 # Usage: bash tests/e2e/lua_scripts.sh path/to/mailflow   (from the repo root)
 set -euo pipefail
 mailflow="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 scripts="$PWD/scripts"
 sample="$PWD/examples/sample-traces.csv"
-oracle=(python3 "$PWD/tests/e2e/lib/sample_oracle.py" "$sample")
+oracle=(python3 "$PWD/tests/e2e/lib/scripts_oracle.py" "$sample")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "lua_scripts: $*" >&2; exit 1; }

@@ -1,302 +1,442 @@
 #!/usr/bin/env python3
-"""Independent oracle for the scripts in scripts/, computed from the canonical
-CSV itself (standard library only), and checkers that compare a script's
-output with it. Used by tests/e2e/lua_scripts.sh.
+"""An independent oracle for the report cmdlets over a canonical trace CSV.
 
-The rules it re-implements are the contract's (SPEC 4 and 5, README "Reports"):
-only Delivered records count; days are the UTC date of `received`; a share is
-the group's messages with two decimals rounded half away from zero, computed
-in integers; NoTls fires when the None share is strictly above its threshold,
-Tls10 when the TLS1.0 share is; traffic without a connector is not judged;
-insights are ordered by rule (NoTls, Tls10), direction (Inbound first), then
-connector name ignoring case.
+It reads the CSV itself (never the mailflow store) and implements the
+definitions of SPEC.md sections 4 and 5 and the README's Reports section:
 
-  sample_oracle.py SAMPLE clean-day
-  sample_oracle.py SAMPLE tls-audit OUT --start A --end B [--no-tls T] [--tls10 T]
-  sample_oracle.py SAMPLE compliance OUT.csv --month YYYY-MM [--direction D]
-  sample_oracle.py SAMPLE followup OUT --start A --end B [--all]
-                   [--defined NAME=TYPE]... [--no-tls T] [--tls10 T]
+- reports count only Status Delivered; Get-MessageTrace shows every record;
+- days are UTC calendar days, both ends of a range inclusive; the default
+  range is the 7 days ending on --now;
+- Get-ConnectorReport: every direction+connector with delivered traffic in the
+  range gets one row per day of the range (0 on quiet days), ordered by Date,
+  Direction (Inbound first), Connector (none first, then by name ignoring case);
+- Get-TlsUsage: per direction (and connector with --by-connector) the versions
+  that occur, TLS1.3, TLS1.2, TLS1.1, TLS1.0, None, with Percent the share in
+  hundredths rounded half away from zero, computed in integers;
+- Get-MailFlowInsights: rules NoTls then Tls10, per direction then connector
+  (traffic without a connector is not judged; groups below --min-messages are
+  skipped), firing when the share is strictly above the threshold;
+- Get-MessageTrace: newest first, filters, -PageSize/-Page.
 
-Checkers print what differs and exit 1; tls-audit and followup print the
-number of insights that fire on success.
+usage:
+  sample_oracle.py CSV --batch DIR    run the checks DIR/N.args (see main)
+  sample_oracle.py CSV KIND [options]                 print the expected JSON
+  sample_oracle.py CSV KIND [options] --check FILE    compare FILE (the output
+        of `| ConvertTo-Json`, or of `| ConvertTo-Csv` with --csv-output) with
+        it; exit 1 and say where they differ.
+  KIND: connector-report | tls-usage | insights | message-trace | count
+Standard library only.
 """
 import argparse
-import collections
 import csv
+import datetime as dt
+import json
+import os
 import re
 import sys
 from decimal import Decimal
 
 VERSIONS = ["TLS1.3", "TLS1.2", "TLS1.1", "TLS1.0", "None"]
 DIRECTIONS = ["Inbound", "Outbound"]
-RULES = [("NoTls", "No TLS is over {}%", "None"), ("Tls10", "TLS 1.0 is above {}%", "TLS1.0")]
+TRACE_KEYS = ["Received", "Direction", "Connector", "TlsVersion", "Cipher",
+              "SenderAddress", "RecipientAddress", "RemoteHost", "RemoteIP",
+              "Size", "Status", "MessageId"]
+INT_KEYS = {"Messages", "Size", "Count"}
+
+
+class Hundredths(int):
+    """A percentage held exactly as an integer number of hundredths."""
+
+    def __repr__(self):
+        return "%d.%02d" % divmod(int(self), 100)
+
+
+def share(count, total):
+    """count/total as a percentage in hundredths, half away from zero."""
+    return Hundredths((count * 20000 + total) // (2 * total))
 
 
 def load(path):
-    with open(path, newline="") as f:
-        return [r for r in csv.DictReader(f) if (r["status"] or "Delivered").lower() == "delivered"]
+    traces = []
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = csv.reader(f)
+        header = [k.strip().lower() for k in next(rows)]
+        for fields in rows:
+            r = dict(zip(header, (v.strip() for v in fields)))
+            received = dt.datetime.fromisoformat(r["received"].replace("Z", "+00:00"))
+            traces.append({
+                "Received": r["received"],
+                "Direction": r["direction"].capitalize(),
+                "Connector": r["connector"] or None,
+                "TlsVersion": r["tls"] or "None",
+                "Cipher": r["cipher"] or None,
+                "SenderAddress": r["sender"],
+                "RecipientAddress": r["recipient"],
+                "RemoteHost": r["remote_host"] or None,
+                "RemoteIP": r["remote_ip"] or None,
+                "Size": int(r["size"] or 0),
+                "Status": r["status"] or "Delivered",
+                "MessageId": r["message_id"] or None,
+                "_day": received.date(),
+                "_time": received,
+            })
+    return traces
 
 
-def in_range(rows, start, end):
-    return [r for r in rows if start <= r["received"][:10] <= end]
+def day(s):
+    return dt.date.fromisoformat(s[:10])
 
 
-def percent(part, whole):
-    """Hundredths, rounded half away from zero in integers, as a Decimal."""
-    if whole == 0:
-        return Decimal(0)
-    return Decimal((part * 20000 + whole) // (2 * whole)) / 100
+def resolve_range(a):
+    """The README's table: nothing, -EndDate, -StartDate, -Days [-EndDate],
+    -StartDate -Days. Returns (first day, last day), both inclusive."""
+    now = day(a.now)
+    if a.start and a.days:
+        start = day(a.start)
+        return start, start + dt.timedelta(days=a.days - 1)
+    if a.start:
+        return day(a.start), day(a.end) if a.end else now
+    end = day(a.end) if a.end else now
+    return end - dt.timedelta(days=(a.days or 7) - 1), end
 
 
-def number_text(value):
-    """A threshold as a Title shows it: '50' for 50.0, '64.06' for 64.06."""
-    d = Decimal(str(value))
-    return str(d.quantize(Decimal(1))) if d == d.to_integral() else str(d.normalize())
+def days_of(first, last):
+    d = first
+    while d <= last:
+        yield d
+        d += dt.timedelta(days=1)
 
 
-def counts_by(rows, key):
-    out = collections.defaultdict(collections.Counter)
-    for r in rows:
-        out[key(r)][r["tls"]] += 1
-    return out
+def connector_key(c):
+    """No connector first, then by name ignoring case."""
+    return (0, "") if c is None else (1, c.casefold())
 
 
-def tls_summary(rows):
-    """[(Direction, TlsVersion, Messages, Percent)] as Get-TlsUsage without -ByConnector."""
-    groups = counts_by(rows, lambda r: r["direction"])
-    out = []
-    for d in DIRECTIONS:
-        c = groups.get(d)
-        if not c:
+def same_connector(a, b):
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
+def in_scope(t, a, first, last, delivered_only=True):
+    if delivered_only and t["Status"].casefold() != "delivered":
+        return False
+    if not first <= t["_day"] <= last:
+        return False
+    if a.direction and t["Direction"] != a.direction:
+        return False
+    if a.connector and not same_connector(t["Connector"], a.connector):
+        return False
+    if a.no_connector and t["Connector"] is not None:
+        return False
+    return True
+
+
+def connector_report(traces, a):
+    first, last = resolve_range(a)
+    counts = {}
+    for t in traces:
+        if in_scope(t, a, first, last):
+            key = (t["Direction"], t["Connector"])
+            per_day = counts.setdefault(key, {})
+            per_day[t["_day"]] = per_day.get(t["_day"], 0) + 1
+    groups = sorted(counts, key=lambda k: (DIRECTIONS.index(k[0]), connector_key(k[1])))
+    return [{"Date": d.isoformat(), "Direction": g[0], "Connector": g[1],
+             "Messages": counts[g].get(d, 0)}
+            for d in days_of(first, last) for g in groups]
+
+
+def tls_groups(traces, a, by_connector):
+    first, last = resolve_range(a)
+    groups = {}
+    for t in traces:
+        if in_scope(t, a, first, last):
+            key = (t["Direction"], t["Connector"] if by_connector else None)
+            per_version = groups.setdefault(key, {})
+            per_version[t["TlsVersion"]] = per_version.get(t["TlsVersion"], 0) + 1
+    order = sorted(groups, key=lambda k: (DIRECTIONS.index(k[0]), connector_key(k[1])))
+    return [(k, groups[k]) for k in order]
+
+
+def tls_usage(traces, a):
+    rows = []
+    for (direction, connector), per_version in tls_groups(traces, a, a.by_connector):
+        total = sum(per_version.values())
+        for v in VERSIONS:
+            if v in per_version:
+                row = {"Direction": direction}
+                if a.by_connector:
+                    row["Connector"] = connector
+                row.update({"TlsVersion": v, "Messages": per_version[v],
+                            "Percent": share(per_version[v], total)})
+                rows.append(row)
+    return rows
+
+
+def threshold_text(x):
+    return ("%f" % x).rstrip("0").rstrip(".")
+
+
+def insights(traces, a):
+    rules = [("NoTls", "None", "No TLS is over %s%%", a.no_tls_threshold),
+             ("Tls10", "TLS1.0", "TLS 1.0 is above %s%%", a.tls10_threshold)]
+    wanted = [r.casefold() for r in a.rule.split(",")] if a.rule else None
+    groups = [(k, v) for k, v in tls_groups(traces, a, True) if k[1] is not None]
+    rows = []
+    for name, version, title, threshold in rules:
+        if wanted is not None and name.casefold() not in wanted:
             continue
-        total = sum(c.values())
-        out += [(d, v, c[v], percent(c[v], total)) for v in VERSIONS if c[v]]
-    return out
+        for (direction, connector), per_version in groups:
+            total = sum(per_version.values())
+            if total < a.min_messages:
+                continue
+            value = share(per_version.get(version, 0), total)
+            # Strictly above: compare hundredths with the threshold exactly.
+            if Decimal(int(value)) > Decimal(str(threshold)) * 100:
+                rows.append({"Rule": name, "Title": title % threshold_text(threshold),
+                             "Direction": direction, "Connector": connector,
+                             "Value": value, "Threshold": threshold,
+                             "Messages": total, "Recommendation": "*"})
+    return rows
 
 
-def insights(rows, no_tls=25, tls10=50):
-    """[(Rule, Title, Direction, Connector, Value, Messages)] that fire."""
-    groups = counts_by([r for r in rows if r["connector"]], lambda r: (r["direction"], r["connector"]))
-    order = sorted(groups, key=lambda k: (DIRECTIONS.index(k[0]), k[1].lower()))
+def wildcard(pattern):
+    """A PowerShell wildcard (* ? [a-z], ` escapes) as a case-insensitive regex."""
+    out, i = "", 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "`" and i + 1 < len(pattern):
+            out += re.escape(pattern[i + 1])
+            i += 2
+            continue
+        if c == "*":
+            out += ".*"
+        elif c == "?":
+            out += "."
+        elif c == "[":
+            j = pattern.find("]", i)
+            if j < 0:
+                out += re.escape(c)
+            else:
+                out += "[" + pattern[i + 1:j].replace("\\", "\\\\") + "]"
+                i = j
+        else:
+            out += re.escape(c)
+        i += 1
+    return re.compile(out + r"\Z", re.IGNORECASE | re.DOTALL)
+
+
+def domain(address):
+    return address.rpartition("@")[2].casefold()
+
+
+def message_trace_all(traces, a):
+    first, last = resolve_range(a)
+    sender = wildcard(a.sender) if a.sender else None
+    recipient = wildcard(a.recipient) if a.recipient else None
     out = []
-    for name, title, version in RULES:
-        threshold = no_tls if name == "NoTls" else tls10
-        for d, conn in order:
-            c = groups[(d, conn)]
-            share = percent(c[version], sum(c.values()))
-            if share > Decimal(str(threshold)):
-                out.append((name, title.format(number_text(threshold)), d, conn, share, sum(c.values())))
-    return out
+    for t in traces:
+        if not in_scope(t, a, first, last, delivered_only=False):
+            continue
+        if a.tls_version and t["TlsVersion"] != a.tls_version:
+            continue
+        if sender and not sender.match(t["SenderAddress"]):
+            continue
+        if recipient and not recipient.match(t["RecipientAddress"]):
+            continue
+        if a.sender_domain and domain(t["SenderAddress"]) != a.sender_domain.casefold():
+            continue
+        if a.recipient_domain and domain(t["RecipientAddress"]) != a.recipient_domain.casefold():
+            continue
+        if a.status and t["Status"].casefold() != a.status.casefold():
+            continue
+        out.append(t)
+    # Newest first; records of the same second are in no promised order.
+    out.sort(key=lambda t: t["_time"], reverse=True)
+    return [{k: t[k] for k in TRACE_KEYS} for t in out]
 
 
-def fail(problems):
-    for p in problems:
-        print(p, file=sys.stderr)
-    sys.exit(1)
+def page(rows, a):
+    return rows[(a.page - 1) * a.page_size:a.page * a.page_size]
 
 
-def expect_equal(what, got, want, problems):
-    if got == want:
-        return
-    if isinstance(got, list) and isinstance(want, list):
-        first = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
-        problems.append(f"{what}: {len(got)} from the script, {len(want)} from the oracle; first difference "
-                        f"at {first}:\n  script: {got[first] if first < len(got) else None!r}\n"
-                        f"  oracle: {want[first] if first < len(want) else None!r}")
-    else:
-        problems.append(f"{what}:\n  script: {got!r}\n  oracle: {want!r}")
+# ---------------------------------------------------------------- comparing
 
-
-# --- clean-day -----------------------------------------------------------
-
-def clean_day(rows):
-    """The first day with connector traffic on which no insight fires."""
-    for day in sorted({r["received"][:10] for r in rows}):
-        today = in_range(rows, day, day)
-        if any(r["connector"] for r in today) and not insights(today):
-            return day
-    return None
-
-
-# --- tls-audit -------------------------------------------------------------
-
-def parse_list_blocks(lines):
-    """Format-List output: blocks of 'Key : Value' separated by blank lines."""
-    blocks, block = [], {}
-    for line in lines:
-        m = re.match(r"^(\w+)\s+: (.*)$", line)
-        if m:
-            block[m.group(1)] = m.group(2)
-        elif not line.strip() and block:
-            blocks.append(block)
-            block = {}
-    if block:
-        blocks.append(block)
-    return blocks
-
-
-def check_tls_audit(rows, out_path, a):
-    lines = open(out_path).read().splitlines()
-    problems = []
-    first = in_range(rows, a.start, a.end)
-    m = re.match(r"^TLS audit (\S+) to (\S+) \((\d+) days\)$", lines[0] if lines else "")
-    expect_equal("header range", m and (m.group(1), m.group(2)), (a.start, a.end), problems)
-
-    # The summary table, between its title and the insights line.
-    start = lines.index("Message protected in transit (by TLS)") + 1
-    end = next(i for i, l in enumerate(lines) if l.startswith("Insights:"))
-    table = [l.split() for l in lines[start:end] if l.strip() and not l.startswith("---")]
-    want = tls_summary(first)
-    if not want:
-        expect_equal("summary", table, [["no", "delivered", "messages", "in", "the", "range"]], problems)
-    else:
-        expect_equal("summary header", table[0], ["Direction", "TlsVersion", "Messages", "Percent"], problems)
-        got = [(t[0], t[1], int(t[2]), Decimal(t[3])) for t in table[1:]]
-        expect_equal("summary rows", got, want, problems)
-
-    fired = insights(first, a.no_tls, a.tls10)
-    blocks = parse_list_blocks(lines[end + 1:])
-    got = [(b.get("Rule"), b.get("Title"), b.get("Direction"), b.get("Connector"),
-            Decimal(b.get("Value", "nan")), int(b.get("Messages", -1))) for b in blocks]
-    expect_equal("insights", got, fired, problems)
-    expect_equal("insights line", lines[end],
-                 f"Insights: {len(fired)} fired" if fired else "Insights: none fired", problems)
-    if problems:
-        fail(problems)
-    print(len(fired))
-
-
-# --- compliance ------------------------------------------------------------
-
-def check_compliance(rows, out_path, a):
-    month_rows = [r for r in rows if r["received"][:7] == a.month]
-    if a.direction:
-        month_rows = [r for r in month_rows if r["direction"] == a.direction]
-    groups = counts_by(month_rows, lambda r: (r["direction"], r["connector"]))
-    # Direction (Inbound first), then no connector first, then by name ignoring case.
-    order = sorted(groups, key=lambda k: (DIRECTIONS.index(k[0]), k[1] != "", k[1].lower()))
-    want = []
-    for d, conn in order:
-        c = groups[(d, conn)]
-        total = sum(c.values())
-        want += [(a.month, d, conn, v, c[v], percent(c[v], total)) for v in VERSIONS if c[v]]
-
-    with open(out_path, newline="") as f:
+def parse_actual(path, as_csv):
+    with open(path, newline="", encoding="utf-8") as f:
         text = f.read()
-    lines = text.splitlines()
+    if not as_csv:
+        return json.loads(text), None
+    if not text:
+        return [], None
+    reader = csv.reader(text.splitlines(True))
+    header = next(reader)
+    return [dict(zip(header, row)) for row in reader], header
+
+
+def same_value(key, want, got, as_csv):
+    if want == "*" and key == "Recommendation":
+        return isinstance(got, str) and got != ""
+    if as_csv:
+        if want is None:
+            return got == ""
+        if isinstance(want, (int, float)):
+            try:
+                return Decimal(got) == Decimal(repr(want))
+            except ArithmeticError:
+                return False
+        return got == want
+    if isinstance(want, (int, float)) and not isinstance(want, bool):
+        if isinstance(got, bool) or not isinstance(got, (int, float)):
+            return False
+        if key in INT_KEYS and not isinstance(got, int):
+            return False  # integers stay integers (README: ConvertTo-Json)
+        return Decimal(repr(got)) == Decimal(repr(want))
+    return got == want
+
+
+def compare(expected, actual, header, as_csv, kind, a):
     problems = []
-    expect_equal("CSV header", lines[0] if lines else None,
-                 "Month,Direction,Connector,TlsVersion,Messages,Percent", problems)
-    got = [(r[0], r[1], r[2], r[3], int(r[4]), Decimal(r[5])) for r in csv.reader(lines[1:])]
-    expect_equal("CSV rows", got, want, problems)
-    if problems:
-        fail(problems)
-    print(len(want))
-
-
-# --- followup --------------------------------------------------------------
-
-def check_followup(rows, out_path, a):
-    first = in_range(rows, a.start, a.end)
-    defined = dict(d.split("=", 1) for d in a.defined)
-    fired = insights(first, a.no_tls, a.tls10)
-    # Grouped by connector and direction in order of first appearance.
-    want, index = [], {}
-    for rule, title, d, conn, share, messages in fired:
-        kind = defined.get(conn)
-        if not a.all and kind != "Partner":
+    keys = list(expected[0].keys()) if expected else None
+    if as_csv and expected and header != keys:
+        problems.append("CSV header %s, expected %s" % (header, keys))
+    if len(actual) != len(expected):
+        problems.append("%d rows, expected %d" % (len(actual), len(expected)))
+    for i, (want, got) in enumerate(zip(expected, actual)):
+        if not as_csv and list(got.keys()) != list(want.keys()):
+            problems.append("row %d: properties %s, expected %s" % (i + 1, list(got), list(want)))
             continue
-        if (d, conn) not in index:
-            hosts = collections.Counter()
-            ips = collections.defaultdict(set)
-            for r in first:
-                if r["direction"] == d and r["connector"] == conn:
-                    host = r["remote_host"] or "(unknown)"
-                    hosts[(host, r["tls"])] += 1
-                    ips[host].add(r["remote_ip"])
-            table = sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0][0].lower(), VERSIONS.index(kv[0][1])))
-            index[(d, conn)] = len(want)
-            want.append({"connector": conn, "direction": d, "kind": kind or "not defined",
-                         "insights": [], "hosts": [(h, t, n) for (h, t), n in table], "ips": ips})
-        want[index[(d, conn)]]["insights"].append((title, share, messages))
+        bad = [k for k in want if not same_value(k, want[k], got.get(k), as_csv)]
+        if bad:
+            problems.append("row %d: %s; expected %s" % (
+                i + 1, {k: got.get(k) for k in bad}, {k: want[k] for k in bad}))
+        if kind == "insights" and got.get("Recommendation") and want["Connector"] not in got["Recommendation"]:
+            problems.append("row %d: the recommendation does not name %r" % (i + 1, want["Connector"]))
+    return problems
 
-    lines = open(out_path).read().splitlines()
-    got, problems, i = [], [], 0
-    while i < len(lines):
-        m = re.match(r"^== (.*) \((Inbound|Outbound), ([^)]*)\): (.*)$", lines[i])
-        if not m:
-            i += 1
+
+def compare_traces(all_rows, actual, header, as_csv, a):
+    """Traces of the same second may come in any order: the Received column
+    must match exactly, and each record must be one of the expected records
+    with that Received (each used once)."""
+    expected = page(all_rows, a)
+    problems = []
+    if as_csv and expected and header != TRACE_KEYS:
+        problems.append("CSV header %s, expected %s" % (header, TRACE_KEYS))
+    got_times = [r.get("Received") for r in actual]
+    want_times = [r["Received"] for r in expected]
+    if got_times != want_times:
+        problems.append("Received column differs: %d rows (first %s), expected %d (first %s)" % (
+            len(got_times), got_times[:3], len(want_times), want_times[:3]))
+        return problems
+    pool = {}
+    for r in all_rows:
+        pool.setdefault(r["Received"], []).append(r)
+    for i, got in enumerate(actual):
+        if not as_csv and list(got.keys()) != TRACE_KEYS:
+            problems.append("row %d: properties %s" % (i + 1, list(got)))
             continue
-        if not got or (got[-1]["connector"], got[-1]["direction"]) != (m.group(1), m.group(2)) or got[-1]["hosts"]:
-            got.append({"connector": m.group(1), "direction": m.group(2), "kind": m.group(3),
-                        "insights": [], "hosts": [], "recommendations": []})
-        g = got[-1]
-        mm = re.match(r"^   measured ([\d.]+)% over (\d+) messages, (\S+) to (\S+)$", lines[i + 1])
-        if not mm or (mm.group(3), mm.group(4)) != (a.start, a.end):
-            problems.append(f"bad 'measured' line: {lines[i + 1]!r}")
-            break
-        g["insights"].append((m.group(4), Decimal(mm.group(1)), int(mm.group(2))))
-        g["recommendations"].append(lines[i + 2].strip())
-        i += 3
-        if i < len(lines) and lines[i].split()[:4] == ["RemoteHost", "RemoteIP", "TlsVersion", "Messages"]:
-            i += 2  # header and dashes
-            while i < len(lines) and lines[i].strip():
-                host, ip, tls, n = lines[i].split()
-                g["hosts"].append((host, tls, int(n)))
-                g.setdefault("seen_ips", []).append((host, ip))
-                i += 1
-
-    expect_equal("connectors followed", [(g["connector"], g["direction"], g["kind"]) for g in got],
-                 [(w["connector"], w["direction"], w["kind"]) for w in want], problems)
-    for g, w in zip(got, want):
-        name = f"{w['connector']} ({w['direction']})"
-        expect_equal(name + " insights", g["insights"], w["insights"], problems)
-        expect_equal(name + " hosts", g["hosts"], w["hosts"], problems)
-        for host, ip in g.get("seen_ips", []):
-            if ip not in w["ips"][host]:
-                problems.append(f"{name}: {host} shown with {ip}, seen with {sorted(w['ips'][host])}")
-        for rec in g["recommendations"]:
-            if w["kind"] == "Partner" and "Contact the partner that owns this connector" not in rec:
-                problems.append(f"{name}: not a partner recommendation: {rec!r}")
-        if sum(n for _, _, n in g["hosts"]) != g["insights"][0][2]:
-            problems.append(f"{name}: the hosts add up to {sum(n for _, _, n in g['hosts'])} messages, "
-                            f"the insight counts {g['insights'][0][2]}")
-    if not want:
-        scope = "" if a.all else "partner "
-        expect_equal("nothing to follow up", lines,
-                     [f"partner-followup: no {scope}connector has an insight from {a.start} to {a.end}"], problems)
-    if problems:
-        fail(problems)
-    print(sum(len(w["insights"]) for w in want))
+        candidates = pool[got["Received"]]
+        match = next((c for c in candidates
+                      if all(same_value(k, c[k], got[k], as_csv) for k in TRACE_KEYS)), None)
+        if match is None:
+            problems.append("row %d: no such record: %s" % (i + 1, got))
+        else:
+            candidates.remove(match)
+    return problems
 
 
-def main():
+def parser():
     p = argparse.ArgumentParser()
-    p.add_argument("sample")
-    p.add_argument("command", choices=["clean-day", "tls-audit", "compliance", "followup"])
-    p.add_argument("out", nargs="?")
+    p.add_argument("kind", choices=["connector-report", "tls-usage", "insights",
+                                    "message-trace", "count"])
+    p.add_argument("--now", default="2026-11-22")
     p.add_argument("--start")
     p.add_argument("--end")
-    p.add_argument("--month")
-    p.add_argument("--direction")
-    p.add_argument("--all", action="store_true")
-    p.add_argument("--defined", action="append", default=[], help="NAME=TYPE of a defined connector")
-    p.add_argument("--no-tls", type=float, default=25)
-    p.add_argument("--tls10", type=float, default=50)
-    a = p.parse_args()
-    rows = load(a.sample)
-    if a.command == "clean-day":
-        day = clean_day(rows)
-        if not day:
-            fail(["the sample has no day without an insight"])
-        print(day)
-    elif a.command == "tls-audit":
-        check_tls_audit(rows, a.out, a)
-    elif a.command == "compliance":
-        check_compliance(rows, a.out, a)
+    p.add_argument("--days", type=int)
+    p.add_argument("--direction", choices=DIRECTIONS)
+    p.add_argument("--connector")
+    p.add_argument("--no-connector", action="store_true")
+    p.add_argument("--by-connector", action="store_true")
+    p.add_argument("--no-tls-threshold", type=Decimal, default=Decimal(25))
+    p.add_argument("--tls10-threshold", type=Decimal, default=Decimal(50))
+    p.add_argument("--min-messages", type=int, default=1)
+    p.add_argument("--rule")
+    p.add_argument("--tls-version", choices=VERSIONS)
+    p.add_argument("--sender")
+    p.add_argument("--recipient")
+    p.add_argument("--sender-domain")
+    p.add_argument("--recipient-domain")
+    p.add_argument("--status")
+    p.add_argument("--page-size", type=int, default=1000)
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--check", metavar="FILE")
+    p.add_argument("--csv-output", dest="as_csv", action="store_true")
+    p.add_argument("--allow-empty", action="store_true",
+                   help="expecting no rows is intended (else it is refused, so "
+                        "that a mistyped filter cannot make a check vacuous)")
+    return p
+
+
+def run(traces, argv, out):
+    """One query: prints the expected rows, or with --check compares a file
+    with them. Returns the problems found (a list of lines)."""
+    a = parser().parse_args(argv)
+    for name in ("no_tls_threshold", "tls10_threshold"):
+        v = getattr(a, name)
+        setattr(a, name, int(v) if v == v.to_integral_value() else float(v))
+
+    if a.kind == "message-trace":
+        all_rows = message_trace_all(traces, a)
+        expected = page(all_rows, a)
+    elif a.kind == "count":
+        # How many records Get-MessageTrace finds before paging.
+        print(len(message_trace_all(traces, a)), file=out)
+        return []
     else:
-        check_followup(rows, a.out, a)
+        expected = {"connector-report": connector_report, "tls-usage": tls_usage,
+                    "insights": insights}[a.kind](traces, a)
+
+    if not a.check:
+        printable = [{k: float(repr(v)) if isinstance(v, Hundredths) else v
+                      for k, v in row.items()} for row in expected]
+        json.dump(printable, out, indent=2)
+        print(file=out)
+        return []
+    if not expected and not a.allow_empty:
+        return ["the oracle expects no rows here; pass --allow-empty if that is meant"]
+    actual, header = parse_actual(a.check, a.as_csv)
+    if a.kind == "message-trace":
+        return compare_traces(all_rows, actual, header, a.as_csv, a)
+    return compare(expected, actual, header, a.as_csv, a.kind, a)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    traces = load(argv[0])
+    if argv[1] != "--batch":
+        problems = run(traces, argv[1:], sys.stdout)
+        for line in problems[:10]:
+            print("  " + line, file=sys.stderr)
+        return 1 if problems else 0
+    # --batch DIR: every DIR/N.args holds a description on its first line and
+    # one oracle argument a line after it; checked in order of N, all against
+    # one reading of the CSV. Prints "FAIL description" and the problems for
+    # each that differs.
+    failed = 0
+    names = [f for f in os.listdir(argv[2]) if f.endswith(".args")]
+    for name in sorted(names, key=lambda f: int(f.split(".")[0])):
+        with open(os.path.join(argv[2], name), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        description, args = lines[0], [x for x in lines[1:] if x != ""]
+        problems = run(traces, args, sys.stdout)
+        if problems:
+            failed += 1
+            print("FAIL %s\n  (oracle: %s)" % (description, " ".join(args)))
+            for line in problems[:10]:
+                print("  " + line)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(sys.argv[1:]))
