@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,15 @@ class BoundParameters {
   }
   void set(const std::string& name, Value v) { values_[name] = std::move(v); }
 
+  // Parameters set by pushdown from a Where-Object that followed the cmdlet
+  // (shell/pushdown.h): a paged cmdlet applies them within the page, so that
+  // the result is what the Where-Object would have kept.
+  void set_pushed(const std::string& name, Value v) {
+    set(name, std::move(v));
+    pushed_.insert(name);
+  }
+  bool pushed(std::string_view name) const { return pushed_.find(name) != pushed_.end(); }
+
   // Typed accessors: nullopt (or false for switches) when not bound.
   std::optional<std::string> string(std::string_view name) const;
   std::optional<std::int64_t> integer(std::string_view name) const;
@@ -76,6 +86,7 @@ class BoundParameters {
 
  private:
   std::map<std::string, Value, ILess> values_;
+  std::set<std::string, ILess> pushed_;
 };
 
 // Pipelines pull values one at a time, so `... | Select-Object -First 5`

@@ -1,6 +1,7 @@
 // Get-MailFlowInsights: runs every insight rule over per-connector statistics
 // from the daily rollup. Also owns refresh_insight_parameters, which gives
 // this cmdlet (and Set-MailFlowConfig) the parameters the rules declare.
+#include <algorithm>
 #include <set>
 
 #include "cmdlets/insight_parameters.h"
@@ -23,7 +24,7 @@ std::vector<InsightRule*> selected_rules(Session& session, const BoundParameters
   std::vector<InsightRule*> all = session.rules ? session.rules->all() : std::vector<InsightRule*>{};
   std::vector<std::string> wanted = params.strings("Rule");
   if (wanted.empty()) return all;
-  std::vector<InsightRule*> out;
+  std::vector<InsightRule*> chosen;
   for (const std::string& name : wanted) {
     InsightRule* rule = session.rules ? session.rules->find(trim(name)) : nullptr;
     if (!rule) {
@@ -32,10 +33,12 @@ std::vector<InsightRule*> selected_rules(Session& session, const BoundParameters
       throw Error("UnknownRule", "-Rule '" + name + "' is not a loaded insight rule; known: " +
                                      (known.empty() ? std::string("(none)") : join(known, ", ")));
     }
-    bool seen = false;
-    for (InsightRule* r : out) seen = seen || r == rule;
-    if (!seen) out.push_back(rule);
+    chosen.push_back(rule);
   }
+  // Rows keep the load order of the rules whatever order -Rule names them in.
+  std::vector<InsightRule*> out;
+  for (InsightRule* r : all)
+    if (std::find(chosen.begin(), chosen.end(), r) != chosen.end()) out.push_back(r);
   return out;
 }
 

@@ -86,32 +86,46 @@ TraceQuery bound_trace_query(Session& session, const BoundParameters& params) {
   DateRange range = bound_date_range(session, params);
   q.from = range.start();
   q.to = range.end();
+  // A parameter pushed down from a Where-Object filters within the page;
+  // the others choose the rows before paging (shell/pushdown.h).
+  auto target = [&](const char* name) -> TraceFilter& { return params.pushed(name) ? q.in_page : q.where; };
   // Integer seconds make strict and inclusive bounds exact: > t is >= t+1.
-  if (auto t = instant_parameter(params, "ReceivedAfter")) q.from = std::max(q.from, *t + 1);
-  if (auto t = instant_parameter(params, "ReceivedOnOrAfter")) q.from = std::max(q.from, *t);
-  if (auto t = instant_parameter(params, "ReceivedBefore")) q.to = std::min(q.to, *t);
-  if (auto t = instant_parameter(params, "ReceivedOnOrBefore")) q.to = std::min(q.to, *t + 1);
+  auto raise_from = [&](const char* name, UnixSeconds t) {
+    if (params.pushed(name)) q.in_page.received_from = std::max(q.in_page.received_from.value_or(t), t);
+    else q.from = std::max(q.from, t);
+  };
+  auto lower_to = [&](const char* name, UnixSeconds t) {
+    if (params.pushed(name)) q.in_page.received_to = std::min(q.in_page.received_to.value_or(t), t);
+    else q.to = std::min(q.to, t);
+  };
+  if (auto t = instant_parameter(params, "ReceivedAfter")) raise_from("ReceivedAfter", *t + 1);
+  if (auto t = instant_parameter(params, "ReceivedOnOrAfter")) raise_from("ReceivedOnOrAfter", *t);
+  if (auto t = instant_parameter(params, "ReceivedBefore")) lower_to("ReceivedBefore", *t);
+  if (auto t = instant_parameter(params, "ReceivedOnOrBefore")) lower_to("ReceivedOnOrBefore", *t + 1);
   if (auto d = params.string("Direction")) {
-    q.direction = parse_direction(*d);
-    if (!q.direction) throw Error("InvalidDirection", "-Direction '" + *d + "' is not Inbound or Outbound");
+    target("Direction").direction = parse_direction(*d);
+    if (!target("Direction").direction)
+      throw Error("InvalidDirection", "-Direction '" + *d + "' is not Inbound or Outbound");
   }
   auto connector = params.string("Connector");
   if (connector && params.flag("NoConnector"))
     throw Error("ConflictingParameters", "-Connector and -NoConnector exclude each other; give one of them");
-  if (connector) q.connectors = resolve_connector(*session.store, *connector);
-  q.no_connector = params.flag("NoConnector");
+  if (connector) target("Connector").connectors = resolve_connector(*session.store, *connector);
+  if (params.flag("NoConnector")) target("NoConnector").no_connector = true;
   if (auto v = params.string("TlsVersion")) {
-    q.tls = parse_tls(*v);
-    if (!q.tls || trim(*v).empty())
+    target("TlsVersion").tls = parse_tls(*v);
+    if (!target("TlsVersion").tls || trim(*v).empty())
       throw Error("InvalidParameter", "-TlsVersion '" + *v + "' is not one of None, TLS1.0, TLS1.1, TLS1.2, TLS1.3");
   }
-  if (auto v = params.string("SenderAddress")) q.sender_globs.push_back(address_glob("SenderAddress", *v));
-  if (auto v = params.string("SenderDomain")) q.sender_globs.push_back(domain_glob("SenderDomain", *v));
+  if (auto v = params.string("SenderAddress"))
+    target("SenderAddress").sender_globs.push_back(address_glob("SenderAddress", *v));
+  if (auto v = params.string("SenderDomain"))
+    target("SenderDomain").sender_globs.push_back(domain_glob("SenderDomain", *v));
   if (auto v = params.string("RecipientAddress"))
-    q.recipient_globs.push_back(address_glob("RecipientAddress", *v));
+    target("RecipientAddress").recipient_globs.push_back(address_glob("RecipientAddress", *v));
   if (auto v = params.string("RecipientDomain"))
-    q.recipient_globs.push_back(domain_glob("RecipientDomain", *v));
-  if (auto v = params.string("Status")) q.status = std::string(trim(*v));
+    target("RecipientDomain").recipient_globs.push_back(domain_glob("RecipientDomain", *v));
+  if (auto v = params.string("Status")) target("Status").status = std::string(trim(*v));
   std::int64_t page_size = page_parameter(params, "PageSize", kDefaultPageSize, kMaxPageSize);
   std::int64_t page = page_parameter(params, "Page", 1, std::numeric_limits<std::int64_t>::max() / kMaxPageSize);
   q.limit = page_size;

@@ -57,7 +57,7 @@ void apply_pushdown(std::vector<PreparedStage>& stages) {
       ++i;
       continue;
     }
-    for (auto& [param, value] : *params) source.params.set(param->name, std::move(value));
+    for (auto& [param, value] : *params) source.params.set_pushed(param->name, std::move(value));
     stages.erase(stages.begin() + static_cast<std::ptrdiff_t>(i));
     // Stay at i: a second Where-Object may now follow the source directly.
   }

@@ -1,28 +1,82 @@
 #include "store/trace_query.h"
 
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include "core/text.h"
+
 namespace mailflow {
 
+namespace {
+
+// The conditions of `f` as " AND ..." clauses; bind_filter binds their
+// parameters in the same order.
+void append_filter(std::string& sql, const TraceFilter& f) {
+  if (f.received_from) sql += " AND received >= ?";
+  if (f.received_to) sql += " AND received < ?";
+  if (f.direction) sql += " AND direction = ?";
+  if (f.no_connector) {
+    sql += " AND connector IS NULL";
+  } else if (f.connectors.size() == 1) {
+    sql += " AND connector = ?";
+  } else if (!f.connectors.empty()) {
+    sql += " AND connector IN (?";
+    for (size_t i = 1; i < f.connectors.size(); ++i) sql += ", ?";
+    sql += ")";
+  }
+  if (f.tls) sql += " AND tls = ?";
+  // lower() folds ASCII only, as PowerShell's -like does for these addresses.
+  for (size_t i = 0; i < f.sender_globs.size(); ++i) sql += " AND lower(sender) GLOB ?";
+  for (size_t i = 0; i < f.recipient_globs.size(); ++i) sql += " AND lower(recipient) GLOB ?";
+  if (f.status) sql += " AND status = ? COLLATE NOCASE";
+}
+
+void bind_filter(Statement& stmt, int& i, const TraceFilter& f) {
+  if (f.received_from) stmt.bind(++i, *f.received_from);
+  if (f.received_to) stmt.bind(++i, *f.received_to);
+  if (f.direction) stmt.bind(++i, static_cast<int>(*f.direction));
+  if (!f.no_connector)
+    for (const std::string& c : f.connectors) stmt.bind(++i, c);
+  if (f.tls) stmt.bind(++i, static_cast<int>(*f.tls));
+  for (const std::string& g : f.sender_globs) stmt.bind(++i, g);
+  for (const std::string& g : f.recipient_globs) stmt.bind(++i, g);
+  if (f.status) stmt.bind(++i, *f.status);
+}
+
+bool glob_matches(const std::vector<std::string>& globs, const std::string& text) {
+  if (globs.empty()) return true;
+  std::string lower = to_lower(text);
+  for (const std::string& g : globs)
+    if (sqlite3_strglob(g.c_str(), lower.c_str()) != 0) return false;  // SQLite's own GLOB
+  return true;
+}
+
+}  // namespace
+
+bool TraceFilter::empty() const {
+  return !received_from && !received_to && !direction && connectors.empty() && !no_connector && !tls &&
+         sender_globs.empty() && recipient_globs.empty() && !status;
+}
+
+bool TraceFilter::matches(const Trace& t) const {
+  if (received_from && t.received < *received_from) return false;
+  if (received_to && t.received >= *received_to) return false;
+  if (direction && t.direction != *direction) return false;
+  if (no_connector && t.connector) return false;
+  if (!no_connector && !connectors.empty() &&
+      (!t.connector || std::find(connectors.begin(), connectors.end(), *t.connector) == connectors.end()))
+    return false;
+  if (tls && t.tls != *tls) return false;
+  if (status && !iequals(t.status, *status)) return false;
+  return glob_matches(sender_globs, t.sender) && glob_matches(recipient_globs, t.recipient);
+}
+
 std::string trace_query_sql(const TraceQuery& q) {
-  // Parameters are numbered in the order the clauses are appended; see
-  // prepare_trace_query, which binds in the same order.
   std::string sql =
       "SELECT received, direction, connector, tls, cipher, sender, recipient, remote_host,"
       " remote_ip, size, status, message_id FROM traces WHERE received >= ? AND received < ?";
-  if (q.direction) sql += " AND direction = ?";
-  if (q.no_connector) {
-    sql += " AND connector IS NULL";
-  } else if (q.connectors.size() == 1) {
-    sql += " AND connector = ?";
-  } else if (!q.connectors.empty()) {
-    sql += " AND connector IN (?";
-    for (size_t i = 1; i < q.connectors.size(); ++i) sql += ", ?";
-    sql += ")";
-  }
-  if (q.tls) sql += " AND tls = ?";
-  // lower() folds ASCII only, as PowerShell's -like does for these addresses.
-  for (size_t i = 0; i < q.sender_globs.size(); ++i) sql += " AND lower(sender) GLOB ?";
-  for (size_t i = 0; i < q.recipient_globs.size(); ++i) sql += " AND lower(recipient) GLOB ?";
-  if (q.status) sql += " AND status = ? COLLATE NOCASE";
+  append_filter(sql, q.where);
   // Newest first is the order of both indexes read backwards
   // (traces_received_fingerprint, traces_connector_received), so rows stream
   // without a sort. Records of the same second come in index order: fixed for
@@ -33,26 +87,25 @@ std::string trace_query_sql(const TraceQuery& q) {
 
 std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q) {
   auto stmt = db.prepare(trace_query_sql(q));
-  int i = 0;
   stmt->bind(1, q.from);
   stmt->bind(2, q.to);
-  i = 2;
-  if (q.direction) stmt->bind(++i, static_cast<int>(*q.direction));
-  if (!q.no_connector)
-    for (const std::string& c : q.connectors) stmt->bind(++i, c);
-  if (q.tls) stmt->bind(++i, static_cast<int>(*q.tls));
-  for (const std::string& g : q.sender_globs) stmt->bind(++i, g);
-  for (const std::string& g : q.recipient_globs) stmt->bind(++i, g);
-  if (q.status) stmt->bind(++i, *q.status);
+  int i = 2;
+  bind_filter(*stmt, i, q.where);
   stmt->bind(i + 1, q.limit);
   stmt->bind(i + 2, q.offset);
   return stmt;
 }
 
 TraceCursor::TraceCursor(TraceStore& store, const TraceQuery& query)
-    : stmt_(prepare_trace_query(store.db(), query)) {}
+    : stmt_(prepare_trace_query(store.db(), query)), in_page_(query.in_page) {}
 
 std::optional<Trace> TraceCursor::next() {
+  while (auto t = next_row())
+    if (in_page_.matches(*t)) return t;
+  return std::nullopt;
+}
+
+std::optional<Trace> TraceCursor::next_row() {
   if (done_) return std::nullopt;
   if (!stmt_->step()) {
     done_ = true;

@@ -15,9 +15,10 @@
 
 namespace mailflow {
 
-struct TraceQuery {
-  UnixSeconds from = 0;  // received >= from
-  UnixSeconds to = 0;    // received < to
+// Conditions on trace rows. Every one given must hold.
+struct TraceFilter {
+  std::optional<UnixSeconds> received_from;  // received >= this
+  std::optional<UnixSeconds> received_to;    // received < this
   std::optional<Direction> direction;
   // Connector: not set = any; `no_connector` = only traffic without one;
   // else one of these exact stored spellings.
@@ -28,8 +29,20 @@ struct TraceQuery {
   std::vector<std::string> sender_globs;
   std::vector<std::string> recipient_globs;
   std::optional<std::string> status;  // case-insensitive
-  std::int64_t limit = -1;            // -1: no limit
+
+  bool empty() const;
+  bool matches(const Trace& t) const;  // the same test as the SQL, in C++
+};
+
+struct TraceQuery {
+  UnixSeconds from = 0;  // received >= from
+  UnixSeconds to = 0;    // received < to
+  TraceFilter where;     // in SQL, before paging
+  std::int64_t limit = -1;  // -1: no limit
   std::int64_t offset = 0;
+  // Applied to the rows of the page, in order (a Where-Object pushed down
+  // from the pipeline: it must not change which records the page holds).
+  TraceFilter in_page;
 };
 
 // Streams the records of one query. Each cursor owns its statement (not a
@@ -41,7 +54,9 @@ class TraceCursor {
   std::optional<Trace> next();
 
  private:
+  std::optional<Trace> next_row();
   std::unique_ptr<Statement> stmt_;
+  TraceFilter in_page_;
   bool done_ = false;
 };
 

@@ -122,12 +122,9 @@ one last_two_days "Get-ConnectorReport -Connector 'Fabrikam Partner Inbound' | S
 # Where-Object filters what Get-MessageTrace emits: the first page (1000
 # records by default), as in PowerShell. (oracle: 68 TLS1.0 records among the
 # newest 1000 of the 30 days, 300 in all; by hand: tail -n 1000 of the CSV |
-# grep -c ',TLS1.0,' = 68.) The -like form is not pushed down
-# into the store and gives 68.
+# grep -c ',TLS1.0,' = 68.) The -like form is not pushed down; the -eq form
+# is, and must give the same 68 (pushdown filters within the page).
 one tls10_first_page "Get-MessageTrace -Days 30 | Where-Object TlsVersion -like 'TLS1.0' | Measure-Object | Select-Object Count"
-# KNOWN TO FAIL (reported to the lead): the -eq form is pushed down into the
-# store and filters before paging, so it counts all 300. README, Pushdown:
-# "pushdown never changes results, only cost".
 one tls10_first_page "Get-MessageTrace -Days 30 | Where-Object TlsVersion -eq 'TLS1.0' | Measure-Object | Select-Object Count"
 
 # Get-Command with a wildcard. (by hand: SPEC section 5 names New-/Get-/Set-/
@@ -172,10 +169,9 @@ printf '%s\n' '$x = Get-TlsUsage -ByConnector -Days 30' \
   '$x | ? TlsVersion -eq None | sort Percent -Descending | select Direction,Connector,Messages,Percent' |
   mf >"$tmp/variable.out" 2>"$tmp/variable.err" || fail "the variable session failed: $(head -1 "$tmp/variable.err")"
 diff -u "$expected/variable_plaintext.txt" "$tmp/variable.out" || fail "the variable session printed other than variable_plaintext.txt"
-# KNOWN TO FAIL (reported to the lead): the same as one -c line with `;`, as
-# an admin types it in PowerShell (`pwsh -c '$x = ...; $x | ...'`). The binary
-# refuses `;` ("Statement separators (';') are not supported").
-one variable_plaintext "\$x = Get-TlsUsage -ByConnector -Days 30; \$x | ? TlsVersion -eq None | sort Percent -Descending | select Direction,Connector,Messages,Percent"
+# -c runs one pipeline (SPEC 2): a `;` between two is refused with a clear
+# message and its column (by hand: python3 -c "print(s.index(';') + 1)" = 40).
+refused err_statement_separator "\$x = Get-TlsUsage -ByConnector -Days 30; \$x | ? TlsVersion -eq None"
 
 # Errors: status 1, nothing on stdout, PowerShell's message and where.
 # (by hand: the message texts are PowerShell's, as the README shows for

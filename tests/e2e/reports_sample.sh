@@ -148,10 +148,9 @@ check json "Get-MailFlowInsights -MinMessages 71" insights --min-messages 71 --a
 check json "Get-MailFlowInsights -Rule NoTls -Days 30" insights --rule NoTls --days 30
 check csv "Get-MailFlowInsights -Rule notls,tls10 -StartDate 2026-10-24 -Days 10" \
   insights --rule NoTls,Tls10 --start 2026-10-24 --days 10
-# KNOWN TO FAIL (binary bug, reported to the lead): rows are ordered by rule in
-# load order (README, Get-MailFlowInsights: "Rows are ordered by rule (load
-# order), then direction, then connector"), not in the order -Rule names them;
-# the binary follows the -Rule order.
+# Rows are ordered by rule in load order (README, Get-MailFlowInsights: "Rows
+# are ordered by rule (load order), then direction, then connector"), not in
+# the order -Rule names them.
 check csv "Get-MailFlowInsights -Rule Tls10,NoTls -StartDate 2026-10-24 -Days 10" \
   insights --rule Tls10,NoTls --start 2026-10-24 --days 10
 

@@ -170,6 +170,26 @@ TEST_F(MessageTrace, Errors) {
             "-Days 31 is longer than the 30-day maximum (");
 }
 
+TEST_F(MessageTrace, PushedDownFiltersApplyWithinThePage) {
+  add_example_traffic();
+  // As parameters, the filters choose the rows before paging: the 6 newest
+  // TLS1.0 ... of all 13; pushed down from a Where-Object they keep of the
+  // page (the 7 newest records) only what the Where-Object would keep.
+  BoundParameters p = params({{"PageSize", 7}});
+  p.set_pushed("TlsVersion", Value("TLS1.0"));
+  EXPECT_EQ(received_of(run("Get-MessageTrace", p)),
+            (std::vector<std::string>{"11-19T08:00:02", "11-19T08:00:01"}));
+  EXPECT_EQ(run("Get-MessageTrace", params({{"PageSize", 7}, {"TlsVersion", "TLS1.0"}})).size(), 4u);
+  BoundParameters q = params({{"PageSize", 5}, {"Direction", "Outbound"}});
+  q.set_pushed("RecipientAddress", Value("*@NORTHWIND*"));
+  q.set_pushed("ReceivedOnOrBefore", Value(DateTime{at("2026-11-19T08:00:01Z")}));
+  EXPECT_EQ(received_of(run("Get-MessageTrace", q)), (std::vector<std::string>{"11-19T08:00:01"}));
+  BoundParameters r = params({{"PageSize", 5}});
+  r.set_pushed("Connector", Value("onprem-relay"));
+  r.set_pushed("Status", Value("delivered"));
+  EXPECT_EQ(received_of(run("Get-MessageTrace", r)), (std::vector<std::string>{"11-19T09:00:00"}));
+}
+
 TEST_F(MessageTrace, PushdownDeclaresStrictAndInclusiveBoundsSeparately) {
   const CmdletSpec* spec = registry_.find("Get-MessageTrace");
   auto target = [&](const std::string& property, const std::string& op) {

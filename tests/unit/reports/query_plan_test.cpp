@@ -34,10 +34,10 @@ TEST_F(QueryPlan, MessageTraceOverADateRangeUsesTheReceivedIndexWithoutSorting) 
   EXPECT_TRUE(contains(plan, "SEARCH traces USING INDEX traces_received_fingerprint (received>? AND received<?)")) << plan;
   EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
   // Other filters ride along on the same index.
-  q.direction = Direction::Outbound;
-  q.tls = TlsVersion::None;
-  q.sender_globs = {"*@contoso.com"};
-  q.status = "Delivered";
+  q.where.direction = Direction::Outbound;
+  q.where.tls = TlsVersion::None;
+  q.where.sender_globs = {"*@contoso.com"};
+  q.where.status = "Delivered";
   plan = plan_of(store_->db(), trace_query_sql(q));
   EXPECT_TRUE(contains(plan, "USING INDEX traces_received_fingerprint (received>? AND received<?)")) << plan;
   EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
@@ -47,13 +47,13 @@ TEST_F(QueryPlan, MessageTraceForAConnectorUsesTheConnectorIndex) {
   TraceQuery q;
   q.from = 0;
   q.to = 86400;
-  q.connectors = {"Contoso-Partner"};
+  q.where.connectors = {"Contoso-Partner"};
   std::string plan = plan_of(store_->db(), trace_query_sql(q));
   EXPECT_TRUE(contains(plan, "USING INDEX traces_connector_received (connector=? AND received>? AND received<?)"))
       << plan;
   EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << plan;
-  q.connectors.clear();
-  q.no_connector = true;
+  q.where.connectors.clear();
+  q.where.no_connector = true;
   plan = plan_of(store_->db(), trace_query_sql(q));
   EXPECT_TRUE(contains(plan, "USING INDEX traces_connector_received (connector=? AND received>? AND received<?)"))
       << plan;
