@@ -109,9 +109,7 @@ CmdletSpec export_mail_flow_report_cmdlet() {
   path.position = 0;
   path.completion = Completion::Path;
   spec.parameters.push_back(path);
-  for (ParamSpec& p : date_range_parameters()) spec.parameters.push_back(std::move(p));
-  spec.parameters.push_back(direction_parameter());
-  for (ParamSpec& p : connector_parameters()) spec.parameters.push_back(std::move(p));
+  for (ParamSpec& p : report_scope_parameters()) spec.parameters.push_back(std::move(p));
   ParamSpec force;
   force.name = "Force";
   force.type = ParamType::Switch;

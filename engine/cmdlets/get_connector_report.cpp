@@ -18,9 +18,7 @@ CmdletSpec get_connector_report_cmdlet() {
       "quiet. Without -Connector or -NoConnector this is All Mail Flow, traffic without a connector "
       "included as Connector null. Rows are ordered by Date, Direction (Inbound first), Connector "
       "(none first, then by name). -View TlsUsage gives the rows of Get-TlsUsage -ByConnector.";
-  spec.parameters = date_range_parameters();
-  spec.parameters.push_back(direction_parameter());
-  for (ParamSpec& p : connector_parameters()) spec.parameters.push_back(p);
+  spec.parameters = report_scope_parameters();
   ParamSpec view;
   view.name = "View";
   view.type = ParamType::Enum;

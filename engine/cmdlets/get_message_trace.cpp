@@ -156,9 +156,7 @@ CmdletSpec get_message_trace_cmdlet() {
       "narrow the date range. A Where-Object on Received, Direction, Connector, TlsVersion, "
       "SenderAddress or RecipientAddress right after this cmdlet is done in the store, before "
       "paging.";
-  spec.parameters = date_range_parameters();
-  spec.parameters.push_back(direction_parameter());
-  for (ParamSpec& p : connector_parameters()) spec.parameters.push_back(p);
+  spec.parameters = report_scope_parameters();
   ParamSpec tls = param("TlsVersion", ParamType::Enum, "only this TLS version");
   tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"};
   tls.completion = Completion::TlsVersion;

@@ -17,9 +17,7 @@ CmdletSpec get_tls_usage_cmdlet() {
       "Connector null. Percent is the share of the group's messages, rounded half away from zero "
       "to two decimals. Versions that occur are listed strongest first: TLS1.3, TLS1.2, TLS1.1, "
       "TLS1.0, None.";
-  spec.parameters = date_range_parameters();
-  spec.parameters.push_back(direction_parameter());
-  for (ParamSpec& p : connector_parameters()) spec.parameters.push_back(p);
+  spec.parameters = report_scope_parameters();
   ParamSpec by_connector;
   by_connector.name = "ByConnector";
   by_connector.type = ParamType::Switch;

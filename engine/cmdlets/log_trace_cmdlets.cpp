@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cmdlets/connector_cmdlets.h"
+#include "cmdlets/report_parameters.h"
 #include "cmdlets/session.h"
 #include "core/error.h"
 #include "ingest/reattribution.h"
@@ -13,40 +14,16 @@ namespace mailflow {
 
 namespace {
 
-std::vector<ParamSpec> range_params() {
-  ParamSpec start{"StartDate", ParamType::Date, "first day (UTC) of the range"};
-  start.completion = Completion::Date;
-  ParamSpec end{"EndDate", ParamType::Date, "last day (UTC) of the range, inclusive"};
-  end.completion = Completion::Date;
-  ParamSpec days{"Days", ParamType::Int, "the N days ending on -EndDate (default today)"};
-  days.min = 1;
-  return {start, end, days};
-}
-
-// [start, end) in Unix seconds for -StartDate/-EndDate/-Days (whole UTC
-// days, both ends inclusive), or nullopt when none is given.
-std::optional<std::pair<UnixSeconds, UnixSeconds>> bound_range(const Session& session, const BoundParameters& p,
-                                                              const std::string& cmdlet) {
-  auto start = p.instant("StartDate");
-  auto end = p.instant("EndDate");
-  auto days = p.integer("Days");
-  if (!start && !end && !days) return std::nullopt;
-  DayNumber last = end ? day_of(*end) : session.today;
-  DayNumber first = start ? day_of(*start) : last - static_cast<DayNumber>(days.value_or(7)) + 1;
-  if (start && days && !end) last = first + static_cast<DayNumber>(*days) - 1;
-  if (start && end && days)
-    throw Error("InvalidDateRange", cmdlet + ": give -Days with at most one of -StartDate and -EndDate");
-  if (first > last)
-    throw Error("InvalidDateRange", cmdlet + ": -StartDate " + format_date(first) + " is after -EndDate " +
-                                        format_date(last));
-  return std::make_pair(start_of_day(first), start_of_day(last + 1));
-}
-
 std::unique_ptr<RecordStream> run_update(Session& session, const BoundParameters& p, std::unique_ptr<RecordStream>) {
   if (!session.store) throw Error("NoStore", "Update-ConnectorAttribution: no trace store is open");
-  auto range = bound_range(session, p, "Update-ConnectorAttribution");
-  UnixSeconds start = range ? range->first : std::numeric_limits<UnixSeconds>::min();
-  UnixSeconds end = range ? range->second : std::numeric_limits<UnixSeconds>::max();
+  // Not a report: any length of range, and without one every stored trace.
+  DateRangeRequest request = bound_date_request(p);
+  UnixSeconds start = std::numeric_limits<UnixSeconds>::min(), end = std::numeric_limits<UnixSeconds>::max();
+  if (request.start || request.end || request.days) {
+    DateRange range = resolve_date_range(request, session.today, std::numeric_limits<int>::max());
+    start = range.start();
+    end = range.end();
+  }
   ReattributionSummary s = reattribute_connectors(*session.store, start, end);
   return std::make_unique<VectorStream>(std::vector<Value>{
       make_record({"Examined", "Changed"}, {Value(s.examined), Value(s.changed)})});
@@ -79,9 +56,8 @@ class RefusedStream : public RecordStream {
 
 std::unique_ptr<RecordStream> run_refused(Session& session, const BoundParameters& p, std::unique_ptr<RecordStream>) {
   if (!session.store) throw Error("NoStore", "Get-RefusedConnection: no trace store is open");
-  auto range = bound_range(session, p, "Get-RefusedConnection");
-  if (!range) range = std::make_pair(start_of_day(session.today - 6), start_of_day(session.today + 1));
-  return std::make_unique<RefusedStream>(*session.store, range->first, range->second);
+  DateRange range = bound_date_range(session, p);  // as every report: default 7 days, MaxReportDays
+  return std::make_unique<RefusedStream>(*session.store, range.start(), range.end());
 }
 
 }  // namespace
@@ -96,7 +72,7 @@ CmdletSpec update_connector_attribution_cmdlet() {
       "transaction, so that reports afterwards equal a fresh import. Traces from CSV or JSON Lines "
       "keep the connector their file named. Without -StartDate, -EndDate or -Days every stored "
       "trace is examined.";
-  spec.parameters = range_params();
+  spec.parameters = date_range_parameters();
   spec.outputs = {"Examined", "Changed"};
   spec.examples = {{"Update-ConnectorAttribution", "Re-attribute every stored log trace."},
                    {"Update-ConnectorAttribution -Days 30", "Only the last 30 days."}};
@@ -111,8 +87,9 @@ CmdletSpec get_refused_connection_cmdlet() {
   spec.description =
       "Refused sessions are counted in the import summary (Refused) and kept here, one row per "
       "refusal: when, which client, the envelope sender and recipient when logged, and the "
-      "server's reply. Default range: the 7 days ending today.";
-  spec.parameters = range_params();
+      "server's reply. The range is that of the reports: the 7 days ending today by default, at "
+      "most MaxReportDays.";
+  spec.parameters = date_range_parameters();
   spec.outputs = {"Time", "ClientHost", "ClientIP", "Sender", "Recipient", "Reason"};
   spec.examples = {{"Get-RefusedConnection -Days 30", "Every refusal of the last 30 days."}};
   spec.run = run_refused;

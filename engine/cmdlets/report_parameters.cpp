@@ -68,7 +68,14 @@ std::optional<UnixSeconds> date_parameter(const BoundParameters& params, const c
 
 }  // namespace
 
-DateRange bound_date_range(Session& session, const BoundParameters& params) {
+std::vector<ParamSpec> report_scope_parameters() {
+  std::vector<ParamSpec> out = date_range_parameters();
+  out.push_back(direction_parameter());
+  for (ParamSpec& p : connector_parameters()) out.push_back(std::move(p));
+  return out;
+}
+
+DateRangeRequest bound_date_request(const BoundParameters& params) {
   DateRangeRequest request;
   request.start = date_parameter(params, "StartDate");
   request.end = date_parameter(params, "EndDate");
@@ -77,7 +84,11 @@ DateRange bound_date_range(Session& session, const BoundParameters& params) {
       throw Error("InvalidDateRange", "-Days '" + v->to_display() + "' is not a whole number of days");
     request.days = static_cast<std::int64_t>(v->as_number());
   }
-  return resolve_date_range(request, session.today, max_report_days(*session.store));
+  return request;
+}
+
+DateRange bound_date_range(Session& session, const BoundParameters& params) {
+  return resolve_date_range(bound_date_request(params), session.today, max_report_days(*session.store));
 }
 
 ReportFilter bound_report_filter(Session& session, const BoundParameters& params) {

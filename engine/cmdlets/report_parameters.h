@@ -17,6 +17,14 @@ std::vector<ParamSpec> date_range_parameters();
 ParamSpec direction_parameter();
 // -Connector NAME, -NoConnector.
 std::vector<ParamSpec> connector_parameters();
+// The date range, -Direction and the connector selection, in that order:
+// the parameters Get-ConnectorReport, Get-TlsUsage and Get-MessageTrace open with.
+std::vector<ParamSpec> report_scope_parameters();
+
+// -StartDate, -EndDate and -Days as given, not yet resolved. Throws
+// Error("InvalidDate") / Error("InvalidDateRange") for a value that is not a
+// date or a whole number of days.
+DateRangeRequest bound_date_request(const BoundParameters& params);
 
 // The range asked for, checked against MaxReportDays. Throws
 // Error("InvalidDateRange") or Error("InvalidDate") naming the parameter.

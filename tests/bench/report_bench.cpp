@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
-#include "../unit/reports/tls_share_rule.h"
 #include "cmdlets/builtin.h"
 #include "cmdlets/insight_parameters.h"
 #include "cmdlets/session.h"
+#include "lua/lua_runtime.h"
 #include "store/trace_store.h"
 
 using namespace mailflow;
@@ -236,14 +236,17 @@ int main(int argc, char** argv) {
   Registry registry;
   register_builtin_cmdlets(registry);
   InsightRuleSet rules;
-  rules.add(testing::TlsShareRule::no_tls());
-  rules.add(testing::TlsShareRule::tls10());
-  refresh_insight_parameters(registry, rules);
   Session session;
   session.store = &store;
   session.registry = &registry;
   session.rules = &rules;
   session.today = last_day;
+  // The insights are those of the product: the built-in rules NoTls and
+  // Tls10 as written in Lua under stdlib/rules, evaluated through the sandbox.
+  LuaRuntime lua(session);
+  session.lua = &lua;
+  lua.load_stdlib(find_stdlib_dir());
+  refresh_insight_parameters(registry, rules);
 
   BoundParameters days30;
   days30.set("Days", Value(static_cast<std::int64_t>(30)));

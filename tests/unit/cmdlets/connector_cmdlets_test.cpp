@@ -116,6 +116,15 @@ TEST_F(ConnectorCmdlets, RefusedConnectionsAndUpdateAttribution) {
                                                {"EndDate", Value(DateTime{1795000000})}})
                 .find("is after"),
             std::string::npos);
+  // The reports' range rules: MaxReportDays applies to the listing ...
+  EXPECT_EQ(error_of("Get-RefusedConnection", {{"Days", Value(std::int64_t{31})}}),
+            "-Days 31 is longer than the 30-day maximum (MaxReportDays; change it with "
+            "Set-MailFlowConfig -MaxReportDays N)");
+  EXPECT_EQ(run("Get-RefusedConnection", {{"Days", Value(std::int64_t{30})}}).size(), 2u);
+  // ... but not to re-attribution, which is no report.
+  EXPECT_EQ(run("Update-ConnectorAttribution", {{"Days", Value(std::int64_t{400})}}).size(), 1u);
+  EXPECT_NE(error_of("Update-ConnectorAttribution", {{"Days", Value(std::int64_t{0})}}).find("-Days 0"),
+            std::string::npos);
 }
 
 TEST_F(ConnectorCmdlets, AboutConnectorsDocumentsTheOrder) {
