@@ -23,14 +23,17 @@ const std::shared_ptr<const Schema>& summary_schema(bool log_format) {
   static const auto canonical = std::make_shared<const Schema>(
       std::vector<std::string>{"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected"});
   static const auto log = std::make_shared<const Schema>(std::vector<std::string>{
-      "Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused"});
+      "Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete"});
   return log_format ? log : canonical;
 }
 
 Value summary_record(const ImportSummary& s) {
   std::vector<Value> values = {Value(s.path),       Value(s.format),     Value(s.lines),
                                Value(s.imported),   Value(s.duplicates), Value(s.rejected)};
-  if (s.log_format) values.emplace_back(s.refused);
+  if (s.log_format) {
+    values.emplace_back(s.refused);
+    values.emplace_back(s.incomplete);
+  }
   return Value(Record(summary_schema(s.log_format), std::move(values)));
 }
 
@@ -133,7 +136,7 @@ CmdletSpec import_message_trace_cmdlet() {
   ParamSpec tz = param("TimeZone", ParamType::String,
                        "time zone of timestamps written without an offset (e.g. +01:00, UTC)");
   spec.parameters = {path, format, year, tz};
-  spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused"};
+  spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete"};
   spec.examples = {
       {"Import-MessageTrace -Path examples/sample-traces.csv",
        "Imports the bundled sample data; a second run reports every record under Duplicates."},

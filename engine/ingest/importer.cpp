@@ -305,6 +305,7 @@ ImportSummary import_trace_file(TraceStore& store, const std::string& path,
     throw;
   }
   summary.lines = line.number;
+  summary.incomplete = reader->incomplete();
   sink.set_lines(summary.lines);
   sink.check_interrupted();
   sink.commit_batch();

@@ -44,6 +44,7 @@ struct ImportSummary {
   std::int64_t duplicates = 0;
   std::int64_t rejected = 0;
   std::int64_t refused = 0;
+  std::int64_t incomplete = 0;  // log formats: queue ids flushed before they completed
 };
 
 // Imports one file. Throws Error naming the path for a missing or unreadable

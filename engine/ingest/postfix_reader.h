@@ -45,7 +45,7 @@ class PostfixReader : public TraceReader {
   void finish(ReaderSink& sink) override;
 
   // Queue ids emitted incomplete: open past the window, or at the end of the file.
-  std::int64_t incomplete() const { return incomplete_; }
+  std::int64_t incomplete() const override { return incomplete_; }
   // Queue ids held in memory right now (for the memory-bound test).
   std::size_t open_queue_ids() const;
 

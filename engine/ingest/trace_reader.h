@@ -73,6 +73,9 @@ class TraceReader {
   virtual void line(std::string_view text, std::int64_t number, ReaderSink& sink) = 0;
   // End of file: emit whatever is still pending (or reject it).
   virtual void finish(ReaderSink& sink) = 0;
+  // Log readers that join lines: records emitted before their message was
+  // complete (open past the reader's window, or at the end of the file).
+  virtual std::int64_t incomplete() const { return 0; }
 };
 
 // One import format. `detect` sees the first (up to kDetectLines) non-empty
