@@ -24,17 +24,9 @@ local PAGE = 5000  -- Get-MessageTrace's largest page
 local opts = cli.parse(arg, {
   script = "scripts/partner-followup.lua",
   summary = "For each partner connector with an insight, the remote hosts seen on it and their TLS versions.",
-  options = {
-    { "--days", value = "N", type = "int", min = 1, default = 7,
-      help = "the range is the N days ending on --end (default 7)" },
-    { "--end", key = "last", value = "YYYY-MM-DD", type = "date", default = dates.today(),
-      help = "last day of the range (default: today, i.e. --now)" },
+  options = cli.options(cli.range_options(), {
     { "--all", help = "every connector with an insight, not only partner ones" },
-    { "--no-tls-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
-      help = "NoTls fires above this share of plain text (default: Get-MailFlowConfig's, 25)" },
-    { "--tls10-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
-      help = "Tls10 fires above this share of TLS 1.0 (default: Get-MailFlowConfig's, 50)" },
-  },
+  }, cli.threshold_options()),
 })
 local days, last, all = opts.days, opts.last, opts.all
 local first = dates.add(last, -(days - 1))

@@ -18,16 +18,7 @@
 local opts = cli.parse(arg, {
   script = "scripts/tls-audit.lua",
   summary = "Prints the TLS summary and the mail flow insights of the range; exit status 3 when any insight fires.",
-  options = {
-    { "--days", value = "N", type = "int", min = 1, default = 7,
-      help = "the range is the N days ending on --end (default 7)" },
-    { "--end", key = "last", value = "YYYY-MM-DD", type = "date", default = dates.today(),
-      help = "last day of the range (default: today, i.e. --now)" },
-    { "--no-tls-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
-      help = "NoTls fires above this share of plain text (default: Get-MailFlowConfig's, 25)" },
-    { "--tls10-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
-      help = "Tls10 fires above this share of TLS 1.0 (default: Get-MailFlowConfig's, 50)" },
-  },
+  options = cli.options(cli.range_options(), cli.threshold_options()),
 })
 local days, last = opts.days, opts.last
 local first = dates.add(last, -(days - 1))

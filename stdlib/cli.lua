@@ -224,4 +224,36 @@ function cli.parse(argv, spec)
   return result
 end
 
+-- Option sets several scripts share; put them in an `options` list with
+-- table.unpack or cli.options(...).
+
+-- --days N and --end YYYY-MM-DD: the N days ending on --end (opts.days,
+-- opts.last; the first day is dates.add(opts.last, -(opts.days - 1))).
+function cli.range_options()
+  return {
+    { "--days", value = "N", type = "int", min = 1, default = 7,
+      help = "the range is the N days ending on --end (default 7)" },
+    { "--end", key = "last", value = "YYYY-MM-DD", type = "date", default = dates.today(),
+      help = "last day of the range (default: today, i.e. --now)" },
+  }
+end
+
+-- --no-tls-threshold and --tls10-threshold: the built-in insights'
+-- thresholds for one run (opts.no_tls_threshold, opts.tls10_threshold).
+function cli.threshold_options()
+  return {
+    { "--no-tls-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
+      help = "NoTls fires above this share of plain text (default: Get-MailFlowConfig's, 25)" },
+    { "--tls10-threshold", value = "PERCENT", type = "number", min = 0, max = 100,
+      help = "Tls10 fires above this share of TLS 1.0 (default: Get-MailFlowConfig's, 50)" },
+  }
+end
+
+-- The option lists given, one after the other, as one list.
+function cli.options(...)
+  local out = {}
+  for _, list in ipairs({ ... }) do table.move(list, 1, #list, #out + 1, out) end
+  return out
+end
+
 return cli

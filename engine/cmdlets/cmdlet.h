@@ -42,6 +42,10 @@ struct ParamSpec {
   int position = -1;            // >= 0: may be given positionally
   bool pipeline_input = false;  // bound from pipeline records (ByPropertyName)
   std::optional<Value> default_value;
+  // What Get-Help shows as the default when the value in force comes from
+  // elsewhere and so is not a default_value the binder fills in (a rule
+  // threshold: the stored setting, else the rule's default).
+  std::string default_help;
   std::vector<std::string> validate_set;  // allowed values (case-insensitive)
   std::optional<double> min;              // ValidateRange
   std::optional<double> max;

@@ -136,6 +136,8 @@ void refresh_insight_parameters(Registry& registry, const InsightRuleSet& rules)
         p.type = ParamType::Double;
         p.help = (rp.help.empty() ? std::string("parameter") : rp.help) + " (rule " + rule->name() +
                  ", default " + Value(rp.default_value).to_display() + ")";
+        if (t.cmdlet == std::string_view(kInsightsCmdlet))
+          p.default_help = "the stored setting (Get-MailFlowConfig), else " + Value(rp.default_value).to_display();
         params.push_back(std::move(p));
       }
     spec->parameters = std::move(params);

@@ -145,11 +145,13 @@ std::unique_ptr<RecordStream> get_help(Session& session, const BoundParameters& 
 std::unique_ptr<RecordStream> get_command(Session& session, const BoundParameters& params,
                                           std::unique_ptr<RecordStream>) {
   const Registry& registry = registry_of(session, "Get-Command");
-  const std::string pattern = params.string("Name").value_or("");
-  const std::string verb = params.string("Verb").value_or("");
-  const std::string noun = params.string("Noun").value_or("");
-  auto matches = [](const std::string& p, const std::string& text) {
-    return p.empty() || wildcard_match(p, text);
+  // Each takes a list, as in PowerShell: a name matches when any pattern does.
+  const std::vector<std::string> names = params.strings("Name");
+  const std::vector<std::string> verbs = params.strings("Verb");
+  const std::vector<std::string> nouns = params.strings("Noun");
+  auto matches = [](const std::vector<std::string>& patterns, const std::string& text) {
+    return patterns.empty() || std::any_of(patterns.begin(), patterns.end(),
+                                           [&](const std::string& p) { return wildcard_match(p, text); });
   };
   const std::vector<std::string> columns = {"CommandType", "Name", "Source", "Definition"};
   std::vector<Value> out;
@@ -157,16 +159,16 @@ std::unique_ptr<RecordStream> get_command(Session& session, const BoundParameter
     auto dash = c->name.find('-');
     std::string v = dash == std::string::npos ? c->name : c->name.substr(0, dash);
     std::string n = dash == std::string::npos ? "" : c->name.substr(dash + 1);
-    if (matches(pattern, c->name) && matches(verb, v) && matches(noun, n))
+    if (matches(names, c->name) && matches(verbs, v) && matches(nouns, n))
       out.push_back(make_record(columns, {Value("Cmdlet"), Value(c->name), Value(c->source),
                                           Value(syntax_line(*c))}));
   }
   // Aliases are listed when asked for by name, as `Get-Command ft` does.
-  if (!pattern.empty() && verb.empty() && noun.empty()) {
+  if (!names.empty() && verbs.empty() && nouns.empty()) {
     std::vector<Value> aliases;
     for (const CmdletSpec* c : registry.all())
       for (const std::string& alias : c->aliases)
-        if (wildcard_match(pattern, alias))
+        if (matches(names, alias))
           aliases.push_back(make_record(columns, {Value("Alias"), Value(alias), Value(c->source),
                                                   Value(c->name)}));
     std::sort(aliases.begin(), aliases.end(), [](const Value& a, const Value& b) {
@@ -174,8 +176,13 @@ std::unique_ptr<RecordStream> get_command(Session& session, const BoundParameter
     });
     out.insert(out.end(), aliases.begin(), aliases.end());
   }
-  if (out.empty() && !pattern.empty() && !has_wildcard(pattern))
-    throw Error("CommandNotFound", "Get-Command: no cmdlet or alias named '" + pattern + "'");
+  // A plain name that matches nothing is an error, as in PowerShell.
+  for (const std::string& name : names) {
+    if (has_wildcard(name)) continue;
+    auto named = [&](const Value& v) { return iequals(v.as_record().value(1).as_string(), name); };
+    if (std::none_of(out.begin(), out.end(), named))
+      throw Error("CommandNotFound", "Get-Command: no cmdlet or alias named '" + name + "'");
+  }
   return std::make_unique<VectorStream>(std::move(out));
 }
 
@@ -236,15 +243,18 @@ CmdletSpec get_command_cmdlet() {
       "without wildcards that matches nothing is an error.";
   ParamSpec name;
   name.name = "Name";
-  name.help = "cmdlet or alias name; wildcards allowed";
+  name.type = ParamType::StringArray;
+  name.help = "cmdlet or alias names; wildcards allowed";
   name.position = 0;
   name.completion = Completion::Cmdlet;
   ParamSpec verb;
   verb.name = "Verb";
-  verb.help = "the part before the dash (Get, Set, ...); wildcards allowed";
+  verb.type = ParamType::StringArray;
+  verb.help = "the parts before the dash (Get, Set, ...); wildcards allowed";
   ParamSpec noun;
   noun.name = "Noun";
-  noun.help = "the part after the dash; wildcards allowed";
+  noun.type = ParamType::StringArray;
+  noun.help = "the parts after the dash; wildcards allowed";
   spec.parameters = {name, verb, noun};
   spec.outputs = {"CommandType", "Name", "Source", "Definition"};
   spec.examples = {

@@ -81,6 +81,7 @@ void append(std::vector<std::string>& out, const std::vector<std::string>& lines
 std::string number_text(double d) { return Value(d).to_display(); }
 
 std::string default_text(const ParamSpec& p) {
+  if (!p.default_help.empty()) return p.default_help;
   if (p.default_value) {
     if (p.default_value->is_string() && p.default_value->as_string().empty()) return "\"\"";
     return p.default_value->to_display();

@@ -26,27 +26,29 @@ const std::vector<ConfigSetting>& config_settings() {
     max_days.max = 3660;
     s.push_back({max_days, Value(static_cast<std::int64_t>(kDefaultMaxReportDays))});
 
-    ParamSpec domains;
-    domains.name = kOrganizationDomains;
-    domains.type = ParamType::StringArray;
-    domains.help =
-        "the domains of the organisation (contoso.com, *.contoso.com): mail to them is delivered "
-        "inside, mail from a client outside InternalNetworks to them is inbound; $null clears";
-    s.push_back({domains, Value(Array{}),
-                 [](const std::vector<std::string>& items, const std::string& parameter) {
+    auto list_setting = [&](const char* name, const char* help, Array default_items,
+                            void (*check)(const std::vector<std::string>&, const std::string&)) {
+      ParamSpec p;
+      p.name = name;
+      p.type = ParamType::StringArray;
+      p.help = help;
+      s.push_back({p, Value(std::move(default_items)), check});
+    };
+    list_setting(kOrganizationDomains,
+                 "the domains of the organisation (contoso.com, *.contoso.com): mail to them is "
+                 "delivered inside, mail from a client outside InternalNetworks to them is inbound; "
+                 "$null clears",
+                 {}, [](const std::vector<std::string>& items, const std::string& parameter) {
                    parse_domain_patterns(items, parameter);
-                 }});
-
-    ParamSpec networks;
-    networks.name = kInternalNetworks;
-    networks.type = ParamType::StringArray;
-    networks.help =
-        "the organisation's client networks as IPv4/IPv6 addresses or CIDR ranges (10.0.0.0/8, "
-        "2001:db8::/32): their mail is not inbound; default the loopback ranges; $null clears";
-    s.push_back({networks, Value(Array{Value("127.0.0.0/8"), Value("::1/128")}),
+                 });
+    list_setting(kInternalNetworks,
+                 "the organisation's client networks as IPv4/IPv6 addresses or CIDR ranges "
+                 "(10.0.0.0/8, 2001:db8::/32): their mail is not inbound; default the loopback "
+                 "ranges; $null clears",
+                 {Value("127.0.0.0/8"), Value("::1/128")},
                  [](const std::vector<std::string>& items, const std::string& parameter) {
                    parse_ip_ranges(items, parameter);
-                 }});
+                 });
     return s;
   }();
   return settings;

@@ -107,15 +107,26 @@ std::vector<RuleParameter> parameters_field(lua_State* L, const std::string& rul
   return out;
 }
 
-// The file of the Lua function that called the running C function.
+// The file that registers the rule: the outermost main chunk on the stack
+// (the rule file being loaded, even when a helper such as report.lua's makes
+// the call), else the file of the nearest Lua function.
 std::string caller_source(lua_State* L) {
+  auto file_of = [](const lua_Debug& ar) -> const char* {
+    if (ar.source && ar.source[0] == '@') return ar.source + 1;
+    if (ar.source && ar.source[0] == '=' && std::string_view(ar.what) != "C") return ar.source + 1;
+    return nullptr;
+  };
+  std::string nearest, outermost_main;
   lua_Debug ar;
   for (int level = 1; lua_getstack(L, level, &ar); ++level) {
     lua_getinfo(L, "S", &ar);
-    if (ar.source && ar.source[0] == '@') return ar.source + 1;
-    if (ar.source && ar.source[0] == '=' && std::string_view(ar.what) != "C") return ar.source + 1;
+    const char* file = file_of(ar);
+    if (!file) continue;
+    if (nearest.empty()) nearest = file;
+    if (std::string_view(ar.what) == "main") outermost_main = file;
   }
-  return "(unknown)";
+  if (!outermost_main.empty()) return outermost_main;
+  return nearest.empty() ? "(unknown)" : nearest;
 }
 
 // RegisterInsightRule{ Name=, Title=, Parameters={...}, Recommendation=,

@@ -91,4 +91,20 @@ for help in --help -h; do
   ! grep -q ' $' out || fail "$help: trailing blanks"
   awk 'length > 79 { bad = 1 } END { exit bad }' out || fail "$help: a line over 79 columns: $(cat out)"
 done
+# The shared option sets: cli.range_options (--days, --end defaulting to
+# --now) and cli.threshold_options, joined by cli.options.
+cat >sets.lua <<'LUA'
+local opts = cli.parse(arg, { options = cli.options(cli.range_options(), {
+  { "--force" } }, cli.threshold_options()) })
+print(opts.days, opts.last, opts.force, opts.no_tls_threshold, opts.tls10_threshold)
+LUA
+"$mailflow" --db db --now 2026-11-22 sets.lua >out || fail "sets.lua: $(cat out)"
+[ "$(cat out)" = "$(printf '7\t2026-11-22\tfalse\tnil\tnil')" ] || fail "option sets, defaults: $(cat out)"
+"$mailflow" --db db --now 2026-11-22 sets.lua --days 3 --end 2026-11-01 --force --tls10-threshold 12.5 >out ||
+  fail "sets.lua with values: $(cat out)"
+[ "$(cat out)" = "$(printf '3\t2026-11-01\ttrue\tnil\t12.5')" ] || fail "option sets, values: $(cat out)"
+status=0
+"$mailflow" --db db --now 2026-11-22 sets.lua --no-tls-threshold 101 >out 2>err || status=$?
+[ "$status" = 2 ] && grep -q -- "--no-tls-threshold" err || fail "threshold over 100: $status $(cat err)"
+
 echo "stdlib_cli: ok"

@@ -142,6 +142,9 @@ TEST_F(Insights, RuleParametersJoinTheCmdletSpecs) {
   ASSERT_NE(insights->parameter("NoTlsThreshold"), nullptr);
   EXPECT_EQ(insights->parameter("NoTlsThreshold")->type, ParamType::Double);
   EXPECT_FALSE(insights->parameter("NoTlsThreshold")->default_value.has_value());
+  // Not a binder default (the stored setting comes first), but Get-Help says what is in force.
+  EXPECT_EQ(insights->parameter("NoTlsThreshold")->default_help, "the stored setting (Get-MailFlowConfig), else 25");
+  EXPECT_EQ(registry_.find("Set-MailFlowConfig")->parameter("NoTlsThreshold")->default_help, "");
   ASSERT_NE(insights->parameter("Tls10Threshold"), nullptr);
   ASSERT_NE(registry_.find("Set-MailFlowConfig")->parameter("Tls10Threshold"), nullptr);
   // A second rule sharing a parameter declares it once; a refresh without the rules drops them.

@@ -273,6 +273,17 @@ TEST_F(HelpCmdlets, GetCommand) {
   EXPECT_TRUE(run_values("Get-Command", params({{"Name", Value("*zzz*")}})).empty());
   EXPECT_ERROR_MESSAGE(run_values("Get-Command", params({{"Name", Value("Get-Nothing")}})),
                        "Get-Command: no cmdlet or alias named 'Get-Nothing'");
+
+  // Lists, as in PowerShell: any of the patterns.
+  std::vector<Value> two = run_values("Get-Command", params({{"Noun", Value(Array{Value("Json"), Value("Sample")})}}));
+  EXPECT_EQ(two.size(), 2u);
+  std::vector<Value> named =
+      run_values("Get-Command", params({{"Name", Value(Array{Value("Test-Sample"), Value("ft")})}}));
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(named[1].as_record().get("CommandType")->as_string(), "Alias");
+  EXPECT_ERROR_MESSAGE(
+      run_values("Get-Command", params({{"Name", Value(Array{Value("Test-Sample"), Value("Get-Nothing")})}})),
+      "Get-Command: no cmdlet or alias named 'Get-Nothing'");
 }
 
 }  // namespace

@@ -226,6 +226,23 @@ TEST_F(LuaRules, RuleDirectoryLoadsGoodFilesAndReportsBrokenOnes) {
   EXPECT_EQ(rules.all()[1]->name(), "Second");
 }
 
+TEST_F(LuaRules, ARuleRegisteredThroughAHelperNamesTheRuleFile) {
+  // A module (as stdlib's report.lua) whose function makes the call: the
+  // rule still belongs to the file being loaded, not to the helper's file.
+  write("lib/helper.lua", "return { reg = function(t) RegisterInsightRule(t) end }");
+  lua().load_stdlib((dir / "lib").string());
+  std::string rules_dir = (dir / "rules").string();
+  write("rules/a.lua", "helper.reg{ Name = 'Mine', Title = 't', Evaluate = function() return false end }");
+  write("rules/b.lua", "\nhelper.reg{ Name = 'Mine', Title = 't', Evaluate = function() return false end }");
+  std::ostringstream errors;
+  EXPECT_EQ(lua().load_rule_dir(rules_dir, errors), 1);
+  ASSERT_NE(rules.find("Mine"), nullptr);
+  EXPECT_EQ(rules.find("Mine")->source(), rules_dir + "/a.lua");
+  EXPECT_NE(errors.str().find("defined twice: in " + rules_dir + "/a.lua and in " + rules_dir + "/b.lua"),
+            std::string::npos)
+      << errors.str();
+}
+
 TEST_F(LuaRules, MissingRuleDirectoryIsAnError) {
   std::ostringstream errors;
   try {
