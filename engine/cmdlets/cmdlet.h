@@ -51,6 +51,9 @@ struct ParamSpec {
   std::optional<double> max;
   Completion completion = Completion::None;
   std::vector<std::string> aliases;
+  // StringArray only: items may also be calculated properties written
+  // @{Name=...; Expression={...}} (shell/calculated_property.h).
+  bool calculated = false;
 };
 
 struct Example {

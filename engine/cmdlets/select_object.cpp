@@ -9,6 +9,7 @@
 #include "cmdlets/property_reader.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "shell/calculated_property.h"
 #include "shell/comparison.h"
 
 namespace mailflow {
@@ -21,10 +22,16 @@ bool matches_any(const std::vector<Wildcard>& patterns, const std::string& name)
   return false;
 }
 
+// One item of -Property: a name (wildcards allowed) or a calculated property.
+struct Selector {
+  std::string pattern;
+  std::optional<CalculatedProperty> calculated;
+};
+
 // -Property / -ExcludeProperty as a projection, planned once per input schema.
 class Projection {
  public:
-  Projection(std::vector<std::string> include, std::vector<std::string> exclude)
+  Projection(std::vector<Selector> include, std::vector<std::string> exclude)
       : include_(std::move(include)) {
     for (const std::string& e : exclude) exclude_.emplace_back(e);
   }
@@ -35,8 +42,12 @@ class Projection {
     if (!planned_ || schema != planned_for_) plan(schema);
     std::vector<Value> values;
     values.reserve(sources_.size());
-    for (int index : sources_)
-      values.push_back(index < 0 ? Value() : item.as_record().value(static_cast<size_t>(index)));
+    for (int index : sources_) {
+      if (index <= kCalculated)
+        values.push_back(include_[static_cast<size_t>(kCalculated - index)].calculated->expression.evaluate(item));
+      else
+        values.push_back(index < 0 ? Value() : item.as_record().value(static_cast<size_t>(index)));
+    }
     return Value(Record(out_schema_, std::move(values)));
   }
 
@@ -57,7 +68,12 @@ class Projection {
       if (schema)
         for (size_t i = 0; i < schema->size(); ++i) add(schema->names()[i], static_cast<int>(i));
     }
-    for (const std::string& wanted : include_) {
+    for (size_t k = 0; k < include_.size(); ++k) {
+      if (include_[k].calculated) {
+        add(include_[k].calculated->name, kCalculated - static_cast<int>(k));
+        continue;
+      }
+      const std::string& wanted = include_[k].pattern;
       Wildcard pattern(wanted);
       if (pattern.is_literal()) {
         // A property the input lacks is still selected, as null (PowerShell).
@@ -72,7 +88,10 @@ class Projection {
     out_schema_ = std::make_shared<Schema>(std::move(names));
   }
 
-  std::vector<std::string> include_;
+  // sources_ entries: an index into the input record, -1 for a property it
+  // lacks, kCalculated - k for include_[k]'s calculated property.
+  static constexpr int kCalculated = -2;
+  std::vector<Selector> include_;
   std::vector<Wildcard> exclude_;
   bool planned_ = false;
   const Schema* planned_for_ = nullptr;
@@ -93,7 +112,8 @@ std::string unique_key(const Value& v) {
 }
 
 struct SelectOptions {
-  std::vector<std::string> property, exclude;
+  std::vector<Selector> property;
+  std::vector<std::string> exclude;
   std::optional<std::string> expand;
   std::optional<std::int64_t> first, last;
   std::int64_t skip = 0;
@@ -211,7 +231,10 @@ CmdletSpec select_object_cmdlet() {
   property.type = ParamType::StringArray;
   property.position = 0;
   property.completion = Completion::Property;
-  property.help = "Properties to keep, in order (wildcards allowed).";
+  property.help =
+      "Properties to keep, in order (wildcards allowed), or calculated properties "
+      "@{Name='KB'; Expression={ $_.Size / 1KB }}.";
+  property.calculated = true;
   ParamSpec exclude;
   exclude.name = "ExcludeProperty";
   exclude.type = ParamType::StringArray;
@@ -235,11 +258,21 @@ CmdletSpec select_object_cmdlet() {
   c.examples = {
       {"Get-MessageTrace | Select-Object -First 5", "The five newest traces."},
       {"Get-TlsUsage | Select-Object Direction,TlsVersion,Percent", "Three columns of the TLS summary."},
+      {"Get-MessageTrace | Select-Object SenderAddress, @{Name='KB'; Expression={ $_.Size / 1KB }}",
+       "A calculated property: the size in KiB beside the sender."},
   };
-  c.run = [](Session&, const BoundParameters& params, std::unique_ptr<RecordStream> input)
+  c.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)
       -> std::unique_ptr<RecordStream> {
     SelectOptions o;
-    o.property = params.strings("Property");
+    if (const Value* property = params.find("Property"); property && property->is_array()) {
+      VariableLookup variables = session_variables(session);
+      for (const Value& item : property->as_array()) {
+        if (is_calculated_property(item)) o.property.push_back({"", compile_calculated_property(item, variables)});
+        else o.property.push_back({item.to_display(), std::nullopt});
+      }
+    } else {
+      for (const std::string& name : params.strings("Property")) o.property.push_back({name, std::nullopt});
+    }
     o.exclude = params.strings("ExcludeProperty");
     o.expand = params.string("ExpandProperty");
     o.first = params.integer("First");

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "shell/calculated_property.h"
 #include "shell/shell.h"
 
 namespace mailflow {
@@ -97,6 +98,7 @@ bool is_constant(const std::string& name, Value& out) {
 // zeros) and becomes a number elsewhere when it reads as one.
 Value raw_value(const ArgValue& a, bool numeric, const VariableLookup& variables) {
   switch (a.kind) {
+    case ArgValue::Kind::Hashtable: return calculated_property_value(a.text, a.inner_column - 1);
     case ArgValue::Kind::Bare:
       if (numeric)
         if (auto n = parse_number(a.text)) return *n;
@@ -135,15 +137,28 @@ std::string display_arg(const ArgValue& a) {
   }
   if (a.kind == ArgValue::Kind::Variable) return "$" + a.text;
   if (a.kind == ArgValue::Kind::ScriptBlock) return "{" + a.text + "}";
+  if (a.kind == ArgValue::Kind::Hashtable) return "@{" + a.text + "}";
   return a.text;
 }
 
 // Converts an argument written in pipeline text for `p`, with the column of
 // the value on failure. Script blocks are only for ScriptBlock (or Any)
 // parameters, and a ScriptBlock parameter takes only a script block.
+// The first hashtable in `a` (itself or an item of its array), or null.
+const ArgValue* hashtable_in(const ArgValue& a) {
+  if (a.kind == ArgValue::Kind::Hashtable) return &a;
+  for (const ArgValue& item : a.items)
+    if (item.kind == ArgValue::Kind::Hashtable) return &item;
+  return nullptr;
+}
+
 Value convert_arg(const ParamSpec& p, const ArgValue& a, const VariableLookup& variables) {
   bool is_block = a.kind == ArgValue::Kind::ScriptBlock;
   try {
+    if (const ArgValue* h = hashtable_in(a); h && !p.calculated)
+      binding_error("Cannot bind parameter '" + p.name + "'. Cannot convert the \"@{" + h->text +
+                        "}\" value of type \"Hashtable\" to type \"" + param_type_name(p.type) + "\".",
+                    h->column);
     if (p.type == ParamType::ScriptBlock && !is_block)
       binding_error("Cannot bind parameter '" + p.name + "'. Cannot convert the \"" +
                     display_arg(a) + "\" value of type \"String\" to type \"ScriptBlock\".");
@@ -296,6 +311,10 @@ Value convert_argument(const ParamSpec& p, const Value& value) {
     case ParamType::StringArray: {
       Array out;
       auto add = [&](const Value& item) {
+        if (p.calculated && is_calculated_property(item)) {
+          out.push_back(item);
+          return;
+        }
         if (item.is_record() || item.is_array()) cannot_convert(p, item);
         out.emplace_back(string_for(p, item));
       };

@@ -1,5 +1,7 @@
 #include "shell/expression.h"
 
+#include <cmath>
+
 #include "core/error.h"
 #include "core/text.h"
 #include "shell/lexer.h"
@@ -147,6 +149,78 @@ class LogicalNode : public FilterNode {
   std::shared_ptr<const FilterNode> a_, b_;
 };
 
+// a + b, a - b, a * b, a / b, a % b (see Expression in the header).
+class ArithmeticNode : public FilterNode {
+ public:
+  ArithmeticNode(char op, std::shared_ptr<const FilterNode> a, std::shared_ptr<const FilterNode> b, int column)
+      : op_(op), a_(std::move(a)), b_(std::move(b)), column_(column) {}
+  const Value& operand(const Value& item, Value& scratch) const override {
+    Value as, bs;
+    const Value& a = a_->operand(item, as);
+    const Value& b = b_->operand(item, bs);
+    scratch = apply(a, b);
+    return scratch;
+  }
+
+ private:
+  [[noreturn]] void refuse(const Value& a, const Value& b) const {
+    throw Error("InvalidOperation", std::string("The operator '") + op_ + "' cannot be applied to " +
+                                        kind_name(a) + " and " + kind_name(b) + ".")
+        .at_column(column_);
+  }
+  static std::string kind_name(const Value& v) {
+    if (v.is_null()) return "$null";
+    if (v.is_string()) return "the text '" + v.as_string() + "'";
+    if (v.is_number()) return "the number " + v.to_display();
+    return "'" + v.to_display() + "'";
+  }
+  static std::optional<Value> number_of(const Value& v) {
+    if (v.is_null()) return Value(std::int64_t{0});
+    if (v.is_number() || v.is_bool()) return v.is_bool() ? Value(std::int64_t{v.truthy()}) : v;
+    if (v.is_string())
+      if (auto n = parse_number(v.as_string())) return n;
+    return std::nullopt;
+  }
+  Value apply(const Value& a, const Value& b) const {
+    if (op_ == '+' && (a.is_string() || (a.is_null() && b.is_string())))
+      return Value((a.is_null() ? "" : a.as_string()) + (b.is_null() ? "" : b.to_display()));
+    if (!(a.is_number() || a.is_null() || a.is_bool())) refuse(a, b);
+    auto x = number_of(a), y = number_of(b);
+    if (!x || !y) refuse(a, b);
+    if (x->is_int() && y->is_int()) {
+      std::int64_t p = x->as_int(), q = y->as_int();
+      switch (op_) {
+        case '+': return Value(p + q);
+        case '-': return Value(p - q);
+        case '*': return Value(p * q);
+        case '/':
+          if (q == 0) break;
+          if (p % q == 0) return Value(p / q);
+          return Value(static_cast<double>(p) / static_cast<double>(q));
+        case '%':
+          if (q == 0) break;
+          return Value(p % q);
+      }
+      throw Error("InvalidOperation", "Attempted to divide by zero.").at_column(column_);
+    }
+    double p = x->as_number(), q = y->as_number();
+    switch (op_) {
+      case '+': return Value(p + q);
+      case '-': return Value(p - q);
+      case '*': return Value(p * q);
+      case '/':
+      case '%':
+        if (q == 0) throw Error("InvalidOperation", "Attempted to divide by zero.").at_column(column_);
+        return Value(op_ == '/' ? p / q : std::fmod(p, q));
+    }
+    return Value();
+  }
+
+  char op_;
+  std::shared_ptr<const FilterNode> a_, b_;
+  int column_;
+};
+
 class NotNode : public FilterNode {
  public:
   explicit NotNode(std::shared_ptr<const FilterNode> inner) : inner_(std::move(inner)) {}
@@ -214,7 +288,7 @@ class ExpressionParser {
   }
 
   NodePtr comparison() {
-    NodePtr left = operand();
+    NodePtr left = additive();
     while (peek().kind == K::Parameter && !logical_op()) {
       const Token& op_token = peek();
       auto op = parse_compare_op(op_token.text);
@@ -224,7 +298,7 @@ class ExpressionParser {
       if (next.kind == K::End || next.kind == K::RParen || next.kind == K::Parameter)
         fail(op_token.column, "You must provide a value expression following the '-" + op_token.text +
                                   "' operator.");
-      NodePtr right = operand();
+      NodePtr right = additive();
       try {
         left = std::make_shared<CompareNode>(left, *op, right);
       } catch (Error& e) {  // a bad -match pattern: point at the pattern
@@ -234,6 +308,27 @@ class ExpressionParser {
     }
     return left;
   }
+
+  bool at_operator(const char* ops) const {
+    return peek().kind == K::Operator && std::string_view(ops).find(peek().text[0]) != std::string_view::npos;
+  }
+
+  // Both sides of a binary operator: `next` parses one side.
+  template <typename Next>
+  NodePtr binary(const char* ops, Next next) {
+    NodePtr left = (this->*next)();
+    while (at_operator(ops)) {
+      const Token& op = peek();
+      ++pos_;
+      if (peek().kind == K::End || peek().kind == K::RParen || peek().kind == K::Parameter ||
+          peek().kind == K::Operator)
+        fail(op.column, "You must provide a value expression following the '" + op.text + "' operator.");
+      left = std::make_shared<ArithmeticNode>(op.text[0], left, (this->*next)(), op.column);
+    }
+    return left;
+  }
+  NodePtr additive() { return binary("+-", &ExpressionParser::multiplicative); }
+  NodePtr multiplicative() { return binary("*/%", &ExpressionParser::operand); }
 
   NodePtr operand() {
     NodePtr first = primary();
@@ -329,6 +424,21 @@ bool collect_conjunction(const FilterNode& node, std::vector<SimpleCondition>& o
 }  // namespace
 
 bool Filter::test(const Value& item) const { return root_->test(item); }
+
+Value Expression::evaluate(const Value& item) const {
+  Value scratch;
+  return root_->operand(item, scratch);
+}
+
+Expression compile_expression(std::string_view script, int column_offset, const VariableLookup& variables) {
+  std::vector<Token> tokens = tokenize(script, LexMode::Expression, column_offset);
+  int end_column = column_offset + static_cast<int>(script.size()) + 1;
+  return Expression(ExpressionParser(std::move(tokens), end_column, variables).parse());
+}
+
+Expression property_expression(const std::string& property) {
+  return Expression(std::make_shared<PropertyNode>(std::vector<std::string>{property}));
+}
 
 std::optional<std::vector<SimpleCondition>> Filter::conjunction() const {
   std::vector<SimpleCondition> out;

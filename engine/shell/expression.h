@@ -3,7 +3,9 @@
 //   filter     := logical
 //   logical    := unary ( ( -and | -or | -xor ) unary )*   equal precedence, left to right (as PowerShell)
 //   unary      := ( -not | ! ) unary | comparison
-//   comparison := operand ( -op operand )*
+//   comparison := additive ( -op additive )*
+//   additive   := multiplicative ( ( + | - ) multiplicative )*
+//   multiplicative := operand ( ( * | / | % ) operand )*
 //   operand    := primary ( ',' primary )*                 an array
 //   primary    := '(' logical ')' | $_ | $_.Prop.Sub | $true | $false | $null | $var
 //               | 'string' | "string" | number
@@ -49,6 +51,26 @@ class Filter {
 // first character minus one, so errors point into the whole line. Throws
 // Error("ParseError") / Error("InvalidRegex") / Error("VariableNotSet").
 Filter compile_filter(std::string_view script, int column_offset, const VariableLookup& variables);
+
+// A value expression: the same grammar, evaluated for its value (calculated
+// properties: `@{n='KB'; e={ $_.Size / 1KB }}`). Arithmetic follows
+// PowerShell: numbers add, subtract, multiply, divide (an integer result stays
+// an integer: 10 / 4 is 2.5, 10 / 2 is 5) and take the remainder; a string on
+// the left joins (`$_.Connector + ' (partner)'`); $null counts as 0 beside a
+// number and as '' beside a string. Anything else is Error("InvalidOperation").
+class Expression {
+ public:
+  Expression() = default;
+  explicit Expression(std::shared_ptr<const FilterNode> root) : root_(std::move(root)) {}
+  Value evaluate(const Value& item) const;
+
+ private:
+  std::shared_ptr<const FilterNode> root_;
+};
+
+Expression compile_expression(std::string_view script, int column_offset, const VariableLookup& variables);
+// The value of one property (`@{n='Sender'; e='SenderAddress'}`).
+Expression property_expression(const std::string& property);
 
 // The simple form: `Where-Object Prop -op Value`; without an operator the
 // property's truthiness (`Where-Object Connector`), negated by -Not.

@@ -48,11 +48,17 @@ class Lexer {
     return t;
   }
 
-  bool ends_word(char c) const {
+  bool ends_word(size_t at) const {
+    char c = s_[at];
     if (is_space(c) || c == '|' || c == ',' || c == '(' || c == ')' || c == '{' || c == '}' ||
         c == ';')
       return true;
-    return false;
+    if (mode_ == LexMode::Hashtable) return c == '=';  // @{n=...}
+    if (mode_ != LexMode::Expression) return false;
+    // `$_.Size/1KB`: an arithmetic operator ends a number, except the sign of
+    // an exponent (1e+5).
+    if (c == '*' || c == '/' || c == '%') return true;
+    return c == '+' && !(at > 0 && (s_[at - 1] == 'e' || s_[at - 1] == 'E'));
   }
 
   Token next() {
@@ -64,9 +70,29 @@ class Lexer {
       case '=': ++i_; return make(Token::Kind::Assign, start, "=");
       case '(': ++i_; return make(Token::Kind::LParen, start, "(");
       case ')': ++i_; return make(Token::Kind::RParen, start, ")");
-      case '{': return script_block();
+      case '{': return braced(Token::Kind::ScriptBlock, start);
       case '}': fail(start, "Unexpected token '}' in expression or statement.");
-      case ';': fail(start, "Statement separators (';') are not supported: run one pipeline per line.");
+      case ';':
+        if (mode_ == LexMode::Hashtable) {
+          ++i_;
+          return make(Token::Kind::Semicolon, start, ";");
+        }
+        fail(start, "Statement separators (';') are not supported: run one pipeline per line.");
+      case '@':
+        if (mode_ != LexMode::Expression && i_ + 1 < s_.size() && s_[i_ + 1] == '{') {
+          ++i_;
+          return braced(Token::Kind::Hashtable, start);
+        }
+        break;
+      case '+':
+      case '*':
+      case '/':
+      case '%':
+        if (mode_ == LexMode::Expression) {
+          ++i_;
+          return make(Token::Kind::Operator, start, std::string(1, c));
+        }
+        break;
       case '\'': return single_quoted();
       case '"': return double_quoted();
       case '$': return variable();
@@ -79,6 +105,11 @@ class Lexer {
       case '-':
         if (i_ + 1 < s_.size() && (std::isalpha(static_cast<unsigned char>(s_[i_ + 1])) || s_[i_ + 1] == '_'))
           return parameter();
+        // Subtraction: `$_.Messages - 1`. Without the space, -1 is a number.
+        if (mode_ == LexMode::Expression && (i_ + 1 == s_.size() || is_space(s_[i_ + 1]))) {
+          ++i_;
+          return make(Token::Kind::Operator, start, "-");
+        }
         break;
       default: break;
     }
@@ -102,7 +133,7 @@ class Lexer {
 
   Token word() {
     size_t start = i_;
-    while (i_ < s_.size() && !ends_word(s_[i_])) {
+    while (i_ < s_.size() && !ends_word(i_)) {
       // In an expression an operator may follow a value without a space only
       // after a closing quote or paren, so a word simply runs to a delimiter.
       ++i_;
@@ -177,10 +208,11 @@ class Lexer {
     return make(Token::Kind::String, start, std::move(text));
   }
 
-  // { ... } up to the matching brace; quotes inside are skipped so that a
-  // brace in a string does not end the block.
-  Token script_block() {
-    size_t start = i_++;
+  // { ... } (or @{ ... }, `start` at the '@') up to the matching brace;
+  // quotes inside are skipped so that a brace in a string does not end it.
+  Token braced(Token::Kind kind, size_t start) {
+    ++i_;  // the '{'
+    const size_t body = i_;
     int depth = 1;
     while (i_ < s_.size()) {
       char c = s_[i_];
@@ -207,14 +239,15 @@ class Lexer {
       }
       if (c == '{') ++depth;
       if (c == '}' && --depth == 0) {
-        Token t = make(Token::Kind::ScriptBlock, start, std::string(s_.substr(start + 1, i_ - start - 1)));
-        t.inner_column = col(start + 1);
+        Token t = make(kind, start, std::string(s_.substr(body, i_ - body)));
+        t.inner_column = col(body);
         ++i_;
         return t;
       }
       ++i_;
     }
-    fail(start, "Missing closing '}' in statement block or type definition.");
+    fail(start, kind == Token::Kind::Hashtable ? "Missing '}' at the end of the hash literal."
+                                               : "Missing closing '}' in statement block or type definition.");
   }
 
   std::string_view s_;
@@ -235,6 +268,7 @@ std::string describe_token(const Token& token) {
     case Token::Kind::Variable: return "$" + token.text;
     case Token::Kind::Parameter: return "-" + token.text;
     case Token::Kind::ScriptBlock: return "{" + token.text + "}";
+    case Token::Kind::Hashtable: return "@{" + token.text + "}";
     case Token::Kind::End: return "end of line";
     default: return token.text;
   }

@@ -22,17 +22,22 @@ struct Token {
     LParen,
     RParen,
     ScriptBlock,  // { ... }: text is what lies between the braces
+    Hashtable,    // @{ ... } (argument mode): text is what lies between the braces
     Bang,         // ! (expression mode only)
+    Operator,     // + - * / % (expression mode only; a lone '-' needs a space after it)
+    Semicolon,    // ; (hashtable mode only: between entries)
     End,
   };
   Kind kind = Kind::End;
   std::string text;
   int column = 0;        // 1-based column of the token's first character
-  int inner_column = 0;  // ScriptBlock: column of the first character after '{'
+  int inner_column = 0;  // ScriptBlock, Hashtable: column of the first character after '{'
   bool colon = false;    // Parameter written -Name:value
 };
 
-enum class LexMode { Argument, Expression };
+// Argument: a pipeline line. Expression: a script block's body. Hashtable:
+// the body of @{ ... }, whose entries `;` separates.
+enum class LexMode { Argument, Expression, Hashtable };
 
 // Splits `text` into tokens ending with an End token. `column_offset` is added
 // to every column (a script block is lexed with the column where it starts in

@@ -98,7 +98,8 @@ class Parser {
   }
 
   static bool starts_value(K kind) {
-    return kind == K::Word || kind == K::String || kind == K::Variable || kind == K::ScriptBlock;
+    return kind == K::Word || kind == K::String || kind == K::Variable || kind == K::ScriptBlock ||
+           kind == K::Hashtable;
   }
 
   ArgValue element() {
@@ -112,6 +113,10 @@ class Parser {
       case K::Variable: v.kind = ArgValue::Kind::Variable; break;
       case K::ScriptBlock:
         v.kind = ArgValue::Kind::ScriptBlock;
+        v.inner_column = tok.inner_column;
+        break;
+      case K::Hashtable:
+        v.kind = ArgValue::Kind::Hashtable;
         v.inner_column = tok.inner_column;
         break;
       case K::LParen:

@@ -5,6 +5,7 @@
 //   stage    := command ( -Parameter[:value] | value )*
 //   value    := element ( ',' element )*          an array when there are commas
 //   element  := word | 'string' | "string" | $variable | { script block }
+//             | @{ hashtable }                   (its body is read by the binder)
 //
 // Which parameter takes which value is decided by the binder from cmdlet
 // metadata (a switch takes none), so the parser keeps names and values apart.
@@ -17,11 +18,11 @@
 namespace mailflow {
 
 struct ArgValue {
-  enum class Kind { Bare, Quoted, Variable, ScriptBlock, Array };
+  enum class Kind { Bare, Quoted, Variable, ScriptBlock, Hashtable, Array };
   Kind kind = Kind::Bare;
   std::string text;             // word, string contents, variable name or block text
   int column = 0;
-  int inner_column = 0;         // ScriptBlock: column of the block's first character
+  int inner_column = 0;         // ScriptBlock, Hashtable: column of the body's first character
   std::vector<ArgValue> items;  // Array
 };
 

@@ -261,6 +261,13 @@ def cases(t):
     rows = [r for r in query(t, "message-trace", "--days", "30") if r["TlsVersion"] == "TLS1.0"]
     c["tls10_first_page"] = table([{"Count": len(rows)}])
 
+    # Get-TlsUsage -Days 30 | Select-Object @{n='Traffic'; e={ $_.Direction + ' ' +
+    #   $_.TlsVersion }}, Messages, @{n='PerWeek'; e={ ($_.Messages - $_.Messages % 30) / 30 * 7 }}
+    rows = [{"Traffic": r["Direction"] + " " + r["TlsVersion"], "Messages": r["Messages"],
+             "PerWeek": (r["Messages"] - r["Messages"] % 30) // 30 * 7}
+            for r in query(t, "tls-usage", "--days", "30")]
+    c["calculated_per_week"] = table(rows)
+
     # Get-ConnectorReport -Connector 'Fabrikam Partner Inbound' | Select-Object -Last 2
     rows = query(t, "connector-report", "--connector", "Fabrikam Partner Inbound")
     c["last_two_days"] = table(rows[-2:])

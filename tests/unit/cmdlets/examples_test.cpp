@@ -36,8 +36,8 @@ std::vector<ExampleCase> all_examples() {
   return cases;
 }
 
-// The words of each pipeline stage: quotes, braces and parentheses group;
-// a `|` outside them ends a stage.
+// The words of each pipeline stage: quotes, braces and parentheses group,
+// so does a comma (`a, @{...}` is one array); a `|` outside them ends a stage.
 std::vector<std::vector<std::string>> stages(const std::string& command) {
   std::vector<std::vector<std::string>> out(1);
   std::string word;
@@ -52,6 +52,7 @@ std::vector<std::vector<std::string>> stages(const std::string& command) {
     if (c == '\'' || c == '"') quote = c;
     else if (c == '{' || c == '(') ++depth;
     else if ((c == '}' || c == ')') && depth > 0) --depth;
+    if (depth == 0 && (c == ' ' || c == '\t') && !word.empty() && word.back() == ',') continue;
     if (depth == 0 && (c == ' ' || c == '\t' || c == '|')) {
       if (!word.empty()) out.back().push_back(word);
       word.clear();

@@ -51,6 +51,37 @@ TEST_F(SelectObject, UniqueAndExpand) {
   EXPECT_EQ(lines("gft -Count 2 | group Direction | select -ExpandProperty Name"), "Inbound\nOutbound\n");
 }
 
+TEST_F(SelectObject, CalculatedProperties) {
+  EXPECT_EQ(lines("gft -Count 2 | Select-Object Direction, @{Name='KB'; Expression={ $_.Size / 1KB }}, "
+                  "@{n='Twice';e={$_.Size * 2}}, @{Label='Dir'; E='Direction'}, @{e={ $_.Size - 1000 }}"),
+            "@{Direction=Inbound; KB=0.9765625; Twice=2000; Dir=Inbound; $_.Size - 1000=0}\n"
+            "@{Direction=Outbound; KB=0.9775390625; Twice=2002; Dir=Outbound; $_.Size - 1000=1}\n");
+  // Variables of the session are read when the property is compiled.
+  lua.vars["factor"] = {Value(std::int64_t{3})};
+  EXPECT_EQ(lines("gft -Count 1 | select @{n='x'; e={ $_.Size * $factor }}"), "@{x=3000}\n");
+}
+
+TEST_F(SelectObject, CalculatedPropertyErrors) {
+  EXPECT_EQ(error_of("gft | select @{n='x'}"),
+            "A calculated property needs an Expression: @{Name='KB'; Expression={ $_.Size / 1KB }}.\n"
+            "At line:1 char:15\n+ gft | select @{n='x'}\n+               ^");
+  EXPECT_EQ(error_of("gft | select @{n='x'; e={1}; Width=3}").substr(0, 95),
+            "The 'Width' key is not valid for a calculated property: give Name (or Label) and Expression, as");
+  EXPECT_EQ(error_of("gft | select @{n='x' e={1}}").substr(0, 62),
+            "Missing ';' or newline between the entries of the hash literal");
+  EXPECT_EQ(error_of("gft | select @{n='x'; n='y'; e={1}}").substr(0, 40), "Duplicate key 'Name' in the hash literal");
+  EXPECT_EQ(error_of("gft | select @{n={1}; e={1}}").substr(0, 56),
+            "The Name of a calculated property is text, not a script ");
+  EXPECT_EQ(error_of("gft | select @{n='x'; e={ $_.Direction * 2 }}"),
+            "The operator '*' cannot be applied to the text 'Inbound' and the number 2.\n"
+            "At line:1 char:40\n+ gft | select @{n='x'; e={ $_.Direction * 2 }}\n+                                        ^");
+  // Only parameters that take calculated properties accept a hashtable.
+  EXPECT_TRUE(error_of("gft | sort @{e={1}}")
+                  .starts_with("Cannot bind parameter 'Property'. Cannot convert the \"@{e={1}}\" value of type "
+                               "\"Hashtable\" to type \"String[]\".\nAt line:1 char:12"))
+      << error_of("gft | sort @{e={1}}");
+}
+
 TEST_F(SelectObject, Errors) {
   EXPECT_EQ(error_of("gft | select -First -1"),
             "Cannot validate argument on parameter 'First'. The -1 argument is less than the "

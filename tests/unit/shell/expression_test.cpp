@@ -161,5 +161,48 @@ TEST(Expression, ErrorsPointIntoTheLine) {
   EXPECT_EQ(f.column, 2);
 }
 
+Value value_of(const std::string& script) { return compile_expression(script, 0, nullptr).evaluate(row()); }
+
+TEST(Arithmetic, NumbersAsPowerShellComputesThem) {
+  EXPECT_EQ(value_of("$_.Messages + 1").as_int(), 1201);
+  EXPECT_EQ(value_of("$_.Messages - 200 * 2").as_int(), 800);  // * before -
+  EXPECT_EQ(value_of("($_.Messages - 200) * 2").as_int(), 2000);
+  EXPECT_EQ(value_of("$_.Messages / 100").as_int(), 12);        // exact: stays an integer
+  EXPECT_DOUBLE_EQ(value_of("$_.Messages / 1KB").as_double(), 1200.0 / 1024);
+  EXPECT_DOUBLE_EQ(value_of("$_.Percent * 2").as_double(), 125.0);
+  EXPECT_EQ(value_of("$_.Messages % 7").as_int(), 3);
+  EXPECT_EQ(value_of("$_.Empty + 5").as_int(), 5);              // $null counts as 0
+  EXPECT_EQ(value_of("10 - 4 - 3").as_int(), 3);                // left to right
+  EXPECT_TRUE(value_of("$_.Percent -gt 60").as_bool());         // a comparison's value
+  EXPECT_TRUE(eval("$_.Messages * 2 -gt 2000 -and $_.Percent / 2 -lt 40"));
+}
+
+TEST(Arithmetic, TextJoins) {
+  EXPECT_EQ(value_of("$_.Connector + ' (' + $_.TlsVersion + ')'").as_string(), "Contoso Partner (TLS1.0)");
+  EXPECT_EQ(value_of("'n=' + $_.Messages").as_string(), "n=1200");
+  EXPECT_EQ(value_of("$_.Empty + 'x'").as_string(), "x");
+}
+
+TEST(Arithmetic, ErrorsNameTheOperatorAndItsPosition) {
+  auto error_of = [](const std::string& script) -> Failure {
+    try {
+      value_of(script);
+    } catch (const Error& e) {
+      return {e.what(), e.column()};
+    }
+    return {"(no error)", -1};
+  };
+  Failure f = error_of("$_.Connector - 1");
+  EXPECT_EQ(f.message, "The operator '-' cannot be applied to the text 'Contoso Partner' and the number 1.");
+  EXPECT_EQ(f.column, 14);
+  EXPECT_EQ(error_of("$_.Messages / 0").message, "Attempted to divide by zero.");
+  EXPECT_EQ(error_of("$_.Messages % ($_.Messages - 1200)").message, "Attempted to divide by zero.");
+  EXPECT_EQ(error_of("$_.Messages + 'x'").message,
+            "The operator '+' cannot be applied to the number 1200 and the text 'x'.");
+  f = fail("$_.Messages * ");
+  EXPECT_EQ(f.message, "You must provide a value expression following the '*' operator.");
+  EXPECT_EQ(f.column, 13);
+}
+
 }  // namespace
 }  // namespace mailflow

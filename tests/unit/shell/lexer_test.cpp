@@ -24,6 +24,9 @@ std::string kinds(const std::vector<Token>& tokens) {
       case K::RParen: out += ")"; break;
       case K::ScriptBlock: out += "B"; break;
       case K::Bang: out += "!"; break;
+      case K::Hashtable: out += "H"; break;
+      case K::Operator: out += t.text; break;
+      case K::Semicolon: out += ";"; break;
       case K::End: out += "."; break;
     }
     out += " ";
@@ -125,6 +128,33 @@ TEST(Lexer, ErrorsCarryTheColumnOfTheFault) {
   EXPECT_EQ(error_column("x $ y", &m), 3);
   EXPECT_EQ(m, "Variable reference is not valid. '$' was not followed by a valid variable name character.");
   EXPECT_EQ(error_column("a; b", &m), 2);
+}
+
+TEST(Lexer, ArithmeticOperatorsInExpressions) {
+  std::vector<Token> t = tokenize("$_.Size/1KB + 2*3 - 1 -gt -5 % 2", LexMode::Expression);
+  EXPECT_EQ(kinds(t), "V / W + W * W - W P W % W . ");
+  EXPECT_EQ(t[2].text, "1KB");
+  EXPECT_EQ(t[6].column, 17);
+  EXPECT_EQ(t[10].text, "-5");  // without a space after it, '-' starts a number
+  EXPECT_EQ(kinds(tokenize("1e+5*2", LexMode::Expression)), "W * W . ");
+  // In argument mode they stay part of words: paths and wildcards.
+  EXPECT_EQ(kinds(tokenize("Import-MessageTrace /var/log/*.log - x")), "W W W W . ");
+}
+
+TEST(Lexer, HashtableLiteralIsOneTokenWithItsBody) {
+  std::vector<Token> t = tokenize("select a, @{n='x;}'; e={ $_.A }} | ft");
+  EXPECT_EQ(kinds(t), "W W , H | W . ");
+  EXPECT_EQ(t[3].text, "n='x;}'; e={ $_.A }");
+  EXPECT_EQ(t[3].column, 11);
+  EXPECT_EQ(t[3].inner_column, 13);
+  EXPECT_EQ(kinds(tokenize(t[3].text, LexMode::Hashtable, 12)), "W = S ; W = B . ");
+  try {
+    tokenize("select @{n='x'");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "Missing '}' at the end of the hash literal.");
+    EXPECT_EQ(e.column(), 8);
+  }
 }
 
 }  // namespace
