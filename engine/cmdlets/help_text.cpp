@@ -58,7 +58,7 @@ std::vector<std::string> fill(const std::vector<std::string>& words, int indent,
     if (word.empty()) continue;
     if (line.empty()) {
       line = std::string(static_cast<size_t>(lines.empty() ? indent : continuation), ' ') + word;
-    } else if (column_width(line) + 1 + column_width(word) <= static_cast<size_t>(width)) {
+    } else if (display_width(line) + 1 + display_width(word) <= static_cast<size_t>(width)) {
       line += ' ' + word;
     } else {
       lines.push_back(line);
@@ -186,7 +186,7 @@ std::vector<std::string> render_help(const CmdletSpec& cmdlet, HelpView view, in
   std::vector<std::string> syntax_lines;
   for (const std::string& w : words) {
     if (syntax.empty()) syntax = "    " + w;
-    else if (column_width(syntax) + 1 + column_width(w) <= static_cast<size_t>(width)) syntax += " " + w;
+    else if (display_width(syntax) + 1 + display_width(w) <= static_cast<size_t>(width)) syntax += " " + w;
     else {
       syntax_lines.push_back(syntax);
       syntax = "        " + w;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace mailflow {
 
@@ -102,6 +103,58 @@ bool valid_utf8(std::string_view s) {
     i += len;
   }
   return true;
+}
+
+int code_point_width(char32_t cp) {
+  struct Range {
+    char32_t first, last;
+  };
+  static const Range kZero[] = {{0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x0610, 0x061A},
+                                {0x064B, 0x065F}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x200B, 0x200F},
+                                {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}};
+  static const Range kWide[] = {{0x1100, 0x115F},   {0x2E80, 0x303E},   {0x3041, 0x33FF},
+                                {0x3400, 0x4DBF},   {0x4E00, 0x9FFF},   {0xA000, 0xA4CF},
+                                {0xAC00, 0xD7A3},   {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},
+                                {0xFF00, 0xFF60},   {0xFFE0, 0xFFE6},   {0x1F300, 0x1F64F},
+                                {0x1F900, 0x1F9FF}, {0x20000, 0x2FFFD}, {0x30000, 0x3FFFD}};
+  for (const Range& r : kZero)
+    if (cp >= r.first && cp <= r.last) return 0;
+  for (const Range& r : kWide)
+    if (cp >= r.first && cp <= r.last) return 2;
+  return 1;
+}
+
+namespace {
+
+// Columns and byte length of the character at text[i] (a stray byte: 1, 1).
+std::pair<size_t, size_t> character_at(std::string_view text, size_t i) {
+  char32_t cp = 0;
+  size_t len = utf8_sequence_length(text, i, &cp);
+  if (len == 0) return {1, 1};
+  return {static_cast<size_t>(code_point_width(cp)), len};
+}
+
+}  // namespace
+
+size_t display_width(std::string_view text) {
+  size_t cols = 0;
+  for (size_t i = 0; i < text.size();) {
+    auto [w, len] = character_at(text, i);
+    cols += w;
+    i += len;
+  }
+  return cols;
+}
+
+size_t prefix_within_width(std::string_view text, size_t width) {
+  size_t cols = 0, i = 0;
+  while (i < text.size()) {
+    auto [w, len] = character_at(text, i);
+    if (cols + w > width) break;
+    cols += w;
+    i += len;
+  }
+  return i;
 }
 
 }  // namespace mailflow

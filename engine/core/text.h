@@ -26,6 +26,15 @@ bool valid_utf8(std::string_view s);
 // surrogate, past U+10FFFF). `code_point`, when given, receives its value.
 size_t utf8_sequence_length(std::string_view s, size_t i, char32_t* code_point = nullptr);
 
+// Terminal columns, as wcwidth() counts them but without the C locale: 0 for
+// combining marks and zero-width characters, 2 for East Asian wide and
+// fullwidth characters (CJK, Hangul, fullwidth forms) and emoji, else 1.
+int code_point_width(char32_t cp);
+// The columns `text` takes; a byte that is not UTF-8 counts as one column.
+size_t display_width(std::string_view text);
+// Bytes of the longest prefix of whole characters that fits in `width` columns.
+size_t prefix_within_width(std::string_view text, size_t width);
+
 struct ILess {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const { return icompare(a, b) < 0; }

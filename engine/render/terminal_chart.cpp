@@ -32,32 +32,23 @@ std::string repeat(const char* glyph, int count) {
   return out;
 }
 
+// Terminal columns of `text` (core/text.h), as an int for the layout arithmetic.
+int columns(const std::string& text) { return static_cast<int>(display_width(text)); }
+
 // Shortens `text` to `width` columns, marking the cut.
 std::string fit(const std::string& text, int width, Glyphs glyphs) {
-  if (display_width(text) <= width) return text;
-  std::string out;
-  int cols = 0;
-  for (size_t i = 0; i < text.size();) {
-    size_t len = 1;
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0xF0) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC0) len = 2;
-    if (cols + 1 > width - 1) break;
-    out.append(text, i, len);
-    ++cols;
-    i += len;
-  }
-  return out + (glyphs == Glyphs::Unicode ? "…" : "~");
+  if (columns(text) <= width) return text;
+  size_t keep = prefix_within_width(text, static_cast<size_t>(std::max(width - 1, 0)));
+  return text.substr(0, keep) + (glyphs == Glyphs::Unicode ? "…" : "~");
 }
 
 std::string pad_right(const std::string& text, int width) {
-  int w = display_width(text);
+  int w = columns(text);
   return w >= width ? text : text + std::string(static_cast<size_t>(width - w), ' ');
 }
 
 std::string pad_left(const std::string& text, int width) {
-  int w = display_width(text);
+  int w = columns(text);
   return w >= width ? text : std::string(static_cast<size_t>(width - w), ' ') + text;
 }
 
@@ -94,12 +85,6 @@ bool locale_is_utf8(const std::function<const char*(const char*)>& getenv) {
   return false;  // unset everywhere: the "C" locale, which is ASCII
 }
 
-int display_width(const std::string& text) {
-  int cols = 0;
-  for (unsigned char c : text)
-    if ((c & 0xC0) != 0x80) ++cols;
-  return cols;
-}
 
 std::vector<std::string> render_bar_chart(const BarChart& chart, int width, Glyphs glyphs) {
   std::vector<std::string> lines;
@@ -121,10 +106,10 @@ std::vector<std::string> render_bar_chart(const BarChart& chart, int width, Glyp
   const double scale = *std::max_element(totals.begin(), totals.end());
 
   int label_w = 0;
-  for (const ChartBar& bar : chart.bars) label_w = std::max(label_w, display_width(bar.label));
+  for (const ChartBar& bar : chart.bars) label_w = std::max(label_w, columns(bar.label));
   label_w = std::min(label_w, max_label_width(width));
   int value_w = 0;
-  for (double t : totals) value_w = std::max(value_w, display_width(format_number(t, integral)));
+  for (double t : totals) value_w = std::max(value_w, columns(format_number(t, integral)));
   int plot_w = std::max(kMinPlotWidth, width - label_w - value_w - 4);
   if (label_w + plot_w + value_w + 4 > width)  // a very narrow terminal: shorten labels
     label_w = std::max(4, width - plot_w - value_w - 4);
@@ -134,7 +119,7 @@ std::vector<std::string> render_bar_chart(const BarChart& chart, int width, Glyp
     std::string legend;
     for (size_t k = 0; k < chart.stack_keys.size(); ++k) {
       std::string entry = std::string(fills[k % kFillCount]) + " " + chart.stack_keys[k];
-      if (!legend.empty() && display_width(legend) + 2 + display_width(entry) > width) {
+      if (!legend.empty() && columns(legend) + 2 + columns(entry) > width) {
         lines.push_back(legend);
         legend.clear();
       }
@@ -185,7 +170,7 @@ std::vector<std::string> render_sparklines(const SparklineChart& chart, int widt
   std::vector<std::string> summaries;
   std::vector<double> all_values;
   for (const SparkSeries& s : chart.series) {
-    label_w = std::max(label_w, display_width(s.label));
+    label_w = std::max(label_w, columns(s.label));
     all_values.insert(all_values.end(), s.per_day.begin(), s.per_day.end());
   }
   label_w = std::min(label_w, max_label_width(width));
@@ -199,7 +184,7 @@ std::vector<std::string> render_sparklines(const SparklineChart& chart, int widt
     }
     summaries.push_back("total " + format_number(total, integral) + "  peak " +
                         format_number(peak, integral));
-    summary_w = std::max(summary_w, display_width(summaries.back()));
+    summary_w = std::max(summary_w, columns(summaries.back()));
   }
 
   // More days than columns: each character stands for a bucket of days

@@ -52,8 +52,5 @@ struct SparklineChart {
 std::vector<std::string> render_bar_chart(const BarChart& chart, int width, Glyphs glyphs);
 std::vector<std::string> render_sparklines(const SparklineChart& chart, int width, Glyphs glyphs);
 
-// Display columns of a UTF-8 string (one per code point: block elements and
-// the Latin, Greek and Cyrillic names found in connector names are narrow).
-int display_width(const std::string& text);
 
 }  // namespace mailflow

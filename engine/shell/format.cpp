@@ -10,19 +10,6 @@ namespace mailflow {
 
 namespace {
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Byte length of the first `n` code points of `text`.
-size_t prefix_bytes(std::string_view text, size_t n) {
-  size_t i = 0;
-  while (i < text.size() && n > 0) {
-    ++i;
-    while (i < text.size() && is_continuation(static_cast<unsigned char>(text[i]))) ++i;
-    --n;
-  }
-  return i;
-}
-
 // A cell occupies one line: control characters (a newline in a subject, a
 // tab in a log excerpt) would break the grid, so they become spaces.
 std::string single_line(std::string text) {
@@ -37,7 +24,7 @@ std::string rstrip(std::string s) {
 }
 
 std::string pad(std::string_view text, size_t width, bool right) {
-  size_t w = column_width(text);
+  size_t w = display_width(text);
   std::string fill(w < width ? width - w : 0, ' ');
   return right ? fill + std::string(text) : std::string(text) + fill;
 }
@@ -166,7 +153,7 @@ class TableStream : public RecordStream {
     for (const Value& v : pending_)
       if (v.is_record()) { first = &v.as_record(); break; }
     for (const std::string& name : resolve_properties(options_.properties, *first, options_.cmdlet))
-      columns_.push_back(Column{name, column_width(name), false});
+      columns_.push_back(Column{name, display_width(name), false});
 
     // Numbers right-align when every value present in the column is one.
     std::vector<int> numeric(columns_.size(), 0);  // 1: numbers seen, -1: other
@@ -176,7 +163,7 @@ class TableStream : public RecordStream {
       for (size_t i = 0; i < columns_.size(); ++i) {
         if (cell_index_[i] < 0) continue;
         const Value* cell = &v.as_record().value(static_cast<size_t>(cell_index_[i]));
-        columns_[i].width = std::max(columns_[i].width, column_width(single_line(cell_text(*cell))));
+        columns_[i].width = std::max(columns_[i].width, display_width(single_line(cell_text(*cell))));
         if (cell->is_null()) continue;
         if (!cell->is_number()) numeric[i] = -1;
         else if (numeric[i] == 0) numeric[i] = 1;
@@ -192,7 +179,7 @@ class TableStream : public RecordStream {
         std::string name = truncate_display(c.name, c.width, options_.unicode);
         if (i) { header += ' '; underline += ' '; }
         header += pad(name, c.width, c.right);
-        underline += pad(std::string(column_width(name), '-'), c.width, c.right);
+        underline += pad(std::string(display_width(name), '-'), c.width, c.right);
       }
       lines_.push_back(rstrip(std::move(header)));
       lines_.push_back(rstrip(std::move(underline)));
@@ -216,8 +203,8 @@ class TableStream : public RecordStream {
       std::string text =
           index < 0 ? std::string() : single_line(cell_text(record.value(static_cast<size_t>(index))));
       if (i) line += ' ';
-      if (column_width(text) > c.width) text = truncate_display(text, c.width, options_.unicode);
-      size_t w = column_width(text);
+      if (display_width(text) > c.width) text = truncate_display(text, c.width, options_.unicode);
+      size_t w = display_width(text);
       if (c.right) line.append(c.width - w, ' ');
       line += text;
       if (!c.right) line.append(c.width - w, ' ');
@@ -280,7 +267,7 @@ class ListStream : public RecordStream {
         options_.properties.empty() ? record.schema().names() : names_;
     if (names.empty()) return;
     size_t width = 0;
-    for (const std::string& n : names) width = std::max(width, column_width(n));
+    for (const std::string& n : names) width = std::max(width, display_width(n));
     if (blocks_++ > 0) lines_.push_back("");
     const std::string indent(width + 3, ' ');
     for (const std::string& n : names) {
@@ -358,19 +345,13 @@ bool wildcard_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-size_t column_width(std::string_view text) {
-  size_t n = 0;
-  for (char c : text)
-    if (!is_continuation(static_cast<unsigned char>(c))) ++n;
-  return n;
-}
 
 std::string truncate_display(std::string_view text, size_t width, bool unicode) {
-  if (column_width(text) <= width) return std::string(text);
+  if (display_width(text) <= width) return std::string(text);
   const std::string_view ellipsis = unicode ? "\u2026" : "...";
   const size_t ellipsis_width = unicode ? 1 : 3;
-  if (width <= ellipsis_width) return std::string(text.substr(0, prefix_bytes(text, width)));
-  std::string out(text.substr(0, prefix_bytes(text, width - ellipsis_width)));
+  if (width <= ellipsis_width) return std::string(text.substr(0, prefix_within_width(text, width)));
+  std::string out(text.substr(0, prefix_within_width(text, width - ellipsis_width)));
   return rstrip(std::move(out)) + std::string(ellipsis);
 }
 

@@ -65,10 +65,8 @@ std::string cell_text(const Value& value);
 bool wildcard_match(std::string_view pattern, std::string_view text);
 bool has_wildcard(std::string_view pattern);
 
-// Number of code points in UTF-8 text (a stray byte counts as one): the
-// column width the text takes on a terminal, ignoring double-width scripts.
-size_t column_width(std::string_view text);
-// `text` cut to at most `width` code points, ending in the ellipsis when cut.
+// `text` cut to at most `width` terminal columns (core/text.h display_width),
+// ending in the ellipsis when cut.
 std::string truncate_display(std::string_view text, size_t width, bool unicode);
 
 }  // namespace mailflow

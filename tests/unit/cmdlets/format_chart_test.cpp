@@ -8,6 +8,7 @@
 #include "cmdlets/session.h"
 #include "core/error.h"
 #include "render/golden.h"
+#include "core/text.h"
 #include "render/terminal_chart.h"
 
 namespace mailflow {
@@ -164,7 +165,7 @@ TEST_F(FormatChart, SparklineBucketsDaysWhenNarrow) {
   auto lines = run(rows, p);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0], "2026-09-24 – 2026-11-22, 60 days, 3 days per character");
-  for (const std::string& l : lines) EXPECT_LE(display_width(l), 60) << l;
+  for (const std::string& l : lines) EXPECT_LE(display_width(l), 60u) << l;
 }
 
 TEST_F(FormatChart, LinesFitTheWidth) {
@@ -173,7 +174,7 @@ TEST_F(FormatChart, LinesFitTheWidth) {
     p.set("Stack", Value("TlsVersion"));
     p.set("Width", Value(std::int64_t{width}));
     for (const std::string& l : run(tls_by_connector(), p))
-      EXPECT_LE(display_width(l), std::max(width, 4 + 10 + 6 + 4)) << width << ": " << l;
+      EXPECT_LE(display_width(l), static_cast<size_t>(std::max(width, 4 + 10 + 6 + 4))) << width << ": " << l;
   }
 }
 

@@ -245,7 +245,7 @@ TEST_F(HelpCmdlets, OverviewListsEveryCmdletAndTopic) {
   EXPECT_NE(text.find("TOPICS\n    about_Connectors"), std::string::npos);
   for (const CmdletSpec* c : registry_.all())
     EXPECT_NE(text.find("\n    " + c->name + " "), std::string::npos) << c->name;
-  for (const std::string& line : overview) EXPECT_LE(column_width(line), 80u) << line;
+  for (const std::string& line : overview) EXPECT_LE(display_width(line), 80u) << line;
 }
 
 TEST_F(HelpCmdlets, GetCommand) {

@@ -43,5 +43,26 @@ TEST(Utf8, ValidUtf8ChecksEveryPositionOfLongText) {
   EXPECT_FALSE(valid_utf8(std::string(7, 'a') + "\xED\xA0\x80" + ascii));
 }
 
+TEST(DisplayWidth, WideAndZeroWidthCharacters) {
+  EXPECT_EQ(display_width("contoso"), 7u);
+  EXPECT_EQ(display_width("Ren\xC3\xA9"), 4u);                       // é: one column
+  EXPECT_EQ(display_width("Rene\xCC\x81"), 4u);                      // e + combining acute
+  EXPECT_EQ(display_width("\xE6\x9D\xB1\xE4\xBA\xAC"), 4u);          // 東京: two each
+  EXPECT_EQ(display_width("\xED\x95\x9C\xEA\xB5\xAD"), 4u);          // 한국
+  EXPECT_EQ(display_width("\xEF\xBC\xA1"), 2u);                      // fullwidth A
+  EXPECT_EQ(display_width("\xF0\x9F\x93\xA7"), 2u);                  // 📧
+  EXPECT_EQ(display_width("\xE2\x96\x88\xE2\x80\xA6"), 2u);          // █… narrow
+  EXPECT_EQ(display_width("a\xFF" "b"), 3u);                        // a stray byte: one
+}
+
+TEST(DisplayWidth, PrefixNeverSplitsAWideCharacter) {
+  const std::string tokyo = "\xE6\x9D\xB1\xE4\xBA\xAC-mx";  // 東京-mx, 7 columns
+  EXPECT_EQ(prefix_within_width(tokyo, 7), tokyo.size());
+  EXPECT_EQ(prefix_within_width(tokyo, 4), 6u);
+  EXPECT_EQ(prefix_within_width(tokyo, 3), 3u);  // 東 fits, 京 would reach column 4
+  EXPECT_EQ(prefix_within_width(tokyo, 1), 0u);
+  EXPECT_EQ(prefix_within_width("Rene\xCC\x81x", 4), 6u);  // the combining mark stays with its e
+}
+
 }  // namespace
 }  // namespace mailflow

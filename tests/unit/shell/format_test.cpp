@@ -127,6 +127,17 @@ TEST(FormatTable, UnicodeWidthCountsCodePoints) {
   EXPECT_EQ(truncate_display("Ærøx", 3, true), "Ær\u2026");
 }
 
+TEST(FormatTable, WideCharactersTakeTwoColumns) {
+  // 東京 Relay: CJK characters are two columns wide, so the column is 10 wide
+  // and the number column stays aligned under its header.
+  std::vector<Value> rows = {rec({"Connector", "N"}, {"\xE6\x9D\xB1\xE4\xBA\xAC Relay", 1}),
+                             rec({"Connector", "N"}, {"Fabrikam", 22})};
+  EXPECT_EQ(format_table(rows, {}), (Lines{"Connector   N", "---------   -",
+                                           "\xE6\x9D\xB1\xE4\xBA\xAC Relay  1", "Fabrikam   22"}));
+  // A cut never splits a wide character: 4 columns hold 東 and the ellipsis.
+  EXPECT_EQ(truncate_display("\xE6\x9D\xB1\xE4\xBA\xAC Relay", 4, true), "\xE6\x9D\xB1\u2026");
+}
+
 TEST(FormatTable, StreamingLayoutCutsLaterWiderCells) {
   std::vector<Value> rows = {rec({"Name", "Size"}, {"ab", 5}), rec({"Name", "Size"}, {"abcdefgh", 123456})};
   TableOptions o;
