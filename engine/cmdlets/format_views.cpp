@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/projection.h"
 #include "cmdlets/session.h"
 #include "render/terminal_chart.h"
 #include "shell/format.h"
@@ -28,7 +29,18 @@ ParamSpec property_param(const char* help) {
   p.help = help;
   p.position = 0;
   p.completion = Completion::Property;
+  p.calculated = true;
   return p;
+}
+
+// -Property as the view's list of names; with calculated properties the
+// records are first projected (Select-Object's projection) and shown whole.
+std::vector<std::string> view_properties(Session& session, const BoundParameters& params,
+                                         std::unique_ptr<RecordStream>& input) {
+  std::vector<Selector> selectors = property_selectors(session, params);
+  if (!has_calculated(selectors)) return params.strings("Property");
+  input = projected(std::move(input), Projection(std::move(selectors), {}));
+  return {};
 }
 
 }  // namespace
@@ -50,7 +62,8 @@ CmdletSpec format_table_cmdlet() {
   autosize.name = "AutoSize";
   autosize.type = ParamType::Switch;
   autosize.help = "size the columns from every record (reads all records before printing)";
-  spec.parameters = {property_param("properties to show as columns, in order (wildcards allowed)"),
+  spec.parameters = {property_param("properties to show as columns, in order (wildcards allowed), or "
+                                    "calculated properties @{Name='KB'; Expression={ $_.Size / 1KB }}"),
                      autosize};
   spec.outputs = {"String"};
   spec.examples = {
@@ -62,7 +75,7 @@ CmdletSpec format_table_cmdlet() {
   spec.run = [](Session& session, const BoundParameters& params,
                 std::unique_ptr<RecordStream> input) -> std::unique_ptr<RecordStream> {
     TableOptions options;
-    options.properties = params.strings("Property");
+    options.properties = view_properties(session, params, input);
     options.max_width = session.terminal_width;
     options.unicode = terminal_is_utf8();
     if (!params.flag("AutoSize")) options.layout_rows = kTableLayoutRows;
@@ -82,17 +95,18 @@ CmdletSpec format_list_cmdlet() {
       "properties; with it (wildcards allowed) those properties, in that order. Nil shows as "
       "(none); a value spanning lines continues under its first line. Nothing is cut, so this "
       "is the view for records too wide for a table.";
-  spec.parameters = {property_param("properties to show, in order (wildcards allowed)")};
+  spec.parameters = {property_param("properties to show, in order (wildcards allowed), or calculated "
+                                    "properties @{Name='KB'; Expression={ $_.Size / 1KB }}")};
   spec.outputs = {"String"};
   spec.examples = {
       {"Get-MailFlowInsights | Format-List", "Every property of every insight that fired."},
       {"Get-MessageTrace -Days 1 -PageSize 1 | Format-List *Address,TlsVersion",
        "The newest trace's addresses and TLS version."},
   };
-  spec.run = [](Session&, const BoundParameters& params,
+  spec.run = [](Session& session, const BoundParameters& params,
                 std::unique_ptr<RecordStream> input) -> std::unique_ptr<RecordStream> {
     ListOptions options;
-    options.properties = params.strings("Property");
+    options.properties = view_properties(session, params, input);
     return list_stream(std::move(input), std::move(options));
   };
   return spec;

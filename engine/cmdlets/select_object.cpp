@@ -6,98 +6,15 @@
 #include <unordered_set>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/projection.h"
 #include "cmdlets/property_reader.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "shell/calculated_property.h"
 #include "shell/comparison.h"
 
 namespace mailflow {
 
 namespace {
-
-bool matches_any(const std::vector<Wildcard>& patterns, const std::string& name) {
-  for (const Wildcard& w : patterns)
-    if (w.matches(name)) return true;
-  return false;
-}
-
-// One item of -Property: a name (wildcards allowed) or a calculated property.
-struct Selector {
-  std::string pattern;
-  std::optional<CalculatedProperty> calculated;
-};
-
-// -Property / -ExcludeProperty as a projection, planned once per input schema.
-class Projection {
- public:
-  Projection(std::vector<Selector> include, std::vector<std::string> exclude)
-      : include_(std::move(include)) {
-    for (const std::string& e : exclude) exclude_.emplace_back(e);
-  }
-  bool active() const { return !include_.empty() || !exclude_.empty(); }
-
-  Value apply(const Value& item) {
-    const Schema* schema = item.is_record() ? &item.as_record().schema() : nullptr;
-    if (!planned_ || schema != planned_for_) plan(schema);
-    std::vector<Value> values;
-    values.reserve(sources_.size());
-    for (int index : sources_) {
-      if (index <= kCalculated)
-        values.push_back(include_[static_cast<size_t>(kCalculated - index)].calculated->expression.evaluate(item));
-      else
-        values.push_back(index < 0 ? Value() : item.as_record().value(static_cast<size_t>(index)));
-    }
-    return Value(Record(out_schema_, std::move(values)));
-  }
-
- private:
-  void plan(const Schema* schema) {
-    planned_ = true;
-    planned_for_ = schema;
-    std::vector<std::string> names;
-    sources_.clear();
-    auto add = [&](const std::string& name, int index) {
-      if (matches_any(exclude_, name)) return;
-      for (const std::string& n : names)
-        if (iequals(n, name)) return;
-      names.push_back(name);
-      sources_.push_back(index);
-    };
-    if (include_.empty()) {
-      if (schema)
-        for (size_t i = 0; i < schema->size(); ++i) add(schema->names()[i], static_cast<int>(i));
-    }
-    for (size_t k = 0; k < include_.size(); ++k) {
-      if (include_[k].calculated) {
-        add(include_[k].calculated->name, kCalculated - static_cast<int>(k));
-        continue;
-      }
-      const std::string& wanted = include_[k].pattern;
-      Wildcard pattern(wanted);
-      if (pattern.is_literal()) {
-        // A property the input lacks is still selected, as null (PowerShell).
-        int index = schema ? schema->find(wanted) : -1;
-        add(index >= 0 ? schema->names()[static_cast<size_t>(index)] : wanted, index);
-        continue;
-      }
-      if (schema)
-        for (size_t i = 0; i < schema->size(); ++i)
-          if (pattern.matches(schema->names()[i])) add(schema->names()[i], static_cast<int>(i));
-    }
-    out_schema_ = std::make_shared<Schema>(std::move(names));
-  }
-
-  // sources_ entries: an index into the input record, -1 for a property it
-  // lacks, kCalculated - k for include_[k]'s calculated property.
-  static constexpr int kCalculated = -2;
-  std::vector<Selector> include_;
-  std::vector<Wildcard> exclude_;
-  bool planned_ = false;
-  const Schema* planned_for_ = nullptr;
-  std::vector<int> sources_;
-  std::shared_ptr<const Schema> out_schema_;
-};
 
 // Identity of a record for -Unique: every property's text, compared exactly
 // (Select-Object -Unique is case-sensitive in PowerShell).
@@ -264,15 +181,7 @@ CmdletSpec select_object_cmdlet() {
   c.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)
       -> std::unique_ptr<RecordStream> {
     SelectOptions o;
-    if (const Value* property = params.find("Property"); property && property->is_array()) {
-      VariableLookup variables = session_variables(session);
-      for (const Value& item : property->as_array()) {
-        if (is_calculated_property(item)) o.property.push_back({"", compile_calculated_property(item, variables)});
-        else o.property.push_back({item.to_display(), std::nullopt});
-      }
-    } else {
-      for (const std::string& name : params.strings("Property")) o.property.push_back({name, std::nullopt});
-    }
+    o.property = property_selectors(session, params);
     o.exclude = params.strings("ExcludeProperty");
     o.expand = params.string("ExpandProperty");
     o.first = params.integer("First");

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cmdlets/cmdlet.h"
+#include "cmdlets/projection.h"
 #include "cmdlets/property_reader.h"
 
 namespace mailflow {
@@ -23,20 +24,31 @@ int compare_keys(const std::vector<Value>& a, const std::vector<Value>& b) {
   return 0;
 }
 
-std::vector<Value> sorted(RecordStream& input, const std::vector<std::string>& properties,
-                          bool descending, bool unique) {
-  std::vector<PropertyReader> readers;
-  for (const std::string& p : properties) readers.emplace_back(p);
+// One sort key: a property, or a calculated property's expression.
+struct Key {
+  std::optional<PropertyReader> property;
+  std::optional<Expression> expression;
+  Value of(const Value& item) const {
+    if (expression) return expression->evaluate(item);
+    const Value* v = property->read(item);
+    return v ? *v : Value();
+  }
+};
+
+std::vector<Value> sorted(RecordStream& input, const std::vector<Selector>& properties, bool descending,
+                          bool unique) {
+  std::vector<Key> keys;
+  for (const Selector& s : properties) {
+    if (s.calculated) keys.push_back({std::nullopt, s.calculated->expression});
+    else keys.push_back({PropertyReader(s.pattern), std::nullopt});
+  }
   std::vector<Keyed> rows;
   while (auto v = input.next()) {
     Keyed row;
-    if (readers.empty()) {
+    if (keys.empty()) {
       row.keys.push_back(*v);  // no property: sort the values themselves
     } else {
-      for (const PropertyReader& r : readers) {
-        const Value* key = r.read(*v);
-        row.keys.push_back(key ? *key : Value());
-      }
+      for (const Key& k : keys) row.keys.push_back(k.of(*v));
     }
     row.item = std::move(*v);
     rows.push_back(std::move(row));
@@ -71,7 +83,9 @@ CmdletSpec sort_object_cmdlet() {
   property.type = ParamType::StringArray;
   property.position = 0;
   property.completion = Completion::Property;
-  property.help = "Properties to sort by, most significant first.";
+  property.help =
+      "Properties to sort by, most significant first, or calculated keys @{Expression={ $_.Messages * 2 }}.";
+  property.calculated = true;
   ParamSpec descending;
   descending.name = "Descending";
   descending.type = ParamType::Switch;
@@ -87,9 +101,9 @@ CmdletSpec sort_object_cmdlet() {
        "Connectors and versions by share, largest first."},
       {"Get-ConnectorReport | Sort-Object Direction,Connector", "The report ordered by direction, then connector."},
   };
-  c.run = [](Session&, const BoundParameters& params, std::unique_ptr<RecordStream> input)
+  c.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)
       -> std::unique_ptr<RecordStream> {
-    return std::make_unique<VectorStream>(sorted(*input, params.strings("Property"),
+    return std::make_unique<VectorStream>(sorted(*input, property_selectors(session, params),
                                                  params.flag("Descending"), params.flag("Unique")));
   };
   return c;

@@ -61,6 +61,17 @@ TEST_F(SelectObject, CalculatedProperties) {
   EXPECT_EQ(lines("gft -Count 1 | select @{n='x'; e={ $_.Size * $factor }}"), "@{x=3000}\n");
 }
 
+TEST_F(SelectObject, CalculatedPropertiesInSortAndTheViews) {
+  // Sizes 1000..1004 with Direction alternating: sort by Size modulo 3, then Size.
+  EXPECT_EQ(lines("gft -Count 5 | sort @{e={ $_.Size % 3 }}, Size | select -ExpandProperty Size"),
+            "1002\n1000\n1003\n1001\n1004\n");
+  EXPECT_EQ(lines("gft -Count 3 | sort @{e={ 0 - $_.Size }} | select -ExpandProperty Size"), "1002\n1001\n1000\n");
+  EXPECT_EQ(lines("gft -Count 2 | Format-Table Direction, @{n='KB'; e={ $_.Size / 1000 }}"),
+            "Direction    KB\n---------    --\nInbound       1\nOutbound  1.001\n");
+  EXPECT_EQ(lines("gft -Count 1 | Format-List @{n='Twice'; e={ $_.Size * 2 }}, Dir*"),
+            "Twice     : 2000\nDirection : Inbound\n");
+}
+
 TEST_F(SelectObject, CalculatedPropertyErrors) {
   EXPECT_EQ(error_of("gft | select @{n='x'}"),
             "A calculated property needs an Expression: @{Name='KB'; Expression={ $_.Size / 1KB }}.\n"
@@ -76,10 +87,10 @@ TEST_F(SelectObject, CalculatedPropertyErrors) {
             "The operator '*' cannot be applied to the text 'Inbound' and the number 2.\n"
             "At line:1 char:40\n+ gft | select @{n='x'; e={ $_.Direction * 2 }}\n+                                        ^");
   // Only parameters that take calculated properties accept a hashtable.
-  EXPECT_TRUE(error_of("gft | sort @{e={1}}")
+  EXPECT_TRUE(error_of("gft | group @{e={1}}")
                   .starts_with("Cannot bind parameter 'Property'. Cannot convert the \"@{e={1}}\" value of type "
-                               "\"Hashtable\" to type \"String[]\".\nAt line:1 char:12"))
-      << error_of("gft | sort @{e={1}}");
+                               "\"Hashtable\" to type \"String[]\".\nAt line:1 char:13"))
+      << error_of("gft | group @{e={1}}");
 }
 
 TEST_F(SelectObject, Errors) {
