@@ -10,6 +10,7 @@ CmdletSpec out_host_cmdlet();
 CmdletSpec more_cmdlet();
 CmdletSpec read_host_cmdlet();
 CmdletSpec where_object_cmdlet();
+CmdletSpec for_each_object_cmdlet();
 CmdletSpec select_object_cmdlet();
 CmdletSpec sort_object_cmdlet();
 CmdletSpec group_object_cmdlet();
@@ -55,6 +56,7 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add(get_help_cmdlet());
   registry.add(get_command_cmdlet());
   registry.add(where_object_cmdlet());
+  registry.add(for_each_object_cmdlet());
   registry.add(select_object_cmdlet());
   registry.add(sort_object_cmdlet());
   registry.add(group_object_cmdlet());

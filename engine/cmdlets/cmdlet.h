@@ -81,6 +81,14 @@ class BoundParameters {
   }
   bool pushed(std::string_view name) const { return pushed_.find(name) != pushed_.end(); }
 
+  // A script block parameter written in pipeline text: the column of its
+  // first character minus one, so that errors in it point into the line.
+  void set_script_offset(const std::string& name, int offset) { script_offsets_[name] = offset; }
+  int script_offset(std::string_view name) const {
+    auto it = script_offsets_.find(name);
+    return it == script_offsets_.end() ? 0 : it->second;
+  }
+
   // Typed accessors: nullopt (or false for switches) when not bound.
   std::optional<std::string> string(std::string_view name) const;
   std::optional<std::int64_t> integer(std::string_view name) const;
@@ -94,6 +102,7 @@ class BoundParameters {
  private:
   std::map<std::string, Value, ILess> values_;
   std::set<std::string, ILess> pushed_;
+  std::map<std::string, int, ILess> script_offsets_;
 };
 
 // Pipelines pull values one at a time, so `... | Select-Object -First 5`

@@ -87,7 +87,8 @@ CmdletSpec where_object_cmdlet() {
   c.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)
       -> std::unique_ptr<RecordStream> {
     return std::make_unique<FilterStream>(std::move(input),
-                                          where_filter(params, 0, session_variables(session)));
+                                          where_filter(params, params.script_offset("FilterScript"),
+                                                       session_variables(session)));
   };
   return c;
 }

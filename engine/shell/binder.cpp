@@ -450,6 +450,8 @@ Binding bind_arguments(const CmdletSpec& cmdlet, const std::vector<Argument>& ar
     used_positions.insert(chosen->position);
   }
 
+  for (const auto& [name, source] : out.sources)
+    if (source->kind == ArgValue::Kind::ScriptBlock) out.params.set_script_offset(name, source->inner_column - 1);
   check_mandatory(cmdlet, out.params, has_pipeline_input, 0);
   fill_defaults(cmdlet, out.params);
   return out;

@@ -72,9 +72,7 @@ std::vector<PreparedStage> prepare(Session& session, const PipelineLine& line) {
       Binding binding = bind_arguments(*spec, stage.args, has_input, variables);
       prepared.params = std::move(binding.params);
       if (iequals(spec->name, "Where-Object")) {
-        auto source = binding.sources.find("FilterScript");
-        int offset = source == binding.sources.end() ? 0 : source->second->inner_column - 1;
-        prepared.where = where_filter(prepared.params, offset, variables);
+        prepared.where = where_filter(prepared.params, prepared.params.script_offset("FilterScript"), variables);
       }
     } catch (Error& e) {
       if (e.column() == 0) e.at_column(stage.column);

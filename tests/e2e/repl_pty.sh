@@ -75,6 +75,10 @@ start() {  # $1: extra environment for mailflow
   wait_line "mailflow contoso.db> "
 }
 P="mailflow contoso.db> "
+# A second, idle session keeps the private tmux server alive when the REPL's
+# session is killed between runs: otherwise the next new-session may reach a
+# server that is still shutting down ("server exited unexpectedly").
+tm -f /dev/null new-session -d -s keeper "sleep 600"
 
 # --- completion: cmdlet name, parameter, ValidateSet value, connector name
 start "NO_COLOR=1"
