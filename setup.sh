@@ -29,9 +29,17 @@ case "$job" in
   demo)
     db=build/demo.db
     rm -f "$db" "$db-wal" "$db-shm"
-    build/mailflow --db "$db" --now 2026-11-22 -c "Import-MessageTrace -Path examples/sample-traces.csv | Format-Table"
-    build/mailflow --db "$db" --now 2026-11-22 -c "Get-TlsUsage -Days 30 | Format-Table"
-    build/mailflow --db "$db" --now 2026-11-22 -c "Get-MailFlowInsights -Days 30 | Format-List"
+    mf() { build/mailflow --db "$db" --now 2026-11-22 -c "$1"; }
+    mf "Import-MessageTrace -Path examples/sample-traces.csv | Format-Table"
+    # The connectors the sample's administrator defined: their types decide
+    # whom the insights' recommendations address (partner or own server).
+    mf "New-InboundConnector -Name 'Fabrikam Partner Inbound' -ConnectorType Partner -SenderDomains fabrikam.com -SenderIPAddresses 198.51.100.25/32,198.51.100.26/32" >/dev/null
+    mf "New-OutboundConnector -Name 'Fabrikam Partner Outbound' -ConnectorType Partner -RecipientDomains fabrikam.com -SmartHosts mail.fabrikam.com" >/dev/null
+    mf "New-InboundConnector -Name 'Contoso On-Premises Inbound' -ConnectorType OnPremises -SenderDomains contoso.com -SenderIPAddresses 203.0.113.10/32,203.0.113.11/32" >/dev/null
+    mf "New-OutboundConnector -Name 'Contoso On-Premises Outbound' -ConnectorType OnPremises -RecipientDomains contoso.com -SmartHosts exch01.contoso.com,exch02.contoso.com" >/dev/null
+    mf "New-InboundConnector -Name 'Legacy App Relay' -ConnectorType OnPremises -SenderIPAddresses 203.0.113.48/28" >/dev/null
+    mf "Get-TlsUsage -Days 30 | Format-Table"
+    mf "Get-MailFlowInsights -Days 30 | Format-List"
     ;;
   test)
     # Test-only tools, installed only for this job: headless Chromium renders
