@@ -8,4 +8,7 @@ namespace mailflow {
 
 void register_builtin_cmdlets(Registry& registry);
 
+// Get-Help about_Pipelines (pipeline_help_topic.cpp).
+const char* pipelines_help_topic();
+
 }  // namespace mailflow

@@ -127,6 +127,14 @@ TEST_F(ConnectorCmdlets, RefusedConnectionsAndUpdateAttribution) {
             std::string::npos);
 }
 
+TEST_F(ConnectorCmdlets, AboutPipelinesIsRegistered) {
+  const auto& topics = registry_.topics();
+  auto it = topics.find("about_pipelines");
+  ASSERT_NE(it, topics.end());
+  EXPECT_NE(it->second.find("CALCULATED PROPERTIES"), std::string::npos);
+  EXPECT_NE(it->second.find("within its page"), std::string::npos);
+}
+
 TEST_F(ConnectorCmdlets, AboutConnectorsDocumentsTheOrder) {
   const auto& topics = registry_.topics();
   auto it = topics.find("about_connectors");

@@ -221,7 +221,7 @@ TEST_F(HelpCmdlets, UnknownNamesAreErrors) {
                        "Get-Help: no cmdlet, alias or help topic named 'test-sam'; did you mean "
                        "Test-Sample?");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("about_Nothing")}})),
-                       "Get-Help: no help topic 'about_Nothing' (topics: about_Connectors)");
+                       "Get-Help: no help topic 'about_Nothing' (topics: about_Connectors, about_Pipelines)");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("*zzz*")}})),
                        "Get-Help: no cmdlet or help topic matches '*zzz*'");
 }
