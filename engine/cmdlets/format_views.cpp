@@ -22,17 +22,6 @@ bool terminal_is_utf8() {
   return locale_is_utf8([](const char* name) { return std::getenv(name); });
 }
 
-ParamSpec property_param(const char* help) {
-  ParamSpec p;
-  p.name = "Property";
-  p.type = ParamType::StringArray;
-  p.help = help;
-  p.position = 0;
-  p.completion = Completion::Property;
-  p.calculated = true;
-  return p;
-}
-
 // -Property as the view's list of names; with calculated properties the
 // records are first projected (Select-Object's projection) and shown whole.
 std::vector<std::string> view_properties(Session& session, const BoundParameters& params,
@@ -62,7 +51,7 @@ CmdletSpec format_table_cmdlet() {
   autosize.name = "AutoSize";
   autosize.type = ParamType::Switch;
   autosize.help = "size the columns from every record (reads all records before printing)";
-  spec.parameters = {property_param("properties to show as columns, in order (wildcards allowed), or "
+  spec.parameters = {property_parameter("properties to show as columns, in order (wildcards allowed), or "
                                     "calculated properties @{Name='KB'; Expression={ $_.Size / 1KB }}"),
                      autosize};
   spec.outputs = {"String"};
@@ -95,7 +84,7 @@ CmdletSpec format_list_cmdlet() {
       "properties; with it (wildcards allowed) those properties, in that order. Nil shows as "
       "(none); a value spanning lines continues under its first line. Nothing is cut, so this "
       "is the view for records too wide for a table.";
-  spec.parameters = {property_param("properties to show, in order (wildcards allowed), or calculated "
+  spec.parameters = {property_parameter("properties to show, in order (wildcards allowed), or calculated "
                                     "properties @{Name='KB'; Expression={ $_.Size / 1KB }}")};
   spec.outputs = {"String"};
   spec.examples = {

@@ -60,6 +60,17 @@ void Projection::plan(const Schema* schema) {
   out_schema_ = std::make_shared<Schema>(std::move(names));
 }
 
+ParamSpec property_parameter(const std::string& help) {
+  ParamSpec p;
+  p.name = "Property";
+  p.type = ParamType::StringArray;
+  p.help = help;
+  p.position = 0;
+  p.completion = Completion::Property;
+  p.calculated = true;
+  return p;
+}
+
 std::vector<Selector> property_selectors(Session& session, const BoundParameters& params, const char* parameter) {
   std::vector<Selector> out;
   const Value* property = params.find(parameter);

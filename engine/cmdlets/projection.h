@@ -22,6 +22,9 @@ struct Selector {
   std::optional<CalculatedProperty> calculated;
 };
 
+// -Property at position 0: names with wildcards, or calculated properties.
+ParamSpec property_parameter(const std::string& help);
+
 // The items of `parameter` (default -Property), the calculated ones compiled
 // with the session's variables.
 std::vector<Selector> property_selectors(Session& session, const BoundParameters& params,

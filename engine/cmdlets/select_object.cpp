@@ -143,15 +143,9 @@ CmdletSpec select_object_cmdlet() {
       "input lacks is added empty); -ExcludeProperty drops properties; -ExpandProperty emits a "
       "property's value instead of the record. -First N stops reading its input after N "
       "records; -Skip N skips the first N (the last N with -Last); -Unique drops repeated records.";
-  ParamSpec property;
-  property.name = "Property";
-  property.type = ParamType::StringArray;
-  property.position = 0;
-  property.completion = Completion::Property;
-  property.help =
+  ParamSpec property = property_parameter(
       "Properties to keep, in order (wildcards allowed), or calculated properties "
-      "@{Name='KB'; Expression={ $_.Size / 1KB }}.";
-  property.calculated = true;
+      "@{Name='KB'; Expression={ $_.Size / 1KB }}.");
   ParamSpec exclude;
   exclude.name = "ExcludeProperty";
   exclude.type = ParamType::StringArray;

@@ -78,14 +78,8 @@ CmdletSpec sort_object_cmdlet() {
       "Strings compare case-insensitively, numbers numerically, dates in time order; empty "
       "values sort first. Records with equal keys keep their input order. -Unique keeps one "
       "record per distinct key.";
-  ParamSpec property;
-  property.name = "Property";
-  property.type = ParamType::StringArray;
-  property.position = 0;
-  property.completion = Completion::Property;
-  property.help =
-      "Properties to sort by, most significant first, or calculated keys @{Expression={ $_.Messages * 2 }}.";
-  property.calculated = true;
+  ParamSpec property = property_parameter(
+      "Properties to sort by, most significant first, or calculated keys @{Expression={ $_.Messages * 2 }}.");
   ParamSpec descending;
   descending.name = "Descending";
   descending.type = ParamType::Switch;

@@ -97,11 +97,13 @@ std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q
 }
 
 TraceCursor::TraceCursor(TraceStore& store, const TraceQuery& query)
-    : stmt_(prepare_trace_query(store.db(), query)), in_page_(query.in_page) {}
+    : stmt_(prepare_trace_query(store.db(), query)) {
+  if (!query.in_page.empty()) in_page_ = query.in_page;
+}
 
 std::optional<Trace> TraceCursor::next() {
   while (auto t = next_row())
-    if (in_page_.matches(*t)) return t;
+    if (!in_page_ || in_page_->matches(*t)) return t;
   return std::nullopt;
 }
 

@@ -56,7 +56,7 @@ class TraceCursor {
  private:
   std::optional<Trace> next_row();
   std::unique_ptr<Statement> stmt_;
-  TraceFilter in_page_;
+  std::optional<TraceFilter> in_page_;  // only when a Where-Object was pushed down
   bool done_ = false;
 };
 
