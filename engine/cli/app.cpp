@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/script_host.h"
-#include "cmdlets/session.h"
+#include "host/script_host.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "cmdlets/insight_parameters.h"
 #include "lua/lua_runtime.h"

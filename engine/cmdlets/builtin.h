@@ -2,7 +2,7 @@
 // (builtin.cpp) so that it can be read in one place.
 #pragma once
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 
 namespace mailflow {
 

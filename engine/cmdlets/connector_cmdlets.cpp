@@ -4,8 +4,8 @@
 #include <ctime>
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/connector.h"
 #include "core/error.h"
 #include "core/text.h"

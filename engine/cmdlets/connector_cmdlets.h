@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 
 namespace mailflow {
 

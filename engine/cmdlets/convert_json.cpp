@@ -2,8 +2,8 @@
 // array, even of one or zero values, so that scripts parse one shape).
 #include <deque>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/text.h"
 #include "shell/json_text.h"
 

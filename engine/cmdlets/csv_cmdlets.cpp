@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <cstring>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "shell/csv_text.h"
 

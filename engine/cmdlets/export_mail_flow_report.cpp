@@ -5,9 +5,9 @@
 #include <chrono>
 #include <filesystem>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/report_parameters.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "render/dashboard_html.h"

@@ -5,7 +5,7 @@
 // and $null emits nothing.
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/property_reader.h"
 #include "core/error.h"
 #include "shell/expression.h"

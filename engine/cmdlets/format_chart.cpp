@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <map>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/param_builder.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "core/trace.h"
 #include "render/terminal_chart.h"

@@ -3,10 +3,10 @@
 // as they are.
 #include <cstdlib>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/projection.h"
-#include "cmdlets/session.h"
-#include "render/terminal_chart.h"
+#include "host/session.h"
+#include "core/terminal.h"
 #include "shell/format.h"
 
 namespace mailflow {

@@ -2,8 +2,8 @@
 // with their file, line, reason and raw text, in file and line order.
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "ingest/importer.h"
 #include "store/trace_store.h"

@@ -8,7 +8,7 @@
 #include "cmdlets/mail_flow_config.h"
 #include "cmdlets/report_parameters.h"
 #include "cmdlets/report_records.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "reports/insights.h"
 

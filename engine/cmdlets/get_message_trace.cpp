@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "cmdlets/report_parameters.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "core/wildcard.h"
 #include "reports/connector_names.h"

@@ -5,7 +5,7 @@
 #include <map>
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/property_reader.h"
 #include "core/text.h"
 

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/help_text.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
-#include "render/terminal_chart.h"
+#include "core/terminal.h"
 #include "shell/format.h"
 
 namespace mailflow {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 
 namespace mailflow {
 

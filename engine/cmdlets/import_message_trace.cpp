@@ -6,10 +6,10 @@
 #include <iostream>
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/mail_flow_config.h"
 #include "cmdlets/param_builder.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "ingest/importer.h"

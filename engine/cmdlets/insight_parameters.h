@@ -5,7 +5,7 @@
 // see them.
 #pragma once
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "reports/insight_rule.h"
 
 namespace mailflow {

@@ -5,7 +5,7 @@
 
 #include "cmdlets/connector_cmdlets.h"
 #include "cmdlets/report_parameters.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "ingest/reattribution.h"
 #include "store/trace_store.h"

@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/connector.h"
 #include "core/date_range.h"
 #include "core/error.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "store/trace_store.h"
 
 namespace mailflow {

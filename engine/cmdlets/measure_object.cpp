@@ -4,7 +4,7 @@
 // statistics not asked for are empty.
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/property_reader.h"
 #include "core/error.h"
 

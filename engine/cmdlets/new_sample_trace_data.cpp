@@ -2,9 +2,9 @@
 // the fictional Contoso (engine/ingest/sample_traces.h has the traffic model).
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/param_builder.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "ingest/sample_traces.h"
 
 namespace mailflow {

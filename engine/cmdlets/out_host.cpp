@@ -15,8 +15,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "core/terminal.h"
 

@@ -2,7 +2,7 @@
 // cmdlet files that build their ParamSpecs one by one.
 #pragma once
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 
 namespace mailflow {
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "shell/calculated_property.h"
 #include "shell/comparison.h"
 

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/date_range.h"
 #include "reports/report_filter.h"
 

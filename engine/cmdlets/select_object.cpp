@@ -5,7 +5,7 @@
 #include <memory>
 #include <unordered_set>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/projection.h"
 #include "cmdlets/property_reader.h"
 #include "core/error.h"

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/projection.h"
 #include "cmdlets/property_reader.h"
 

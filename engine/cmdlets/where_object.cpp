@@ -3,7 +3,7 @@
 // operator switch and Value; both go through shell/comparison.
 #include <memory>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "shell/expression.h"
 
 namespace mailflow {
@@ -39,6 +39,7 @@ CmdletSpec where_object_cmdlet() {
   CmdletSpec c;
   c.name = "Where-Object";
   c.aliases = {"where", "?"};
+  c.filters_records = true;
   c.synopsis = "Keeps the pipeline records for which a condition holds.";
   c.description =
       "Takes a script block ({ $_.TlsVersion -eq 'TLS1.0' -and $_.Percent -gt 50 }) or the "

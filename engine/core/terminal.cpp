@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace mailflow {
 
@@ -73,6 +74,16 @@ std::optional<std::string> read_secret(std::string_view prompt) {
     if (c == '\n') return line;
     line += c;
   }
+}
+
+bool locale_is_utf8(const std::function<const char*(const char*)>& getenv) {
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+    const char* value = getenv(name);
+    if (!value || !*value) continue;
+    std::string v = to_lower(value);
+    return v.find("utf-8") != std::string::npos || v.find("utf8") != std::string::npos;
+  }
+  return false;  // unset everywhere: the "C" locale, which is ASCII
 }
 
 }  // namespace mailflow

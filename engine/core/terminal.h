@@ -3,11 +3,17 @@
 // dependencies, so that cmdlets (Read-Host, Out-Host) and front ends share it.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace mailflow {
+
+// True when the locale that the C library would use is UTF-8: the first of
+// LC_ALL, LC_CTYPE, LANG that is set and non-empty decides, as setlocale()
+// does. `getenv` is injected so that tests do not touch the environment.
+bool locale_is_utf8(const std::function<const char*(const char*)>& getenv);
 
 bool is_terminal(int fd);
 

@@ -7,8 +7,8 @@
 
 #include <ostream>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 
 namespace mailflow {
 

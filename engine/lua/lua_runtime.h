@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "cmdlets/script_host.h"
-#include "cmdlets/session.h"
+#include "host/script_host.h"
+#include "host/session.h"
 #include "lua/lua_state.h"
 
 namespace mailflow {

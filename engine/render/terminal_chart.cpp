@@ -75,17 +75,6 @@ std::string rtrim(std::string s) {
 
 }  // namespace
 
-bool locale_is_utf8(const std::function<const char*(const char*)>& getenv) {
-  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
-    const char* value = getenv(name);
-    if (!value || !*value) continue;
-    std::string v = to_lower(value);
-    return v.find("utf-8") != std::string::npos || v.find("utf8") != std::string::npos;
-  }
-  return false;  // unset everywhere: the "C" locale, which is ASCII
-}
-
-
 std::vector<std::string> render_bar_chart(const BarChart& chart, int width, Glyphs glyphs) {
   std::vector<std::string> lines;
   if (chart.bars.empty()) return lines;

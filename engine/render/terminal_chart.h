@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/terminal.h"
 #include "core/time.h"
 
 namespace mailflow {
@@ -15,11 +16,6 @@ namespace mailflow {
 // The glyph set: Unicode block elements, or plain ASCII for terminals whose
 // locale is not UTF-8 (a UTF-8 block in a Latin-1 terminal prints as junk).
 enum class Glyphs { Unicode, Ascii };
-
-// True when the locale that the C library would use is UTF-8: the first of
-// LC_ALL, LC_CTYPE, LANG that is set and non-empty decides, as setlocale()
-// does. `getenv` is injected so that tests do not touch the environment.
-bool locale_is_utf8(const std::function<const char*(const char*)>& getenv);
 
 // One bar: a label and one value per stack key (one value when not stacked).
 struct ChartBar {

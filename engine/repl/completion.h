@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 
 namespace mailflow {
 

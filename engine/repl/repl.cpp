@@ -7,9 +7,10 @@
 #include <iostream>
 #include <string>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/script_host.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/script_host.h"
+#include "host/session.h"
+#include "cmdlets/session_store.h"
 #include "core/error.h"
 #include "core/terminal.h"
 #include "core/text.h"
@@ -19,8 +20,6 @@
 #include "repl/history.h"
 #include "repl/line_editor.h"
 #include "shell/shell.h"
-#include "store/store_overview.h"
-#include "store/trace_store.h"
 
 namespace mailflow {
 
@@ -37,7 +36,7 @@ extern "C" void on_sigint(int) {
   Session* s = g_session;
   if (!s) return;
   if (s->interrupted) s->interrupted->store(true);
-  if (s->store) s->store->db().interrupt();
+  interrupt_store(*s);
 }
 
 extern "C" void on_sigwinch(int) { LineEditor::note_resize(); }
@@ -86,7 +85,7 @@ CompletionSources sources_for(Session& session) {
   if (session.store)
     src.connector_names = [&session] {
       try {
-        return known_connector_names(*session.store);
+        return store_connector_names(session);
       } catch (const Error&) {
         return std::vector<std::string>{};  // a busy or locked store: offer nothing
       }
@@ -134,16 +133,8 @@ bool run_entry(Session& session, const EntryReader& entry, const std::string& wh
 }
 
 void print_banner(Session& session) {
-  std::string store_name = std::filesystem::path(session.store->path()).filename().string();
-  std::cout << "mailflow " << MAILFLOW_VERSION << " - store " << store_name << ": ";
-  TraceSpan span = trace_span(*session.store);
-  if (span.traces == 0) {
-    std::cout << "no traces yet (Import-MessageTrace -Path FILE)\n";
-  } else {
-    std::cout << span.traces << (span.traces == 1 ? " trace" : " traces") << ", "
-              << format_date(day_of(*span.first)) << " to " << format_date(day_of(*span.last))
-              << "\n";
-  }
+  std::cout << "mailflow " << MAILFLOW_VERSION << " - store " << store_file_name(session) << ": "
+            << store_contents_summary(session) << "\n";
   std::cout << "Get-Command lists cmdlets, Get-Help NAME explains one, other lines are Lua; "
                "exit or Ctrl-D leaves.\n";
 }
@@ -159,7 +150,7 @@ int run_terminal(Session& session, const ReplOptions& options) {
   EntryReader entry(classifier_for(session));
 
   Palette colour(colour_enabled(STDOUT_FILENO));
-  std::string store_name = std::filesystem::path(session.store->path()).filename().string();
+  std::string store_name = store_file_name(session);
   // \001 and \002 tell readline the SGR sequences take no room on screen.
   auto wrap = [](const char* sgr) { return *sgr ? "\001" + std::string(sgr) + "\002" : ""; };
   std::string prompt = wrap(colour.green()) + "mailflow " + store_name + ">" +

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "shell/parser.h"
 
 namespace mailflow {

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "core/value.h"
 
 namespace mailflow {

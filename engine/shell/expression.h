@@ -22,7 +22,7 @@
 
 #include "core/value.h"
 #include "shell/binder.h"
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "shell/comparison.h"
 
 namespace mailflow {

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "core/value.h"
 
 namespace mailflow {
@@ -26,7 +26,7 @@ struct TableOptions {
   // a note after the table.
   int max_width = 0;
   // Ellipsis glyph: `…` when true, `...` otherwise (a non-UTF-8 terminal:
-  // see locale_is_utf8 in render/terminal_chart.h).
+  // see locale_is_utf8 in core/terminal.h).
   bool unicode = true;
   // Column widths come from the first `layout_rows` records (Format-Table
   // without -AutoSize streams the rest, cutting cells that are wider);

@@ -5,11 +5,11 @@
 #include <cstdlib>
 #include <memory>
 
-#include "cmdlets/script_host.h"
-#include "cmdlets/session.h"
+#include "host/script_host.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "render/terminal_chart.h"
+#include "core/terminal.h"
 #include "shell/binder.h"
 #include "shell/format.h"
 #include "shell/parser.h"
@@ -71,7 +71,7 @@ std::vector<PreparedStage> prepare(Session& session, const PipelineLine& line) {
     try {
       Binding binding = bind_arguments(*spec, stage.args, has_input, variables);
       prepared.params = std::move(binding.params);
-      if (iequals(spec->name, "Where-Object")) {
+      if (spec->filters_records) {
         prepared.where = where_filter(prepared.params, prepared.params.script_offset("FilterScript"), variables);
       }
     } catch (Error& e) {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "shell/expression.h"
 
 namespace mailflow {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "core/error.h"
 
 namespace mailflow {

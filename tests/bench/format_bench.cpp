@@ -13,8 +13,8 @@
 #include <string>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "core/time.h"
 
 using namespace mailflow;

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <vector>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
 

@@ -17,9 +17,9 @@
 #include <vector>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/script_host.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/script_host.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "shell/shell.h"
 #include "store/trace_store.h"

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "render/dashboard_html.h"
 
 using namespace mailflow;

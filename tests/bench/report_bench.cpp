@@ -18,7 +18,7 @@
 
 #include "cmdlets/builtin.h"
 #include "cmdlets/insight_parameters.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "lua/lua_runtime.h"
 #include "store/trace_store.h"
 

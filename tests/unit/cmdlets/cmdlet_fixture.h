@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 
 namespace mailflow::testing {
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "store/trace_store.h"
 

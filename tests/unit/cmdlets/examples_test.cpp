@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "core/text.h"
 
 namespace mailflow {

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "render/golden.h"
 #include "core/text.h"

@@ -4,7 +4,7 @@
 
 #include "../ingest/import_fixture.h"
 #include "cmdlets/builtin.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "ingest/trace_reader.h"
 

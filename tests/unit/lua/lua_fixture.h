@@ -11,8 +11,8 @@
 #include <sstream>
 #include <string>
 
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/session.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
 

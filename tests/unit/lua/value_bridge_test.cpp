@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "lua/lua_state.h"
 
 namespace mailflow {

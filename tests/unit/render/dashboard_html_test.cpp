@@ -10,7 +10,7 @@
 #include <map>
 #include <regex>
 
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "core/error.h"
 #include "render/html_text.h"
 #include "render/html_tree.h"

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 #include "cmdlets/insight_parameters.h"
-#include "cmdlets/session.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "reports/insight_rule.h"
 #include "reports/tls_share_rule.h"

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/cmdlet.h"
-#include "cmdlets/script_host.h"
-#include "cmdlets/session.h"
+#include "host/cmdlet.h"
+#include "host/script_host.h"
+#include "host/session.h"
 #include "core/error.h"
 #include "shell/comparison.h"
 #include "shell/shell.h"

@@ -1,4 +1,4 @@
-#include "cmdlets/cmdlet.h"
+#include "host/cmdlet.h"
 
 #include <algorithm>
 
@@ -51,12 +51,6 @@ std::vector<std::string> BoundParameters::strings(std::string_view name) const {
   return out;
 }
 
-std::vector<Value> collect(RecordStream& stream) {
-  std::vector<Value> out;
-  while (auto v = stream.next()) out.push_back(std::move(*v));
-  return out;
-}
-
 const ParamSpec* CmdletSpec::parameter(std::string_view name) const {
   for (const ParamSpec& p : parameters)
     if (iequals(p.name, name)) return &p;
@@ -101,10 +95,6 @@ std::vector<std::string> Registry::names_and_aliases() const {
   std::vector<std::string> out;
   for (const auto& [key, spec] : by_name_) out.push_back(key);
   return out;
-}
-
-Value make_record(const std::vector<std::string>& names, std::vector<Value> values) {
-  return Value(Record(std::make_shared<Schema>(names), std::move(values)));
 }
 
 }  // namespace mailflow

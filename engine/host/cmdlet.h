@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/record_stream.h"
 #include "core/text.h"
 #include "core/value.h"
 
@@ -105,31 +106,6 @@ class BoundParameters {
   std::map<std::string, int, ILess> script_offsets_;
 };
 
-// Pipelines pull values one at a time, so `... | Select-Object -First 5`
-// stops reading its source early. A stream returns nullopt when exhausted.
-class RecordStream {
- public:
-  virtual ~RecordStream() = default;
-  virtual std::optional<Value> next() = 0;
-};
-
-// A stream over values already in memory.
-class VectorStream : public RecordStream {
- public:
-  explicit VectorStream(std::vector<Value> values) : values_(std::move(values)) {}
-  std::optional<Value> next() override {
-    if (pos_ >= values_.size()) return std::nullopt;
-    return std::move(values_[pos_++]);
-  }
-
- private:
-  std::vector<Value> values_;
-  size_t pos_ = 0;
-};
-
-// Drains a stream into a vector.
-std::vector<Value> collect(RecordStream& stream);
-
 // `input` is never null: the first cmdlet of a pipeline gets an empty stream.
 using CmdletBody = std::function<std::unique_ptr<RecordStream>(
     Session& session, const BoundParameters& params, std::unique_ptr<RecordStream> input)>;
@@ -153,6 +129,10 @@ struct CmdletSpec {
   std::vector<Example> examples;
   CmdletBody run;
   std::vector<PushdownRule> pushdown;
+  // The other side of pushdown: this cmdlet is a filter whose condition
+  // (FilterScript, or Property -op Value) the shell compiles, and may fold
+  // into the preceding cmdlet's `pushdown` rules (shell/pushdown.h).
+  bool filters_records = false;
   std::string source = "builtin";  // "builtin", or the Lua file that registered it
 
   const ParamSpec* parameter(std::string_view name) const;  // exact (case-insensitive)
@@ -182,9 +162,5 @@ class Registry {
   std::vector<std::unique_ptr<CmdletSpec>> cmdlets_;
   std::map<std::string, const CmdletSpec*, ILess> by_name_;
 };
-
-// Builds a record with the given property order; shared by cmdlets that emit
-// small result sets.
-Value make_record(const std::vector<std::string>& names, std::vector<Value> values);
 
 }  // namespace mailflow
