@@ -5,6 +5,7 @@
 #include "cmdlets/report_parameters.h"
 #include "host/session.h"
 #include "core/error.h"
+#include "core/trace_fields.h"
 #include "core/wildcard.h"
 #include "reports/connector_names.h"
 #include "store/trace_query.h"
@@ -17,22 +18,15 @@ constexpr std::int64_t kDefaultPageSize = 1000;
 constexpr std::int64_t kMaxPageSize = 5000;
 
 const std::shared_ptr<const Schema>& trace_schema() {
-  static const auto schema = std::make_shared<const Schema>(std::vector<std::string>{
-      "Received", "Direction", "Connector", "TlsVersion", "Cipher", "SenderAddress",
-      "RecipientAddress", "RemoteHost", "RemoteIP", "Size", "Status", "MessageId"});
+  static const auto schema = std::make_shared<const Schema>(trace_property_names());
   return schema;
 }
 
-Value optional_text(std::optional<std::string> s) { return s ? Value(std::move(*s)) : Value(); }
-
-Value trace_record(Trace t) {
-  return Value(Record(trace_schema(),
-                      {Value(DateTime{t.received}), Value(direction_name(t.direction)),
-                       optional_text(std::move(t.connector)), Value(tls_name(t.tls)),
-                       optional_text(std::move(t.cipher)), Value(std::move(t.sender)),
-                       Value(std::move(t.recipient)), optional_text(std::move(t.remote_host)),
-                       optional_text(std::move(t.remote_ip)), Value(t.size), Value(std::move(t.status)),
-                       optional_text(std::move(t.message_id))}));
+Value trace_record(const Trace& t) {
+  std::vector<Value> values;
+  values.reserve(kTraceFieldCount);
+  for (const TraceField& f : kTraceFields) values.push_back(trace_field_value(f, t));
+  return Value(Record(trace_schema(), std::move(values)));
 }
 
 class MessageTraceStream : public RecordStream {
@@ -41,7 +35,7 @@ class MessageTraceStream : public RecordStream {
   std::optional<Value> next() override {
     auto t = cursor_.next();
     if (!t) return std::nullopt;
-    return trace_record(std::move(*t));
+    return trace_record(*t);
   }
 
  private:
@@ -184,8 +178,7 @@ CmdletSpec get_message_trace_cmdlet() {
   spec.parameters[spec.parameters.size() - 3].help = "only records received at or after this instant";
   spec.parameters[spec.parameters.size() - 2].help = "only records received strictly before this instant";
   spec.parameters[spec.parameters.size() - 1].help = "only records received at or before this instant";
-  spec.outputs = {"Received", "Direction", "Connector", "TlsVersion", "Cipher", "SenderAddress",
-                  "RecipientAddress", "RemoteHost", "RemoteIP", "Size", "Status", "MessageId"};
+  spec.outputs = trace_property_names();
   spec.pushdown = {
       {"Direction", "eq", "Direction"},         {"Connector", "eq", "Connector"},
       {"TlsVersion", "eq", "TlsVersion"},       {"SenderAddress", "eq", "SenderAddress"},

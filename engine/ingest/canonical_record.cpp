@@ -8,10 +8,6 @@ namespace mailflow {
 
 namespace {
 
-constexpr std::string_view kKeyNames[kCanonicalKeyCount] = {
-    "received", "direction", "connector", "tls",    "cipher", "sender",
-    "recipient", "remote_host", "remote_ip", "size", "status", "message_id"};
-
 // Statuses admins see in Exchange message traces; matched case-insensitively
 // and stored in this spelling so that reports can compare exactly.
 constexpr std::string_view kKnownStatuses[] = {"Delivered", "Failed",   "Pending",  "Expanded",
@@ -41,108 +37,123 @@ bool has_utc_offset(std::string_view s) {
   return s.find_first_of("+-", 11) != std::string_view::npos;
 }
 
-std::optional<std::string> optional_text(const std::optional<std::string_view>& v) {
-  if (!v) return std::nullopt;
-  std::string_view t = trim(*v);
-  if (t.empty()) return std::nullopt;
-  return std::string(t);
+}  // namespace
+
+std::string_view canonical_key_name(CanonicalKey key) { return kTraceFields[key].key; }
+
+std::optional<CanonicalKey> find_canonical_key(std::string_view name) { return find_trace_field_key(name); }
+
+bool canonical_key_required(CanonicalKey key) { return kTraceFields[key].required; }
+
+namespace {
+
+// Turns one field's trimmed text into its stored value, or returns false
+// with the reject reason. Empty text is a missing value.
+bool parse_field(const TraceField& field, std::string_view text, const ReaderOptions& options, FieldValue& out,
+                 std::string& reason) {
+  const std::string key(field.key);
+  switch (field.kind) {
+    case FieldKind::Timestamp: {
+      auto instant = parse_instant(text);
+      if (!instant) {
+        reason = "bad timestamp in " + key + ": " + quoted_excerpt(text);
+        return false;
+      }
+      out = *instant - (has_utc_offset(text) ? 0 : options.utc_offset_seconds);
+      return true;
+    }
+    case FieldKind::Direction: {
+      auto dir = parse_direction(text);
+      if (!dir) {
+        reason = "unknown " + key + ": " + quoted_excerpt(text);
+        return false;
+      }
+      out = std::int64_t{static_cast<int>(*dir)};
+      return true;
+    }
+    case FieldKind::TlsVersion: {
+      auto version = parse_tls(text);
+      if (!version) {
+        reason = "bad TLS value: " + quoted_excerpt(text);
+        return false;
+      }
+      out = std::int64_t{static_cast<int>(*version)};
+      return true;
+    }
+    case FieldKind::TlsTrust: {
+      if (text.empty()) {
+        out = FieldValue();
+        return true;
+      }
+      auto trust = parse_tls_trust(text);
+      if (!trust) {
+        reason = "bad TLS trust value in " + key + ": " + quoted_excerpt(text) +
+                 " (Anonymous, Untrusted, Trusted or Verified)";
+        return false;
+      }
+      out = std::string(tls_trust_name(*trust));
+      return true;
+    }
+    case FieldKind::Count: {
+      std::int64_t n = 0;
+      if (!text.empty()) {
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc() || end != text.data() + text.size() || n < 0) {
+          reason = "bad " + key + ": " + quoted_excerpt(text);
+          return false;
+        }
+      }
+      out = n;
+      return true;
+    }
+    case FieldKind::Status: {
+      if (text.empty()) {
+        out = std::string("Delivered");
+        return true;
+      }
+      std::string status(text);
+      for (std::string_view known : kKnownStatuses)
+        if (iequals(text, known)) status.assign(known);
+      out = std::move(status);
+      return true;
+    }
+    case FieldKind::Text:
+      if (field.nullable && text.empty()) out = FieldValue();
+      else out = std::string(text);
+      return true;
+  }
+  return true;
 }
 
 }  // namespace
 
-std::string_view canonical_key_name(CanonicalKey key) { return kKeyNames[static_cast<int>(key)]; }
-
-std::optional<CanonicalKey> find_canonical_key(std::string_view name) {
-  name = trim(name);
-  for (int i = 0; i < kCanonicalKeyCount; ++i)
-    if (iequals(name, kKeyNames[i])) return static_cast<CanonicalKey>(i);
-  return std::nullopt;
-}
-
-bool canonical_key_required(CanonicalKey key) {
-  return key == CanonicalKey::Received || key == CanonicalKey::Direction ||
-         key == CanonicalKey::Sender || key == CanonicalKey::Recipient;
-}
-
 bool make_canonical_trace(const CanonicalFields& f, const ReaderOptions& options, Trace& t,
                           std::string& reason) {
-  for (int i = 0; i < kCanonicalKeyCount; ++i) {
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
     const auto& v = f[i];
-    auto key = static_cast<CanonicalKey>(i);
     if (!v) {
-      if (canonical_key_required(key)) {
-        reason = "missing " + std::string(kKeyNames[i]);
+      if (kTraceFields[i].required) {
+        reason = "missing " + std::string(kTraceFields[i].key);
         return false;
       }
       continue;
     }
     if (v->size() > kMaxFieldBytes) {
-      reason = "field " + std::string(kKeyNames[i]) + " longer than " +
+      reason = "field " + std::string(kTraceFields[i].key) + " longer than " +
                std::to_string(kMaxFieldBytes) + " bytes";
       return false;
     }
     if (!valid_utf8(*v)) {
-      reason = "invalid UTF-8 in " + std::string(kKeyNames[i]);
+      reason = "invalid UTF-8 in " + std::string(kTraceFields[i].key);
       return false;
     }
   }
-
-  auto get = [&](CanonicalKey k) -> std::string_view {
-    const auto& v = f[static_cast<int>(k)];
-    return v ? trim(*v) : std::string_view{};
-  };
-
-  std::string_view received = get(CanonicalKey::Received);
-  auto instant = parse_instant(received);
-  if (!instant) {
-    reason = "bad timestamp in received: " + quoted_excerpt(received);
-    return false;
-  }
-  t.received = *instant;
-  if (!has_utc_offset(received)) t.received -= options.utc_offset_seconds;
-
-  std::string_view direction = get(CanonicalKey::Direction);
-  auto dir = parse_direction(direction);
-  if (!dir) {
-    reason = "unknown direction: " + quoted_excerpt(direction);
-    return false;
-  }
-  t.direction = *dir;
-
-  std::string_view tls = get(CanonicalKey::Tls);
-  auto version = parse_tls(tls);
-  if (!version) {
-    reason = "bad TLS value: " + quoted_excerpt(tls);
-    return false;
-  }
-  t.tls = *version;
-
-  std::string_view size = get(CanonicalKey::Size);
-  t.size = 0;
-  if (!size.empty()) {
-    auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), t.size);
-    if (ec != std::errc() || end != size.data() + size.size() || t.size < 0) {
-      reason = "bad size: " + quoted_excerpt(size);
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    FieldValue value;
+    if (!parse_field(kTraceFields[i], f[i] ? trim(*f[i]) : std::string_view{}, options, value, reason))
       return false;
-    }
+    kTraceFields[i].set(t, std::move(value));
   }
-
-  std::string_view status = get(CanonicalKey::Status);
-  if (status.empty()) {
-    t.status = "Delivered";
-  } else {
-    t.status.assign(status);
-    for (std::string_view known : kKnownStatuses)
-      if (iequals(status, known)) t.status.assign(known);
-  }
-
-  t.connector = optional_text(f[static_cast<int>(CanonicalKey::Connector)]);
-  t.cipher = optional_text(f[static_cast<int>(CanonicalKey::Cipher)]);
-  t.sender.assign(get(CanonicalKey::Sender));
-  t.recipient.assign(get(CanonicalKey::Recipient));
-  t.remote_host = optional_text(f[static_cast<int>(CanonicalKey::RemoteHost)]);
-  t.remote_ip = optional_text(f[static_cast<int>(CanonicalKey::RemoteIp)]);
-  t.message_id = optional_text(f[static_cast<int>(CanonicalKey::MessageId)]);
   return true;
 }
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/trace_fields.h"
 #include "ingest/trace_reader.h"
 
 namespace mailflow {
@@ -73,7 +74,7 @@ class JsonlReader : public TraceReader {
  private:
   ReaderOptions options_;
   JsonObjectParser parser_;
-  std::string values_[12];  // decoded values of the canonical keys
+  std::string values_[kTraceFieldCount];  // decoded values of the canonical keys
 };
 
 }  // namespace mailflow

@@ -118,7 +118,13 @@ DROP INDEX traces_received;
 CREATE UNIQUE INDEX traces_received_fingerprint ON traces(received, fingerprint);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Version 4: the peer certificate's trust (SPEC section 4 TlsTrust):
+// Anonymous, Untrusted, Trusted, Verified, or NULL where the log does not say.
+constexpr const char* kMigration4 = R"sql(
+ALTER TABLE traces ADD COLUMN tls_trust TEXT;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 
 int user_version(Database& db) {

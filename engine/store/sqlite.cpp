@@ -74,6 +74,18 @@ std::string Statement::column_text(int i) const {
            : std::string();
 }
 
+Statement& Statement::bind(int index, const FieldValue& v) {
+  if (auto* i = std::get_if<std::int64_t>(&v)) return bind(index, *i);
+  if (auto* s = std::get_if<std::string>(&v)) return bind(index, std::string_view(*s));
+  return bind_null(index);
+}
+
+FieldValue Statement::column_field(int i, FieldKind kind) const {
+  if (column_is_null(i)) return FieldValue();
+  if (stored_as_integer(kind)) return FieldValue(column_int(i));
+  return FieldValue(column_text(i));
+}
+
 std::optional<std::string> Statement::column_optional_text(int i) const {
   if (column_is_null(i)) return std::nullopt;
   return column_text(i);

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/trace_fields.h"
+
 namespace mailflow {
 
 class Statement {
@@ -30,6 +32,8 @@ class Statement {
   Statement& bind(int index, const std::string& v) { return bind(index, std::string_view(v)); }
   Statement& bind(int index, const std::optional<std::string>& v);
   Statement& bind_null(int index);
+  // A trace field's value (core/trace_fields.h): nil, integer or text.
+  Statement& bind(int index, const FieldValue& v);
 
   // Steps once: true when a row is available, false when done. Throws on error.
   bool step();
@@ -42,6 +46,8 @@ class Statement {
   bool column_is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
   std::string column_text(int i) const;
   std::optional<std::string> column_optional_text(int i) const;
+  // A trace field's column: nil when NULL, else as the field's kind stores it.
+  FieldValue column_field(int i, FieldKind kind) const;
   int column_count() const { return sqlite3_column_count(stmt_); }
   std::string column_name(int i) const { return sqlite3_column_name(stmt_, i); }
 

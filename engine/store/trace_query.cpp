@@ -54,6 +54,23 @@ bool glob_matches(const std::vector<std::string>& globs, const std::string& text
 
 }  // namespace
 
+std::string trace_field_columns(std::string_view table_alias) {
+  std::string out;
+  for (const TraceField& f : kTraceFields) {
+    if (!out.empty()) out += ", ";
+    if (!table_alias.empty()) out += std::string(table_alias) + ".";
+    out += f.key;
+  }
+  return out;
+}
+
+Trace read_trace_fields(const Statement& s, int first_column) {
+  Trace t;
+  int i = first_column;
+  for (const TraceField& f : kTraceFields) f.set(t, s.column_field(i++, f.kind));
+  return t;
+}
+
 bool TraceFilter::empty() const {
   return !received_from && !received_to && !direction && connectors.empty() && !no_connector && !tls &&
          sender_globs.empty() && recipient_globs.empty() && !status;
@@ -73,9 +90,7 @@ bool TraceFilter::matches(const Trace& t) const {
 }
 
 std::string trace_query_sql(const TraceQuery& q) {
-  std::string sql =
-      "SELECT received, direction, connector, tls, cipher, sender, recipient, remote_host,"
-      " remote_ip, size, status, message_id FROM traces WHERE received >= ? AND received < ?";
+  std::string sql = "SELECT " + trace_field_columns() + " FROM traces WHERE received >= ? AND received < ?";
   append_filter(sql, q.where);
   // Newest first is the order of both indexes read backwards
   // (traces_received_fingerprint, traces_connector_received), so rows stream
@@ -114,21 +129,7 @@ std::optional<Trace> TraceCursor::next_row() {
     stmt_.reset();  // finalise now: releases the read snapshot for writers
     return std::nullopt;
   }
-  Statement& s = *stmt_;
-  Trace t;
-  t.received = s.column_int(0);
-  t.direction = s.column_int(1) == 1 ? Direction::Outbound : Direction::Inbound;
-  t.connector = s.column_optional_text(2);
-  t.tls = static_cast<TlsVersion>(s.column_int(3));
-  t.cipher = s.column_optional_text(4);
-  t.sender = s.column_text(5);
-  t.recipient = s.column_text(6);
-  t.remote_host = s.column_optional_text(7);
-  t.remote_ip = s.column_optional_text(8);
-  t.size = s.column_int(9);
-  t.status = s.column_text(10);
-  t.message_id = s.column_optional_text(11);
-  return t;
+  return read_trace_fields(*stmt_, 0);
 }
 
 }  // namespace mailflow

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/trace.h"
@@ -64,5 +65,12 @@ class TraceCursor {
 // exposed so that tests can ask SQLite for the plan of exactly what runs.
 std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& query);
 std::string trace_query_sql(const TraceQuery& query);
+
+// The traces columns of every trace field, in table order ("received,
+// direction, ..."), each prefixed with `table_alias.` when one is given.
+std::string trace_field_columns(std::string_view table_alias = "");
+// A Trace from the row `s` is on, its fields in trace_field_columns' order
+// from `first_column`.
+Trace read_trace_fields(const Statement& s, int first_column);
 
 }  // namespace mailflow

@@ -44,6 +44,9 @@ std::int64_t trace_fingerprint(const Trace& t, std::uint32_t occurrence) {
   f.num(t.size);
   f.str(t.status);
   f.opt(t.message_id);
+  // Fields added after the first schema count only when set, so that a
+  // re-import of an older file still matches what is stored.
+  if (t.tls_trust) f.str(tls_trust_name(*t.tls_trust));
   f.num(occurrence);
   return static_cast<std::int64_t>(f.h);
 }
@@ -82,26 +85,23 @@ TraceWriter::TraceWriter(TraceStore& store) : store_(store), tx_(store.db()) {}
 TraceWriter::~TraceWriter() = default;
 
 bool TraceWriter::add(const Trace& t, std::int64_t fingerprint, std::optional<std::int64_t> file_id) {
-  StatementUse s(store_.db().cached(
-      "traces.insert",
-      "INSERT OR IGNORE INTO traces(received, direction, connector, tls, cipher, sender, recipient,"
-      " remote_host, remote_ip, size, status, message_id, fingerprint, file_id)"
-      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
-  s->bind(1, t.received)
-      .bind(2, static_cast<int>(t.direction))
-      .bind(3, t.connector)
-      .bind(4, static_cast<int>(t.tls))
-      .bind(5, t.cipher)
-      .bind(6, t.sender)
-      .bind(7, t.recipient)
-      .bind(8, t.remote_host)
-      .bind(9, t.remote_ip)
-      .bind(10, t.size)
-      .bind(11, t.status)
-      .bind(12, t.message_id)
-      .bind(13, fingerprint);
-  if (file_id) s->bind(14, *file_id);
-  else s->bind_null(14);
+  // One column per trace field (core/trace_fields.h), then the bookkeeping.
+  static const std::string sql = [] {
+    std::string columns, values;
+    int n = 0;
+    for (const TraceField& f : kTraceFields) {
+      columns += std::string(f.key) + ", ";
+      values += "?" + std::to_string(++n) + ", ";
+    }
+    return "INSERT OR IGNORE INTO traces(" + columns + "fingerprint, file_id) VALUES(" + values + "?" +
+           std::to_string(n + 1) + ", ?" + std::to_string(n + 2) + ")";
+  }();
+  StatementUse s(store_.db().cached("traces.insert", sql));
+  int i = 0;
+  for (const TraceField& f : kTraceFields) s->bind(++i, f.get(t));
+  s->bind(++i, fingerprint);
+  if (file_id) s->bind(++i, *file_id);
+  else s->bind_null(++i);
   s->step();
   if (store_.db().changes() == 0) return false;
   account(t, +1);

@@ -38,7 +38,7 @@ from decimal import Decimal
 
 VERSIONS = ["TLS1.3", "TLS1.2", "TLS1.1", "TLS1.0", "None"]
 DIRECTIONS = ["Inbound", "Outbound"]
-TRACE_KEYS = ["Received", "Direction", "Connector", "TlsVersion", "Cipher",
+TRACE_KEYS = ["Received", "Direction", "Connector", "TlsVersion", "TlsTrust", "Cipher",
               "SenderAddress", "RecipientAddress", "RemoteHost", "RemoteIP",
               "Size", "Status", "MessageId"]
 INT_KEYS = {"Messages", "Size", "Count"}
@@ -69,6 +69,8 @@ def load(path):
                 "Direction": r["direction"].capitalize(),
                 "Connector": r["connector"] or None,
                 "TlsVersion": r["tls"] or "None",
+                # SPEC 4: optional key, values case-insensitive, nil when absent.
+                "TlsTrust": r.get("tls_trust", "").capitalize() or None,
                 "Cipher": r["cipher"] or None,
                 "SenderAddress": r["sender"],
                 "RecipientAddress": r["recipient"],

@@ -36,17 +36,17 @@ TEST_F(MessageTrace, DefaultRangeNewestFirstEveryStatus) {
   auto out = run("Get-MessageTrace");
   ASSERT_EQ(out.size(), 13u);
   EXPECT_EQ(names(out[0]), (std::vector<std::string>{
-      "Received", "Direction", "Connector", "TlsVersion", "Cipher", "SenderAddress",
+      "Received", "Direction", "Connector", "TlsVersion", "TlsTrust", "Cipher", "SenderAddress",
       "RecipientAddress", "RemoteHost", "RemoteIP", "Size", "Status", "MessageId"}));
   EXPECT_TRUE(out[0].as_record().value(0).is_datetime());
-  EXPECT_EQ(rows({out[0]})[0], "2026-11-22T23:59:59Z|Inbound|(null)|TLS1.2|TLS_AES_256_GCM_SHA384|"
+  EXPECT_EQ(rows({out[0]})[0], "2026-11-22T23:59:59Z|Inbound|(null)|TLS1.2|(null)|TLS_AES_256_GCM_SHA384|"
                                "news@mail.fabrikam.com|it@tailspin.example|mail.fabrikam.com|"
                                "203.0.113.25|2048|Delivered|<" + std::to_string(at("2026-11-22T23:59:59Z")) +
                                "@fabrikam.com>");
   EXPECT_TRUE(rows({out[12]})[0].starts_with(
-      "2026-11-16T00:00:00Z|Inbound|Contoso-Partner|TLS1.2|TLS_AES_256_GCM_SHA384|Ann.Lee@Contoso.com|"))
+      "2026-11-16T00:00:00Z|Inbound|Contoso-Partner|TLS1.2|(null)|TLS_AES_256_GCM_SHA384|Ann.Lee@Contoso.com|"))
       << rows({out[12]})[0];
-  EXPECT_TRUE(rows({out[11]})[0].starts_with("2026-11-16T23:59:59Z|Inbound|Contoso-Partner|None|(null)|first_last@"))
+  EXPECT_TRUE(rows({out[11]})[0].starts_with("2026-11-16T23:59:59Z|Inbound|Contoso-Partner|None|(null)|(null)|first_last@"))
       << rows({out[11]})[0];
 }
 
@@ -205,6 +205,19 @@ TEST_F(MessageTrace, PushdownDeclaresStrictAndInclusiveBoundsSeparately) {
   EXPECT_EQ(target("RecipientAddress", "eq"), "RecipientAddress");
   EXPECT_EQ(target("Connector", "eq"), "Connector");
   for (const PushdownRule& r : spec->pushdown) EXPECT_NE(spec->parameter(r.parameter), nullptr) << r.parameter;
+}
+
+}  // namespace mailflow::testing
+
+namespace mailflow::testing {
+
+TEST_F(MessageTrace, ShowsTlsTrust) {
+  Trace t = trace("2026-11-20T10:00:00Z", Direction::Inbound, "Contoso-Partner", TlsVersion::Tls13);
+  t.tls_trust = TlsTrust::Trusted;
+  add({t});
+  auto out = run("Get-MessageTrace");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].as_record().get("TlsTrust")->to_display(), "Trusted");
 }
 
 }  // namespace mailflow::testing

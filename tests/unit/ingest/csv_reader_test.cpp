@@ -177,3 +177,27 @@ TEST(CsvReader, DetectsCanonicalHeaderOnly) {
 }
 
 }  // namespace mailflow
+
+namespace mailflow {
+
+TEST(CsvReader, TlsTrustIsOptionalCaseInsensitiveAndCheckedWithAReason) {
+  auto sink = read_csv(
+      "received,direction,sender,recipient,tls,TLS_Trust\n"
+      "2026-11-16T08:15:02Z,Inbound,a@fabrikam.com,b@contoso.com,TLS1.2,verified\n"
+      "2026-11-16T08:15:03Z,Inbound,a@fabrikam.com,b@contoso.com,TLS1.2,\n"
+      "2026-11-16T08:15:04Z,Inbound,a@fabrikam.com,b@contoso.com,TLS1.2,Unknown\n");
+  ASSERT_EQ(sink.traces.size(), 2u);
+  EXPECT_EQ(sink.traces[0].tls_trust, TlsTrust::Verified);
+  EXPECT_FALSE(sink.traces[1].tls_trust);
+  ASSERT_EQ(sink.rejects.size(), 1u);
+  EXPECT_EQ(sink.rejects[0].line, 4);
+  EXPECT_EQ(sink.rejects[0].reason,
+            "bad TLS trust value in tls_trust: 'Unknown' (Anonymous, Untrusted, Trusted or Verified)");
+
+  auto without = read_csv(std::string(kHeader) +
+                          "2026-11-16T08:15:02Z,Inbound,,TLS1.3,,a@x.com,b@contoso.com,,,1,Delivered,\n");
+  ASSERT_EQ(without.traces.size(), 1u);
+  EXPECT_FALSE(without.traces[0].tls_trust);
+}
+
+}  // namespace mailflow

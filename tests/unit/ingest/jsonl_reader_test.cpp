@@ -120,3 +120,23 @@ TEST(ReaderFormats, AutoDetectionByContent) {
 }
 
 }  // namespace mailflow
+
+namespace mailflow {
+
+TEST(JsonlReader, TlsTrustAsInCsv) {
+  auto sink = read_jsonl(
+      R"({"received":"2026-11-16T08:15:02Z","direction":"Inbound","sender":"a@x","recipient":"r@contoso.com","TLS_TRUST":"ANONYMOUS"})"
+      "\n"
+      R"({"received":"2026-11-16T08:15:03Z","direction":"Inbound","sender":"a@x","recipient":"r@contoso.com","tls_trust":null})"
+      "\n"
+      R"({"received":"2026-11-16T08:15:04Z","direction":"Inbound","sender":"a@x","recipient":"r@contoso.com","tls_trust":"yes"})"
+      "\n");
+  ASSERT_EQ(sink.traces.size(), 2u);
+  EXPECT_EQ(sink.traces[0].tls_trust, TlsTrust::Anonymous);
+  EXPECT_FALSE(sink.traces[1].tls_trust);
+  ASSERT_EQ(sink.rejects.size(), 1u);
+  EXPECT_EQ(sink.rejects[0].reason,
+            "bad TLS trust value in tls_trust: 'yes' (Anonymous, Untrusted, Trusted or Verified)");
+}
+
+}  // namespace mailflow
