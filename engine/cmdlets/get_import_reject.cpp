@@ -6,6 +6,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "ingest/importer.h"
+#include "store/import_bookkeeping.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -17,29 +18,19 @@ namespace {
 class RejectStream : public RecordStream {
  public:
   RejectStream(TraceStore& store, const std::optional<std::string>& path)
-      : schema_(std::make_shared<const Schema>(std::vector<std::string>{"Path", "Line", "Reason", "Text"})) {
-    if (path) {
-      stmt_ = store.db().prepare(
-          "SELECT path, line, reason, text FROM import_rejects WHERE path = ?1 OR path = ?2"
-          " ORDER BY path, line");
-      stmt_->bind(1, *path).bind(2, import_key_path(*path));
-    } else {
-      stmt_ = store.db().prepare("SELECT path, line, reason, text FROM import_rejects ORDER BY path, line");
-    }
-  }
+      : schema_(std::make_shared<const Schema>(std::vector<std::string>{"Path", "Line", "Reason", "Text"})),
+        cursor_(store, path, path ? import_key_path(*path) : std::string()) {}
 
   std::optional<Value> next() override {
-    if (!stmt_ || !stmt_->step()) {
-      stmt_.reset();
-      return std::nullopt;
-    }
-    return Value(Record(schema_, {Value(stmt_->column_text(0)), Value(stmt_->column_int(1)),
-                                  Value(stmt_->column_text(2)), Value(stmt_->column_text(3))}));
+    auto row = cursor_.next();
+    if (!row) return std::nullopt;
+    return Value(Record(schema_, {Value(std::move(row->path)), Value(row->line), Value(std::move(row->reason)),
+                                  Value(std::move(row->text))}));
   }
 
  private:
   std::shared_ptr<const Schema> schema_;
-  std::unique_ptr<Statement> stmt_;
+  ImportRejectCursor cursor_;
 };
 
 std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& params,

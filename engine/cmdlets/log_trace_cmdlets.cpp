@@ -8,6 +8,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "ingest/reattribution.h"
+#include "store/import_bookkeeping.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -34,24 +35,18 @@ class RefusedStream : public RecordStream {
   RefusedStream(TraceStore& store, UnixSeconds start, UnixSeconds end)
       : schema_(std::make_shared<const Schema>(
             std::vector<std::string>{"Time", "ClientHost", "ClientIP", "Sender", "Recipient", "Reason"})),
-        stmt_(store.db().prepare("SELECT time, client_host, client_ip, sender, recipient, reason"
-                                 " FROM refused_connections WHERE time >= ?1 AND time < ?2"
-                                 " ORDER BY time DESC, id DESC")) {
-    stmt_->bind(1, start).bind(2, end);
-  }
+        cursor_(store, start, end) {}
   std::optional<Value> next() override {
-    if (!stmt_ || !stmt_->step()) {
-      stmt_.reset();
-      return std::nullopt;
-    }
-    auto text = [&](int i) { return stmt_->column_is_null(i) ? Value() : Value(stmt_->column_text(i)); };
-    return Value(Record(schema_, {Value(DateTime{stmt_->column_int(0)}), text(1), text(2), text(3), text(4),
-                                  text(5)}));
+    auto row = cursor_.next();
+    if (!row) return std::nullopt;
+    auto text = [](std::optional<std::string>& s) { return s ? Value(std::move(*s)) : Value(); };
+    return Value(Record(schema_, {Value(DateTime{row->time}), text(row->client_host), text(row->client_ip),
+                                  text(row->sender), text(row->recipient), Value(std::move(row->reason))}));
   }
 
  private:
   std::shared_ptr<const Schema> schema_;
-  std::unique_ptr<Statement> stmt_;
+  RefusedConnectionCursor cursor_;
 };
 
 std::unique_ptr<RecordStream> run_refused(Session& session, const BoundParameters& p, std::unique_ptr<RecordStream>) {

@@ -10,6 +10,7 @@
 #include "ingest/connector_attribution.h"
 #include "ingest/occurrence_counter.h"
 #include "store/connector_store.h"
+#include "store/import_bookkeeping.h"
 
 namespace mailflow {
 
@@ -84,13 +85,7 @@ class ImportSink : public ReaderSink {
   }
 
   void reject(std::int64_t line, std::string_view reason, std::string_view text) override {
-    StatementUse s(store_.db().cached(
-        "ingest.reject",
-        "INSERT INTO import_rejects(file_id, path, line, reason, text) VALUES(?1, ?2, ?3, ?4, ?5)"
-        " ON CONFLICT(path, line) DO UPDATE SET file_id = excluded.file_id,"
-        " reason = excluded.reason, text = excluded.text"));
-    s->bind(1, file_id_).bind(2, key_path_).bind(3, line).bind(4, reason).bind(5, text);
-    s->run();
+    keep_import_reject(store_, file_id_, key_path_, line, reason, text);
     ++summary_.rejected;
     count_record();
   }
@@ -98,19 +93,8 @@ class ImportSink : public ReaderSink {
   void refused(const RefusedConnection& r, std::int64_t) override {
     std::uint64_t content = refused_hash(r);
     std::uint32_t occurrence = refused_occurrences_.next(content, r.time);
-    StatementUse s(store_.db().cached(
-        "ingest.refused",
-        "INSERT OR IGNORE INTO refused_connections(time, client_host, client_ip, sender, recipient,"
-        " reason, fingerprint, file_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-    s->bind(1, r.time)
-        .bind(2, r.client_host)
-        .bind(3, r.client_ip)
-        .bind(4, r.sender)
-        .bind(5, r.recipient)
-        .bind(6, r.reason)
-        .bind(7, with_occurrence(content, occurrence))
-        .bind(8, file_id_);
-    s->run();
+    add_refused_connection(store_, {r.time, r.client_host, r.client_ip, r.sender, r.recipient, r.reason},
+                           with_occurrence(content, occurrence), file_id_);
     ++summary_.refused;
     count_record();
   }
@@ -120,15 +104,8 @@ class ImportSink : public ReaderSink {
 
   void commit_batch() {
     ++batch_number_;
-    StatementUse s(store_.db().cached(
-        "ingest.file_progress",
-        "UPDATE imported_files SET format = ?2, size = ?3, lines = ?4, imported_at = ?5 WHERE id = ?1"));
-    s->bind(1, file_id_)
-        .bind(2, summary_.format)
-        .bind(3, size_)
-        .bind(4, lines_)
-        .bind(5, static_cast<std::int64_t>(std::time(nullptr)));
-    s->run();
+    record_import_progress(store_, file_id_, summary_.format, size_, lines_,
+                           static_cast<std::int64_t>(std::time(nullptr)));
     if (options_.before_commit) options_.before_commit(batch_number_);
     writer_->commit();
     writer_.reset();
@@ -157,30 +134,8 @@ class ImportSink : public ReaderSink {
   // Rejects kept from an earlier import of this path are replaced by this
   // one's, so a fixed file does not keep reporting its old problems.
   void register_file() {
-    Database& db = store_.db();
-    {
-      StatementUse find(db.cached(
-          "ingest.file_find",
-          "SELECT id FROM imported_files WHERE path = ?1 AND head_hash = ?2 ORDER BY id DESC LIMIT 1"));
-      find->bind(1, key_path_).bind(2, head_hash_);
-      if (find->step()) file_id_ = find->column_int(0);
-    }
-    if (file_id_ == 0) {
-      StatementUse insert(db.cached(
-          "ingest.file_insert",
-          "INSERT INTO imported_files(path, format, size, head_hash, lines, imported_at)"
-          " VALUES(?1, ?2, ?3, ?4, 0, ?5)"));
-      insert->bind(1, key_path_)
-          .bind(2, summary_.format)
-          .bind(3, size_)
-          .bind(4, head_hash_)
-          .bind(5, static_cast<std::int64_t>(std::time(nullptr)));
-      insert->run();
-      file_id_ = db.last_insert_rowid();
-    }
-    StatementUse clear(db.cached("ingest.rejects_clear", "DELETE FROM import_rejects WHERE path = ?1"));
-    clear->bind(1, key_path_);
-    clear->run();
+    file_id_ = register_imported_file(store_, key_path_, summary_.format, size_, head_hash_,
+                                      static_cast<std::int64_t>(std::time(nullptr)));
   }
 
   TraceStore& store_;

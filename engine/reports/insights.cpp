@@ -7,6 +7,7 @@
 #include "reports/connector_report.h"
 #include "reports/percent.h"
 #include "reports/rollup_query.h"
+#include "store/connector_store.h"
 
 namespace mailflow {
 
@@ -19,9 +20,7 @@ struct ConnectorDefinition {
 
 std::map<std::string, ConnectorDefinition, ILess> connector_definitions(TraceStore& store) {
   std::map<std::string, ConnectorDefinition, ILess> defs;
-  StatementUse s(store.db().cached("connectors.definitions",
-                                   "SELECT name, connector_type, require_tls FROM connectors"));
-  while (s->step()) defs[s->column_text(0)] = {s->column_text(1), s->column_int(2) != 0};
+  for (const Connector& c : ConnectorStore(store).list()) defs[c.name] = {c.connector_type, c.require_tls};
   return defs;
 }
 

@@ -23,6 +23,45 @@ std::vector<std::string> known_connector_names(TraceStore& store) {
   return names;
 }
 
+std::vector<std::string> connector_names_traffic_then_defined(TraceStore& store) {
+  std::vector<std::string> names;
+  {
+    StatementUse s(store.db().cached(
+        "connectors.known_in_rollup",
+        "SELECT DISTINCT connector FROM daily_rollup WHERE connector <> ''"));
+    while (s->step()) names.push_back(s->column_text(0));
+  }
+  {
+    StatementUse s(store.db().cached("connectors.known_defined", "SELECT name FROM connectors"));
+    while (s->step()) names.push_back(s->column_text(0));
+  }
+  return names;
+}
+
+std::vector<std::string> connector_spellings(TraceStore& store, std::string_view name) {
+  std::vector<std::string> spellings;
+  {
+    // The rollup is the traffic summary: a few rows per connector and day, so
+    // this scan stays small even for stores of many millions of traces.
+    StatementUse s(store.db().cached(
+        "connectors.spellings_in_rollup",
+        "SELECT DISTINCT connector FROM daily_rollup WHERE connector = ?1 COLLATE NOCASE"));
+    s->bind(1, name);
+    while (s->step()) spellings.push_back(s->column_text(0));
+  }
+  {
+    StatementUse s(store.db().cached("connectors.defined_name",
+                                     "SELECT name FROM connectors WHERE name = ?1"));
+    s->bind(1, name);
+    while (s->step()) {
+      std::string n = s->column_text(0);
+      if (std::find(spellings.begin(), spellings.end(), n) == spellings.end())
+        spellings.push_back(std::move(n));
+    }
+  }
+  return spellings;
+}
+
 TraceSpan trace_span(TraceStore& store) {
   StatementUse s(store.db().cached("overview.span",
                                    "SELECT count(*), min(received), max(received) FROM traces"));

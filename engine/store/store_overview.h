@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/time.h"
@@ -16,6 +17,16 @@ namespace mailflow {
 // Distinct connector names seen in traffic (the daily rollup) or defined in
 // the store (connectors table), sorted case-insensitively, each name once.
 std::vector<std::string> known_connector_names(TraceStore& store);
+
+// Every connector name the store holds, traffic first: the distinct names in
+// the daily rollup, then the names of defined connectors. A name may repeat
+// (traffic and definition, or two spellings); callers decide which to keep.
+std::vector<std::string> connector_names_traffic_then_defined(TraceStore& store);
+
+// The spellings under which `name` (case-insensitive) is stored: in traffic
+// first, then the defined connector's name (its stored spelling) when it is
+// not among them.
+std::vector<std::string> connector_spellings(TraceStore& store, std::string_view name);
 
 struct TraceSpan {
   std::int64_t traces = 0;

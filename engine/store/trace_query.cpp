@@ -132,4 +132,21 @@ std::optional<Trace> TraceCursor::next_row() {
   return read_trace_fields(*stmt_, 0);
 }
 
+std::vector<std::pair<std::int64_t, Trace>> traces_imported_as(TraceStore& store,
+                                                              const std::vector<std::string>& formats,
+                                                              UnixSeconds start, UnixSeconds end,
+                                                              std::int64_t after_id, int limit) {
+  std::string sql = "SELECT t.id, " + trace_field_columns("t") +
+                    " FROM traces t JOIN imported_files f ON f.id = t.file_id"
+                    " WHERE t.received >= ?1 AND t.received < ?2 AND t.id > ?3 AND f.format IN (";
+  for (size_t i = 0; i < formats.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 5);
+  sql += ") ORDER BY t.id LIMIT ?4";
+  StatementUse s(store.db().cached("traces.imported_as." + std::to_string(formats.size()), sql));
+  s->bind(1, start).bind(2, end).bind(3, after_id).bind(4, limit);
+  for (size_t i = 0; i < formats.size(); ++i) s->bind(static_cast<int>(i + 5), formats[i]);
+  std::vector<std::pair<std::int64_t, Trace>> out;
+  while (s->step()) out.emplace_back(s->column_int(0), read_trace_fields(*s, 1));
+  return out;
+}
+
 }  // namespace mailflow

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/trace.h"
@@ -72,5 +73,13 @@ std::string trace_field_columns(std::string_view table_alias = "");
 // A Trace from the row `s` is on, its fields in trace_field_columns' order
 // from `first_column`.
 Trace read_trace_fields(const Statement& s, int first_column);
+
+// Stored traces with start <= received < end and id > after_id whose file
+// was imported in one of `formats`, in id order, at most `limit`, each with
+// its row id (for TraceWriter::set_connector).
+std::vector<std::pair<std::int64_t, Trace>> traces_imported_as(TraceStore& store,
+                                                              const std::vector<std::string>& formats,
+                                                              UnixSeconds start, UnixSeconds end,
+                                                              std::int64_t after_id, int limit);
 
 }  // namespace mailflow

@@ -1,0 +1,73 @@
+// Import bookkeeping (tables imported_files, import_rejects and
+// refused_connections): which files were imported and how far, the malformed
+// records kept with their reasons, and sessions a server log refused.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/time.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+// The imported_files row of a file: the same path with the same head hash is
+// the same file imported again (its id is returned); a new head (the log
+// rotated) gets a new row. Rejects kept from earlier imports of `path` are
+// dropped, so a fixed file does not keep reporting its old problems.
+std::int64_t register_imported_file(TraceStore& store, const std::string& path, const std::string& format,
+                                    std::int64_t size, std::int64_t head_hash, UnixSeconds now);
+
+// Records how far an import got (called with each committed batch).
+void record_import_progress(TraceStore& store, std::int64_t file_id, const std::string& format,
+                            std::int64_t size, std::int64_t lines, UnixSeconds now);
+
+// Keeps one rejected record; a reject at the same path and line replaces it.
+void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::string& path,
+                        std::int64_t line, std::string_view reason, std::string_view text);
+
+struct RefusedConnectionRow {
+  UnixSeconds time = 0;
+  std::optional<std::string> client_host;
+  std::optional<std::string> client_ip;
+  std::optional<std::string> sender;
+  std::optional<std::string> recipient;
+  std::string reason;
+};
+
+// Adds a refused session unless one with the same fingerprint is stored.
+void add_refused_connection(TraceStore& store, const RefusedConnectionRow& row, std::int64_t fingerprint,
+                            std::int64_t file_id);
+
+struct ImportRejectRow {
+  std::string path;
+  std::int64_t line = 0;
+  std::string reason;
+  std::string text;
+};
+
+// Kept rejects in path and line order, streamed from SQLite (a file with a
+// million bad lines never sits in memory). With `path`, only the rejects of
+// that path as given or as its import key (`key_path`).
+class ImportRejectCursor {
+ public:
+  ImportRejectCursor(TraceStore& store, const std::optional<std::string>& path, const std::string& key_path);
+  std::optional<ImportRejectRow> next();
+
+ private:
+  std::unique_ptr<Statement> stmt_;
+};
+
+// Refused sessions with start <= time < end, newest first.
+class RefusedConnectionCursor {
+ public:
+  RefusedConnectionCursor(TraceStore& store, UnixSeconds start, UnixSeconds end);
+  std::optional<RefusedConnectionRow> next();
+
+ private:
+  std::unique_ptr<Statement> stmt_;
+};
+
+}  // namespace mailflow
