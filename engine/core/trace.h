@@ -52,4 +52,15 @@ struct Trace {
   std::optional<std::string> message_id;
 };
 
+// A session the server refused (Postfix "NOQUEUE: reject: ..."): stored in
+// refused_connections and listed by Get-RefusedConnection.
+struct RefusedConnection {
+  UnixSeconds time = 0;
+  std::optional<std::string> client_host;
+  std::optional<std::string> client_ip;
+  std::optional<std::string> sender;
+  std::optional<std::string> recipient;
+  std::string reason;
+};
+
 }  // namespace mailflow

@@ -93,8 +93,7 @@ class ImportSink : public ReaderSink {
   void refused(const RefusedConnection& r, std::int64_t) override {
     std::uint64_t content = refused_hash(r);
     std::uint32_t occurrence = refused_occurrences_.next(content, r.time);
-    add_refused_connection(store_, {r.time, r.client_host, r.client_ip, r.sender, r.recipient, r.reason},
-                           with_occurrence(content, occurrence), file_id_);
+    add_refused_connection(store_, r, with_occurrence(content, occurrence), file_id_);
     ++summary_.refused;
     count_record();
   }

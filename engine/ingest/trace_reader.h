@@ -29,16 +29,7 @@ namespace mailflow {
 inline constexpr std::size_t kMaxFieldBytes = 4096;
 inline constexpr std::size_t kMaxRecordBytes = 64 * 1024;
 
-// A session the server refused (Postfix "NOQUEUE: reject: ..."): stored in
-// refused_connections and listed by Get-RefusedConnection.
-struct RefusedConnection {
-  UnixSeconds time = 0;
-  std::optional<std::string> client_host;
-  std::optional<std::string> client_ip;
-  std::optional<std::string> sender;
-  std::optional<std::string> recipient;
-  std::string reason;
-};
+// RefusedConnection (a session the server refused) is in core/trace.h.
 
 // What Import-MessageTrace passes to every reader. Log formats that do not
 // carry a year or a time zone (syslog) use these; canonical formats apply

@@ -48,7 +48,7 @@ void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::stri
   s->run();
 }
 
-void add_refused_connection(TraceStore& store, const RefusedConnectionRow& r, std::int64_t fingerprint,
+void add_refused_connection(TraceStore& store, const RefusedConnection& r, std::int64_t fingerprint,
                             std::int64_t file_id) {
   StatementUse s(store.db().cached(
       "ingest.refused",
@@ -93,12 +93,12 @@ RefusedConnectionCursor::RefusedConnectionCursor(TraceStore& store, UnixSeconds 
   stmt_->bind(1, start).bind(2, end);
 }
 
-std::optional<RefusedConnectionRow> RefusedConnectionCursor::next() {
+std::optional<RefusedConnection> RefusedConnectionCursor::next() {
   if (!stmt_ || !stmt_->step()) {
     stmt_.reset();
     return std::nullopt;
   }
-  RefusedConnectionRow r;
+  RefusedConnection r;
   r.time = stmt_->column_int(0);
   r.client_host = stmt_->column_optional_text(1);
   r.client_ip = stmt_->column_optional_text(2);

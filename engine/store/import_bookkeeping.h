@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/time.h"
+#include "core/trace.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -28,17 +29,8 @@ void record_import_progress(TraceStore& store, std::int64_t file_id, const std::
 void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::string& path,
                         std::int64_t line, std::string_view reason, std::string_view text);
 
-struct RefusedConnectionRow {
-  UnixSeconds time = 0;
-  std::optional<std::string> client_host;
-  std::optional<std::string> client_ip;
-  std::optional<std::string> sender;
-  std::optional<std::string> recipient;
-  std::string reason;
-};
-
 // Adds a refused session unless one with the same fingerprint is stored.
-void add_refused_connection(TraceStore& store, const RefusedConnectionRow& row, std::int64_t fingerprint,
+void add_refused_connection(TraceStore& store, const RefusedConnection& row, std::int64_t fingerprint,
                             std::int64_t file_id);
 
 struct ImportRejectRow {
@@ -64,7 +56,7 @@ class ImportRejectCursor {
 class RefusedConnectionCursor {
  public:
   RefusedConnectionCursor(TraceStore& store, UnixSeconds start, UnixSeconds end);
-  std::optional<RefusedConnectionRow> next();
+  std::optional<RefusedConnection> next();
 
  private:
   std::unique_ptr<Statement> stmt_;
