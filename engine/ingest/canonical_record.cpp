@@ -122,7 +122,12 @@ bool make_canonical_trace(const CanonicalFields& f, const ReaderOptions& options
   if (!size.empty()) {
     auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), t.size);
     if (ec != std::errc() || end != size.data() + size.size() || t.size < 0) {
-      reason = "bad size: " + quoted_excerpt(size);
+      reason = ec == std::errc::result_out_of_range ? "size out of range (over 1 TiB): " + quoted_excerpt(size)
+                                                    : "bad size: " + quoted_excerpt(size);
+      return false;
+    }
+    if (t.size > kMaxMessageSize) {
+      reason = "size out of range (over 1 TiB): " + quoted_excerpt(size);
       return false;
     }
   }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "core/terminal.h"
 #include "core/text.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
@@ -339,17 +340,22 @@ bool print_records(Session& session, lua_State* L, int index, std::ostream& out)
   const CmdletSpec* table = session.registry->find("Format-Table");
   if (!table) return false;
   std::vector<Value> values;
+  const int top = lua_gettop(L);
   try {
     LuaState::Uncapped uncapped(LuaState::from(L));
     values = to_values(L, index, "result");
   } catch (const Error&) {
-    return false;  // e.g. a table of functions: print it as Lua does
+    // e.g. a table of functions: print it as Lua does. The conversion may
+    // have stopped midway with values pushed (`{1, print}` then "attempted
+    // to call a table value"): the stack goes back to where it was.
+    lua_settop(L, top);
+    return false;
   }
   if (values.empty() || !std::all_of(values.begin(), values.end(),
                                      [](const Value& v) { return v.is_record(); }))
     return false;
   auto lines = table->run(session, bind_named(*table, {}), std::make_unique<VectorStream>(values));
-  while (auto line = lines->next()) out << line->to_display() << "\n";
+  while (auto line = lines->next()) out << terminal_safe(line->to_display()) << "\n";
   return true;
 }
 
