@@ -64,9 +64,16 @@ std::string terminal_safe(std::string_view text) {
     }
     char32_t cp = 0;
     size_t len = c >= 0x80 ? utf8_sequence_length(text, i, &cp) : 0;
-    if (len == 0) {  // a C0 control, DEL, or a byte that is not UTF-8
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
+    if (len == 0) {
+      // A C0 control or DEL; or a byte that is not UTF-8: 0x80-0x9F alone are
+      // the 8-bit C1 controls of non-UTF-8 terminals and are escaped, other
+      // such bytes (Latin-1 text, as kept rejects hold it) pass unchanged.
+      if (c < 0x80 || c <= 0x9F) {
+        std::snprintf(buf, sizeof buf, "\\x%02X", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
       ++i;
       continue;
     }

@@ -24,8 +24,8 @@ bool is_bidi_control(char32_t cp);
 
 // Text from data made safe for a terminal: the one place every output path
 // (formatters, pipeline and Lua output, errors and warnings that quote data)
-// goes through. C0 controls other than tab and newline, DEL and bytes that
-// are not UTF-8 become \xHH; C1 controls (U+0080-009F) and bidi controls
+// goes through. C0 controls other than tab and newline, DEL and the bytes
+// 0x80-0x9F outside UTF-8 sequences (8-bit C1) become \xHH; C1 controls (U+0080-009F) and bidi controls
 // become \uHHHH, so nothing from a log can move the cursor, retitle the
 // window or reorder the line. Everything else passes unchanged.
 std::string terminal_safe(std::string_view text);

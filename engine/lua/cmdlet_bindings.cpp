@@ -115,7 +115,9 @@ int l_invoke(lua_State* L) {
     try {
       results = invoke_pipeline(rt.session(), std::string_view(text, len));
     } catch (const Error& e) {
-      if (e.column() <= 0) throw;
+      // A nested Invoke (a Lua cmdlet invoking itself) already said where:
+      // one prefix per level once buried the cause under a kilobyte of them.
+      if (e.column() <= 0 || std::string_view(e.what()).find("Invoke: ") != std::string_view::npos) throw;
       throw Error(e.id(), std::string("Invoke: ") + e.what() + " (at column " +
                               std::to_string(e.column()) + ")");
     }

@@ -58,4 +58,13 @@ run -c "Get-MessageTrace -Days 10000000TB" > /dev/null 2> "$work/err"; rc=$?
 pushed="$(run -c "Get-MessageTrace | Where-Object Connector -eq 'Nope' | ConvertTo-Json" 2>&1)"; rc1=$?
 sorted="$(run -c "Get-MessageTrace | Sort-Object Received | Where-Object Connector -eq 'Nope' | ConvertTo-Json" 2>&1)"; rc2=$?
 [ "$rc1" = "$rc2" ] && [ "$pushed" = "$sorted" ] || fail "pushdown changed the result: '$pushed' ($rc1) vs '$sorted' ($rc2)"
+# Deep Invoke recursion: one short line naming the cause (it once printed a
+# kilobyte of repeated prefixes); exit(2^40) is an error, not status 0.
+run -c 'RegisterCmdlet{ Name = "Test-Rec", Synopsis = "r", Run = function() return Invoke("Test-Rec") end } Invoke("Test-Rec")' > /dev/null 2> "$work/err"; rc=$?
+[ "$rc" = 1 ] || fail "deep Invoke recursion exited $rc"
+[ "$(wc -c < "$work/err")" -lt 200 ] || fail "deep Invoke recursion printed $(wc -c < "$work/err") bytes"
+grep -q "stack overflow" "$work/err" || fail "the cause is hidden: $(head -c 300 "$work/err")"
+run -c 'exit(2^40)' > /dev/null 2> "$work/err"; rc=$?
+[ "$rc" = 1 ] || fail "exit(2^40) exited $rc"
+grep -q "out of range (0 to 255)" "$work/err" || fail "no clear exit error: $(cat "$work/err")"
 echo "hostile_output e2e: ok"

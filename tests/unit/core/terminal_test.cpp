@@ -14,7 +14,8 @@ TEST(TerminalSafe, ControlsBecomeVisibleEscapes) {
   EXPECT_EQ(terminal_safe("csi\xC2\x9B" "31m"), "csi\\u009B31m");          // U+009B, the 8-bit CSI
   EXPECT_EQ(terminal_safe("abc\xE2\x80\xAE" "fdp.exe"), "abc\\u202Efdp.exe");  // U+202E RLO
   EXPECT_EQ(terminal_safe("\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\x8F\xD8\x9C"), "\\u2066x\\u2069\\u200F\\u061C");
-  EXPECT_EQ(terminal_safe("bad\xff\xc0"), "bad\\xFF\\xC0");
+  EXPECT_EQ(terminal_safe("bad\x9b" "1m\x85"), "bad\\x9B1m\\x85");  // 8-bit C1 bytes
+  EXPECT_EQ(terminal_safe("ren\xe9" "e \xff"), "ren\xe9" "e \xff");    // Latin-1 text passes
   EXPECT_EQ(terminal_safe(std::string("nul\0x", 5)), "nul\\x00x");
 }
 
