@@ -7,6 +7,7 @@
 #include "cmdlets/builtin.h"
 #include "host/script_host.h"
 #include "host/session.h"
+#include "core/terminal.h"
 #include "core/error.h"
 #include "cmdlets/insight_parameters.h"
 #include "lua/lua_runtime.h"
@@ -33,7 +34,7 @@ int run_command(Session& session, const AppOptions& options) {
     }
   } catch (const Error& e) {
     std::cout.flush();
-    std::cerr << e.what() << "\n";
+    std::cerr << terminal_safe(e.what()) << "\n";
     return 1;
   }
   return 0;
@@ -46,10 +47,10 @@ int run_script(Session& session, const AppOptions& options) {
   try {
     return lua.run_script(options.script, options.script_args);
   } catch (const LuaError& e) {
-    std::cerr << e.what() << "\n";
-    if (options.debug && !e.traceback().empty()) std::cerr << e.traceback() << "\n";
+    std::cerr << terminal_safe(e.what()) << "\n";
+    if (options.debug && !e.traceback().empty()) std::cerr << terminal_safe(e.traceback()) << "\n";
   } catch (const Error& e) {
-    std::cerr << "mailflow: " << e.what() << "\n";
+    std::cerr << "mailflow: " << terminal_safe(e.what()) << "\n";
   }
   return 1;
 }
@@ -102,7 +103,7 @@ int run_app(const AppOptions& options) {
   } catch (const ScriptExit& e) {
     return e.status;  // exit(n) from Lua, in -c or the REPL
   } catch (const Error& e) {
-    std::cerr << "mailflow: " << e.what() << "\n";
+    std::cerr << "mailflow: " << terminal_safe(e.what()) << "\n";
     return 1;
   }
 }

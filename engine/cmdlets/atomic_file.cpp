@@ -77,27 +77,60 @@ class TempFile {
 
 }  // namespace
 
-void check_output_path(const std::string& cmdlet, const std::string& path, bool force) {
-  if (path.empty()) fail("InvalidPath", cmdlet, "-Path is empty");
+// The file an export really writes: a symbolic link is written through (the
+// link stays, its target gets the new content), so a link chain is followed
+// to its end. A dangling link is refused rather than guessed at.
+std::string resolve_output_path(const std::string& cmdlet, const std::string& path) {
   std::error_code ec;
-  fs::file_status st = fs::status(path, ec);
-  if (fs::is_directory(st)) fail("InvalidPath", cmdlet, quoted(path) + " is a directory");
+  fs::file_status lst = fs::symlink_status(path, ec);
+  if (!fs::is_symlink(lst)) return path;
+  fs::path target = fs::canonical(path, ec);
+  if (ec)
+    fail("InvalidPath", cmdlet, quoted(path) + " is a symbolic link whose target cannot be reached: " +
+                                    ec.message());
+  return target.string();
+}
+
+namespace {
+
+// Only regular files are ever replaced: a device (/dev/null), FIFO or socket
+// taking -Force would otherwise be swapped for a regular file by rename().
+void check_resolved_path(const std::string& cmdlet, const std::string& shown,
+                         const std::string& path, bool force) {
+  std::error_code ec;
+  fs::file_status st = fs::symlink_status(path, ec);
+  if (fs::is_directory(st)) fail("InvalidPath", cmdlet, quoted(shown) + " is a directory");
+  if (fs::exists(st) && !fs::is_regular_file(st))
+    fail("InvalidPath", cmdlet, quoted(shown) +
+                                    " is not a regular file (a device, FIFO or socket); "
+                                    "only regular files are written or replaced");
   fs::path parent = parent_of(path);
   if (!fs::is_directory(parent, ec))
     fail("InvalidPath", cmdlet, "the directory " + quoted(parent.string()) + " of " +
-                                    quoted(path) + " does not exist");
+                                    quoted(shown) + " does not exist");
   if (fs::exists(st) && !force)
-    fail("FileExists", cmdlet, quoted(path) + " already exists; use -Force to replace it");
+    fail("FileExists", cmdlet, quoted(shown) + " already exists; use -Force to replace it");
 }
 
-void write_file_atomically(const std::string& cmdlet, const std::string& path,
+}  // namespace
+
+void check_output_path(const std::string& cmdlet, const std::string& path, bool force) {
+  if (path.empty()) fail("InvalidPath", cmdlet, "-Path is empty");
+  check_resolved_path(cmdlet, path, resolve_output_path(cmdlet, path), force);
+}
+
+void write_file_atomically(const std::string& cmdlet, const std::string& shown_path,
                            std::string_view content, bool force) {
-  check_output_path(cmdlet, path, force);
+  check_output_path(cmdlet, shown_path, force);
+  const std::string path = resolve_output_path(cmdlet, shown_path);
   TempFile temp(cmdlet, path);
-  temp.write_all(content, path);
+  temp.write_all(content, shown_path);
   if (force) {
+    // Re-checked just before the rename: the name may have become a device
+    // or FIFO while the content was being written.
+    check_resolved_path(cmdlet, shown_path, path, true);
     if (std::rename(temp.name().c_str(), path.c_str()) != 0)
-      fail("WriteFailed", cmdlet, "cannot replace " + quoted(path) + ": " + std::strerror(errno));
+      fail("WriteFailed", cmdlet, "cannot replace " + quoted(shown_path) + ": " + std::strerror(errno));
     temp.committed();
     return;
   }
@@ -105,10 +138,10 @@ void write_file_atomically(const std::string& cmdlet, const std::string& path,
   // were writing is not replaced; the temporary name is then removed.
   if (link(temp.name().c_str(), path.c_str()) != 0) {
     if (errno == EEXIST)
-      fail("FileExists", cmdlet, quoted(path) + " already exists; use -Force to replace it");
+      fail("FileExists", cmdlet, quoted(shown_path) + " already exists; use -Force to replace it");
     // File systems without hard links: a plain rename after the check above.
     if (std::rename(temp.name().c_str(), path.c_str()) != 0)
-      fail("WriteFailed", cmdlet, "cannot write " + quoted(path) + ": " + std::strerror(errno));
+      fail("WriteFailed", cmdlet, "cannot write " + quoted(shown_path) + ": " + std::strerror(errno));
     temp.committed();
   }
 }

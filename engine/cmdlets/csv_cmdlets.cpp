@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "cmdlets/atomic_file.h"
 #include "host/cmdlet.h"
 #include "host/session.h"
 #include "core/error.h"
@@ -94,6 +95,8 @@ class ReplacementFile {
     file_ = nullptr;
     if (std::fclose(f) != 0) fail();
     if (overwrite) {
+      struct stat st;
+      if (::lstat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) throw not_regular_error(path_);
       if (::rename(temp_.c_str(), path_.c_str()) != 0) fail();
     } else {
       if (::link(temp_.c_str(), path_.c_str()) != 0) {
@@ -108,6 +111,12 @@ class ReplacementFile {
       ::unlink(temp_.c_str());
     }
     committed_ = true;
+  }
+
+  static Error not_regular_error(const std::string& path) {
+    return Error("InvalidArgument", "Export-Csv: '" + path +
+                                        "' is not a regular file (a device, FIFO or socket); "
+                                        "only regular files are written or replaced");
   }
 
   static Error exists_error(const std::string& path) {
@@ -131,13 +140,17 @@ std::unique_ptr<RecordStream> export_csv(Session&, const BoundParameters& params
   if (path.empty()) throw Error("InvalidArgument", "Export-Csv: -Path must not be empty");
   const bool force = params.flag("Force");
   CsvOptions options = csv_options("Export-Csv", params);
+  // A symbolic link is written through (see atomic_file.h); only a regular
+  // file is ever replaced, never a device, FIFO or socket.
+  const std::string target = resolve_output_path("Export-Csv", path);
   struct stat st;
-  if (::stat(path.c_str(), &st) == 0) {
+  if (::lstat(target.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode))
       throw Error("InvalidArgument", "Export-Csv: '" + path + "' is a directory");
+    if (!S_ISREG(st.st_mode)) throw ReplacementFile::not_regular_error(path);
     if (!force) throw ReplacementFile::exists_error(path);
   }
-  ReplacementFile file(path);
+  ReplacementFile file(target);
   std::unique_ptr<RecordStream> rows = csv_stream(std::move(input), options);
   while (std::optional<Value> row = rows->next()) file.write_line(row->as_string());
   file.commit(force);

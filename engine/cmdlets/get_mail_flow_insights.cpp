@@ -2,6 +2,7 @@
 // from the daily rollup. Also owns refresh_insight_parameters, which gives
 // this cmdlet (and Set-MailFlowConfig) the parameters the rules declare.
 #include <algorithm>
+#include <iostream>
 #include <set>
 
 #include "cmdlets/insight_parameters.h"
@@ -10,6 +11,7 @@
 #include "cmdlets/report_records.h"
 #include "host/session.h"
 #include "core/error.h"
+#include "core/terminal.h"
 #include "reports/insights.h"
 
 namespace mailflow {
@@ -76,7 +78,10 @@ std::unique_ptr<RecordStream> get_mail_flow_insights(Session& session, const Bou
     request.min_messages = *m;
   }
   std::vector<InsightStats> stats = insight_stats(*session.store, filter);
-  return std::make_unique<VectorStream>(insight_records(evaluate_insights(stats, request)));
+  std::vector<std::string> warnings;
+  std::vector<InsightFinding> findings = evaluate_insights(stats, request, &warnings);
+  for (const std::string& w : warnings) std::cerr << "WARNING: " << terminal_safe(w) << std::endl;
+  return std::make_unique<VectorStream>(insight_records(findings));
 }
 
 }  // namespace

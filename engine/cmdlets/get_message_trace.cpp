@@ -96,21 +96,37 @@ TraceQuery bound_trace_query(Session& session, const BoundParameters& params) {
   if (auto t = instant_parameter(params, "ReceivedOnOrAfter")) raise_from("ReceivedOnOrAfter", *t);
   if (auto t = instant_parameter(params, "ReceivedBefore")) lower_to("ReceivedBefore", *t);
   if (auto t = instant_parameter(params, "ReceivedOnOrBefore")) lower_to("ReceivedOnOrBefore", *t + 1);
-  if (auto d = params.string("Direction")) {
-    target("Direction").direction = parse_direction(*d);
-    if (!target("Direction").direction)
-      throw Error("InvalidDirection", "-Direction '" + *d + "' is not Inbound or Outbound");
-  }
   auto connector = params.string("Connector");
   if (connector && params.flag("NoConnector"))
     throw Error("ConflictingParameters", "-Connector and -NoConnector exclude each other; give one of them");
-  if (connector) target("Connector").connectors = resolve_connector(*session.store, *connector);
+  // A pushed-down condition that no record can meet (`Where-Object Connector
+  // -eq 'Nope'`, a TLS value that names no version) gives no rows, as the
+  // same filter after a Sort-Object does; only a parameter the user typed
+  // is an error (UnknownConnector, InvalidParameter).
+  bool impossible = false;
+  auto pushed_or_throw = [&](const char* name, const auto& convert) {
+    try {
+      convert();
+    } catch (const Error& e) {
+      if (!params.pushed(name) || e.id() == "OperationInterrupted") throw;
+      impossible = true;
+    }
+  };
+  if (connector)
+    pushed_or_throw("Connector", [&] { target("Connector").connectors = resolve_connector(*session.store, *connector); });
   if (params.flag("NoConnector")) target("NoConnector").no_connector = true;
-  if (auto v = params.string("TlsVersion")) {
-    target("TlsVersion").tls = parse_tls(*v);
-    if (!target("TlsVersion").tls || trim(*v).empty())
-      throw Error("InvalidParameter", "-TlsVersion '" + *v + "' is not one of None, TLS1.0, TLS1.1, TLS1.2, TLS1.3");
-  }
+  if (auto d = params.string("Direction"))
+    pushed_or_throw("Direction", [&] {
+      target("Direction").direction = parse_direction(*d);
+      if (!target("Direction").direction)
+        throw Error("InvalidDirection", "-Direction '" + *d + "' is not Inbound or Outbound");
+    });
+  if (auto v = params.string("TlsVersion"))
+    pushed_or_throw("TlsVersion", [&] {
+      target("TlsVersion").tls = parse_tls(*v);
+      if (!target("TlsVersion").tls || trim(*v).empty())
+        throw Error("InvalidParameter", "-TlsVersion '" + *v + "' is not one of None, TLS1.0, TLS1.1, TLS1.2, TLS1.3");
+    });
   if (auto v = params.string("SenderAddress"))
     target("SenderAddress").sender_globs.push_back(address_glob("SenderAddress", *v));
   if (auto v = params.string("SenderDomain"))
@@ -122,7 +138,7 @@ TraceQuery bound_trace_query(Session& session, const BoundParameters& params) {
   if (auto v = params.string("Status")) target("Status").status = std::string(trim(*v));
   std::int64_t page_size = page_parameter(params, "PageSize", kDefaultPageSize, kMaxPageSize);
   std::int64_t page = page_parameter(params, "Page", 1, std::numeric_limits<std::int64_t>::max() / kMaxPageSize);
-  q.limit = page_size;
+  q.limit = impossible ? 0 : page_size;
   q.offset = (page - 1) * page_size;
   return q;
 }

@@ -10,6 +10,7 @@
 #include "cmdlets/mail_flow_config.h"
 #include "cmdlets/param_builder.h"
 #include "host/session.h"
+#include "core/terminal.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "ingest/importer.h"
@@ -76,8 +77,9 @@ class ImportStream : public RecordStream {
     ImportSummary s = import_trace_file(*session_.store, path, options_);
     if (s.rejected > 0)
       // The warning stream of PowerShell: says where the kept rejects are.
-      std::cerr << "WARNING: " << s.rejected << " record(s) of '" << path
-                << "' rejected and kept; list them with: Get-ImportReject -Path '" << path << "'\n";
+      std::cerr << terminal_safe("WARNING: " + std::to_string(s.rejected) + " record(s) of '" + path +
+                                 "' rejected and kept; list them with: Get-ImportReject -Path '" + path + "'")
+                << "\n";
     return summary_record(s);
   }
 

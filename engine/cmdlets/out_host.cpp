@@ -45,7 +45,7 @@ std::vector<std::string> host_lines(Session& session, std::vector<Value> values)
 }
 
 void write_lines(const std::vector<std::string>& lines) {
-  for (const std::string& line : lines) std::cout << line << '\n';
+  for (const std::string& line : lines) std::cout << terminal_safe(line) << '\n';
   std::cout.flush();
 }
 

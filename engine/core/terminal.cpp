@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -39,6 +40,53 @@ class EchoOff {
 };
 
 }  // namespace
+
+bool is_bidi_control(char32_t cp) {
+  return cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
+         (cp >= 0x2066 && cp <= 0x2069);
+}
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  char buf[8];
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c == '\n' || c == '\t') {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    char32_t cp = 0;
+    size_t len = c >= 0x80 ? utf8_sequence_length(text, i, &cp) : 0;
+    if (len == 0) {
+      // A C0 control or DEL; or a byte that is not UTF-8: 0x80-0x9F alone are
+      // the 8-bit C1 controls of non-UTF-8 terminals and are escaped, other
+      // such bytes (Latin-1 text, as kept rejects hold it) pass unchanged.
+      if (c < 0x80 || c <= 0x9F) {
+        std::snprintf(buf, sizeof buf, "\\x%02X", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    if ((cp >= 0x80 && cp <= 0x9F) || is_bidi_control(cp)) {
+      std::snprintf(buf, sizeof buf, "\\u%04X", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(text, i, len);
+    }
+    i += len;
+  }
+  return out;
+}
 
 bool is_terminal(int fd) { return isatty(fd) == 1; }
 

@@ -17,6 +17,19 @@ bool locale_is_utf8(const std::function<const char*(const char*)>& getenv);
 
 bool is_terminal(int fd);
 
+// Bidirectional formatting controls: U+061C, U+200E-200F, U+202A-202E,
+// U+2066-2069. Data holding them can make a terminal line (or HTML text)
+// read differently from what it stores ("Trojan Source").
+bool is_bidi_control(char32_t cp);
+
+// Text from data made safe for a terminal: the one place every output path
+// (formatters, pipeline and Lua output, errors and warnings that quote data)
+// goes through. C0 controls other than tab and newline, DEL and the bytes
+// 0x80-0x9F outside UTF-8 sequences (8-bit C1) become \xHH; C1 controls (U+0080-009F) and bidi controls
+// become \uHHHH, so nothing from a log can move the cursor, retitle the
+// window or reorder the line. Everything else passes unchanged.
+std::string terminal_safe(std::string_view text);
+
 // Columns of the terminal on `fd` (TIOCGWINSZ), or 0 when `fd` is not a
 // terminal or reports no size.
 int terminal_columns(int fd);

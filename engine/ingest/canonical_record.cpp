@@ -99,7 +99,13 @@ bool parse_field(const TraceField& field, std::string_view text, const ReaderOpt
       if (!text.empty()) {
         auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
         if (ec != std::errc() || end != text.data() + text.size() || n < 0) {
-          reason = "bad " + key + ": " + quoted_excerpt(text);
+          reason = ec == std::errc::result_out_of_range
+                       ? key + " out of range (over 1 TiB): " + quoted_excerpt(text)
+                       : "bad " + key + ": " + quoted_excerpt(text);
+          return false;
+        }
+        if (n > kMaxMessageSize) {
+          reason = key + " out of range (over 1 TiB): " + quoted_excerpt(text);
           return false;
         }
       }

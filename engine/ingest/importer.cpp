@@ -216,7 +216,7 @@ std::optional<int> parse_utc_offset(std::string_view text) {
 
 ImportSummary import_trace_file(TraceStore& store, const std::string& path,
                                 const ImportOptions& options) {
-  LineSource source(path);
+  LineSource source(path, 1 << 20, options.interrupted);
   const ReaderFormat& format = resolve_format(path, options.format, source);
 
   ImportSummary summary;

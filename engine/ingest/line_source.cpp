@@ -1,11 +1,13 @@
 #include "ingest/line_source.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 #include "core/error.h"
 #include "ingest/trace_reader.h"
@@ -31,9 +33,12 @@ std::int64_t fnv1a(const char* p, std::size_t n) {
 
 }  // namespace
 
-LineSource::LineSource(const std::string& path, std::size_t chunk_bytes)
-    : path_(path), buffer_(chunk_bytes < 4096 ? 4096 : chunk_bytes) {
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+LineSource::LineSource(const std::string& path, std::size_t chunk_bytes,
+                       const std::atomic<bool>* interrupted)
+    : path_(path), buffer_(chunk_bytes < 4096 ? 4096 : chunk_bytes), interrupted_(interrupted) {
+  // O_NONBLOCK: opening a FIFO nobody writes to must not block (Ctrl-C could
+  // not stop it); reads are made blocking again below and waited for in poll().
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd_ < 0) fail_open(path, errno);
   struct stat st {};
   if (::fstat(fd_, &st) != 0) {
@@ -46,6 +51,9 @@ LineSource::LineSource(const std::string& path, std::size_t chunk_bytes)
     throw Error("FileUnreadable", "cannot import '" + path + "': it is a directory");
   }
   file_size_ = st.st_size;
+  regular_ = S_ISREG(st.st_mode);
+  int flags = ::fcntl(fd_, F_GETFL);
+  if (flags >= 0) ::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
   if (!fill()) return;  // empty file
   head_hash_ = fnv1a(buffer_.data(), end_ < 4096 ? end_ : 4096);
   if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
@@ -60,9 +68,11 @@ bool LineSource::fill() {
   if (eof_) return false;
   begin_ = end_ = 0;
   while (end_ == 0) {
+    check_interrupted();
+    wait_readable();
     ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
     if (n < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR) continue;  // the loop looks at the flag first
       throw Error("FileUnreadable", "cannot read '" + path_ + "': " + std::strerror(errno));
     }
     if (n == 0) {
@@ -72,6 +82,26 @@ bool LineSource::fill() {
     end_ = static_cast<std::size_t>(n);
   }
   return true;
+}
+
+void LineSource::check_interrupted() const {
+  if (interrupted_ && interrupted_->load())
+    throw Error("OperationInterrupted", "import of '" + path_ + "' interrupted at line " +
+                                            std::to_string(number_) +
+                                            "; what was committed stays, run it again to complete it");
+}
+
+// A pipe, FIFO or device may block for ever: wait in slices of 100 ms so
+// that Ctrl-C is seen. A regular file never blocks.
+void LineSource::wait_readable() const {
+  if (regular_ || !interrupted_) return;
+  for (;;) {
+    struct pollfd p {fd_, POLLIN, 0};
+    int r = ::poll(&p, 1, 100);
+    if (r > 0) return;
+    if (r < 0 && errno != EINTR) return;  // read() reports the error
+    check_interrupted();
+  }
 }
 
 bool LineSource::next(Line& out) {

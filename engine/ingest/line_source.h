@@ -6,6 +6,8 @@
 // skipped without being buffered.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -22,7 +24,11 @@ class LineSource {
   };
 
   // Opens `path`; throws Error("FileNotFound"/"FileUnreadable") naming it.
-  explicit LineSource(const std::string& path, std::size_t chunk_bytes = 1 << 20);
+  // With `interrupted`, Ctrl-C stops reading even when the source yields no
+  // line at all (/dev/zero) or nothing (a silent FIFO): every chunk and
+  // every 100 ms of waiting look at the flag (Error "OperationInterrupted").
+  explicit LineSource(const std::string& path, std::size_t chunk_bytes = 1 << 20,
+                      const std::atomic<bool>* interrupted = nullptr);
   ~LineSource();
   LineSource(const LineSource&) = delete;
   LineSource& operator=(const LineSource&) = delete;
@@ -38,6 +44,8 @@ class LineSource {
 
  private:
   bool fill();
+  void check_interrupted() const;
+  void wait_readable() const;
   void finish_line(std::string_view text, bool overlong, Line& out);
 
   std::string path_;
@@ -51,6 +59,8 @@ class LineSource {
   std::int64_t file_size_ = 0;
   std::int64_t head_hash_ = 0;
   bool first_line_ = true;
+  const std::atomic<bool>* interrupted_ = nullptr;
+  bool regular_ = true;              // a regular file: reads never block
 };
 
 }  // namespace mailflow

@@ -330,6 +330,11 @@ void PostfixReader::handle(PostfixEvent event, const PatternMatch& m, const Sysl
           return;
         }
         size = size * 10 + (c - '0');
+        // size=99999999999999999999999 once wrapped to garbage.
+        if (size > kMaxMessageSize) {
+          sink.reject(number, "Postfix qmgr line has a size out of range (over 1 TiB)", text);
+          return;
+        }
       }
       QueueEntry& q = entry(m.captures[0]);
       q.sender = m.captures[1];

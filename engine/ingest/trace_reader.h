@@ -27,6 +27,11 @@ namespace mailflow {
 // A longer line is rejected by the importer before any reader sees it; a
 // longer field or (multi-line) record is rejected by the reader.
 inline constexpr std::size_t kMaxFieldBytes = 4096;
+
+// The largest message size accepted from a log (1 TiB; Postfix's default
+// message_size_limit is 10 MB). A larger size is a reject: it is garbage, and
+// a daily rollup summing such sizes would overflow 64 bits.
+inline constexpr std::int64_t kMaxMessageSize = std::int64_t{1} << 40;
 inline constexpr std::size_t kMaxRecordBytes = 64 * 1024;
 
 // RefusedConnection (a session the server refused) is in core/trace.h.

@@ -55,6 +55,16 @@ bool guarded(lua_State* L, Fault& fault, Work&& work) noexcept {
 // ("audit.lua:12: ..."). Never returns.
 inline int raise_fault(lua_State* L, const Fault& fault) {
   luaL_where(L, 1);
+  // A fault from a nested call of the same line (Invoke recursing into a
+  // Lua cmdlet) already carries this prefix: adding it at every level once
+  // printed a kilobyte of "x.lua:3: x.lua:3: ..." and cut off the cause.
+  size_t where_len = 0;
+  const char* where = lua_tolstring(L, -1, &where_len);
+  if (where_len > 0 && std::strncmp(fault.text, where, where_len) == 0) {
+    lua_pop(L, 1);
+    lua_pushstring(L, fault.text);
+    return lua_error(L);
+  }
   lua_pushstring(L, fault.text);
   lua_concat(L, 2);
   return lua_error(L);

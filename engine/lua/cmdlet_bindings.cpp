@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 
+#include "core/terminal.h"
 #include "core/text.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
@@ -114,7 +115,9 @@ int l_invoke(lua_State* L) {
     try {
       results = invoke_pipeline(rt.session(), std::string_view(text, len));
     } catch (const Error& e) {
-      if (e.column() <= 0) throw;
+      // A nested Invoke (a Lua cmdlet invoking itself) already said where:
+      // one prefix per level once buried the cause under a kilobyte of them.
+      if (e.column() <= 0 || std::string_view(e.what()).find("Invoke: ") != std::string_view::npos) throw;
       throw Error(e.id(), std::string("Invoke: ") + e.what() + " (at column " +
                               std::to_string(e.column()) + ")");
     }
@@ -339,17 +342,22 @@ bool print_records(Session& session, lua_State* L, int index, std::ostream& out)
   const CmdletSpec* table = session.registry->find("Format-Table");
   if (!table) return false;
   std::vector<Value> values;
+  const int top = lua_gettop(L);
   try {
     LuaState::Uncapped uncapped(LuaState::from(L));
     values = to_values(L, index, "result");
   } catch (const Error&) {
-    return false;  // e.g. a table of functions: print it as Lua does
+    // e.g. a table of functions: print it as Lua does. The conversion may
+    // have stopped midway with values pushed (`{1, print}` then "attempted
+    // to call a table value"): the stack goes back to where it was.
+    lua_settop(L, top);
+    return false;
   }
   if (values.empty() || !std::all_of(values.begin(), values.end(),
                                      [](const Value& v) { return v.is_record(); }))
     return false;
   auto lines = table->run(session, bind_named(*table, {}), std::make_unique<VectorStream>(values));
-  while (auto line = lines->next()) out << line->to_display() << "\n";
+  while (auto line = lines->next()) out << terminal_safe(line->to_display()) << "\n";
   return true;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "host/cmdlet.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
 #include "lua/lua_runtime.h"
@@ -71,9 +72,11 @@ int raw_field(lua_State* L, const char* key) {
 std::string string_field(lua_State* L, const char* key, bool required) {
   int type = raw_field(L, key);
   std::string out;
-  if (type == LUA_TSTRING)
-    out = lua_tostring(L, -1);
-  else if (type != LUA_TNIL || required)
+  if (type == LUA_TSTRING) {
+    size_t len = 0;
+    const char* text = lua_tolstring(L, -1, &len);
+    out.assign(text, len);  // the whole string: "A\0B" is not "A"
+  } else if (type != LUA_TNIL || required)
     throw Error("BadInsightRule", std::string("RegisterInsightRule: ") + key + " must be a string" +
                                       (type == LUA_TNIL ? " (it is missing)" : ""));
   lua_pop(L, 1);
@@ -105,6 +108,30 @@ std::vector<RuleParameter> parameters_field(lua_State* L, const std::string& rul
     out.push_back({name->as_string(), def->as_number(), help ? help->to_display() : ""});
   }
   return out;
+}
+
+// A rule parameter becomes an option of Get-MailFlowInsights and
+// Set-MailFlowConfig; one named like their own parameters (-Days) would
+// silently take that parameter's value. Parameters other rules declared
+// are shared on purpose and stay allowed.
+void check_parameter_names(Session& session, const LuaRuleDefinition& def) {
+  if (!session.registry) return;
+  for (const char* cmdlet : {"Get-MailFlowInsights", "Set-MailFlowConfig"}) {
+    const CmdletSpec* spec = session.registry->find(cmdlet);
+    if (!spec) continue;
+    for (const RuleParameter& rp : def.parameters)
+      for (const ParamSpec& p : spec->parameters) {
+        if (!iequals(p.name, rp.name)) continue;
+        bool from_rule = false;
+        if (session.rules)
+          for (InsightRule* other : session.rules->all())
+            for (const RuleParameter& op : other->parameters()) from_rule = from_rule || iequals(op.name, rp.name);
+        if (!from_rule)
+          throw Error("BadInsightRule", "RegisterInsightRule " + def.name + ": parameter " + rp.name +
+                                            " clashes with " + cmdlet + "'s own -" + p.name +
+                                            "; give the rule parameter another name");
+      }
+  }
 }
 
 // The file that registers the rule: the outermost main chunk on the stack
@@ -145,12 +172,17 @@ int l_register_insight_rule(lua_State* L) {
     LuaRuntime& rt = *state.runtime();
     LuaRuleDefinition def;
     def.name = string_field(L, "Name", true);
-    if (!is_identifier(def.name))
-      throw Error("BadInsightRule", "RegisterInsightRule: Name '" + def.name +
+    if (!is_identifier(def.name)) {
+      std::string shown = def.name;
+      for (size_t at = shown.find('\0'); at != std::string::npos; at = shown.find('\0', at + 2))
+        shown.replace(at, 1, "\\0");
+      throw Error("BadInsightRule", "RegisterInsightRule: Name '" + shown +
                                         "' must be letters, digits and _ (it is used as -Rule NAME)");
+    }
     def.title = string_field(L, "Title", true);
     def.recommendation = string_field(L, "Recommendation", false);
     def.parameters = parameters_field(L, def.name);
+    check_parameter_names(rt.session(), def);
     def.source = caller_source(L);
     if (!rt.session().rules) throw Error("NoRuleSet", "RegisterInsightRule: no insight rule set");
     auto rule = std::make_unique<LuaInsightRule>(rt.shared_state(), rt.stats_cache(), rt.limits(),

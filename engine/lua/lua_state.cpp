@@ -34,6 +34,7 @@ LuaLimits limits_from_environment() {
   l.script_memory = static_cast<std::size_t>(env_number(
                         "MAILFLOW_LUA_SCRIPT_MEMORY_MB", static_cast<std::int64_t>(l.script_memory >> 20)))
                     << 20;
+  l.rule_seconds = env_number("MAILFLOW_LUA_RULE_SECONDS", l.rule_seconds);
   return l;
 }
 
@@ -42,6 +43,8 @@ CallBudget rule_budget(const LuaLimits& limits, std::string what) {
   b.what = std::move(what);
   b.instructions = limits.rule_instructions;
   b.memory = limits.rule_memory;
+  b.seconds = limits.rule_seconds;
+  b.may_exit = false;
   b.instructions_setting = "MAILFLOW_LUA_BUDGET";
   b.memory_setting = "MAILFLOW_LUA_MEMORY_MB";
   return b;
@@ -66,7 +69,27 @@ LuaState::LuaState(std::atomic<bool>* interrupted) : output(&std::cout), interru
 }
 
 LuaState::~LuaState() {
-  if (L_) lua_close(L_);
+  if (!L_) return;
+  // lua_close runs every pending `__gc` finalizer. Lua turns debug hooks
+  // off inside finalizers, so a loop there could never be stopped: the
+  // sandbox refuses metatables with `__gc` (sandbox.cpp), and no finalizer
+  // of ours loops. The cap still applies here, so that nothing allocates
+  // without bound at close; hooks still bound any Lua a finalizer calls.
+  CallBudget budget;
+  budget.what = "finalizers (__gc) at exit";
+  budget.instructions = 1'000'000;
+  budget.memory = 32u << 20;
+  budget.seconds = 1;
+  budget.may_exit = false;
+  CallContext ctx{&budget, nullptr};
+  ctx.memory_limit = in_use_ + budget.memory;
+  ctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(budget.seconds);
+  ctx_ = &ctx;
+  uncapped_ = false;
+  arm_hook(&ctx);
+  lua_close(L_);
+  L_ = nullptr;
+  ctx_ = nullptr;
 }
 
 LuaState& LuaState::from(lua_State* L) { return **static_cast<LuaState**>(lua_getextraspace(L)); }
@@ -115,44 +138,76 @@ void LuaState::count_hook(lua_State* L, lua_Debug*) {
   LuaState& s = from(L);
   CallContext* ctx = s.ctx_;
   if (!ctx) return;
-  if (ctx->trip == Trip::None) {
-    ctx->used += kHookInterval;
-    if (s.interrupted_ && s.interrupted_->load())
-      ctx->trip = Trip::Interrupt;
-    else if (ctx->budget->instructions && ctx->used > ctx->budget->instructions)
-      ctx->trip = Trip::Budget;
-    else
-      return;
-    lua_sethook(L, &LuaState::count_hook, LUA_MASKCOUNT, 1);
-  }
-  switch (ctx->trip) {
+  if (ctx->trip == Trip::None && !s.over_limits(*ctx, kHookInterval)) return;
+  raise_trip(L, *ctx);
+}
+
+bool LuaState::over_limits(CallContext& ctx, std::int64_t steps) {
+  if (ctx.trip != Trip::None) return true;
+  ctx.used += steps;
+  if (interrupted_ && interrupted_->load())
+    ctx.trip = Trip::Interrupt;
+  else if (ctx.budget->instructions && ctx.used > ctx.budget->instructions)
+    ctx.trip = Trip::Budget;
+  else if (ctx.deadline != std::chrono::steady_clock::time_point{} &&
+           std::chrono::steady_clock::now() > ctx.deadline)
+    ctx.trip = Trip::Deadline;
+  else
+    return false;
+  lua_sethook(L_, &LuaState::count_hook, LUA_MASKCOUNT, 1);
+  return true;
+}
+
+void LuaState::raise_trip(lua_State* L, const CallContext& ctx) {
+  switch (ctx.trip) {
     case Trip::Budget: lua_pushliteral(L, "instruction budget exceeded"); break;
     case Trip::Memory: lua_pushliteral(L, "out of memory"); break;
+    case Trip::Deadline: lua_pushliteral(L, "time limit exceeded"); break;
     case Trip::Interrupt: lua_pushliteral(L, "interrupted"); break;
     default: lua_pushliteral(L, "exit"); break;
   }
   lua_error(L);
 }
 
+void LuaState::charge(lua_State* L, std::int64_t steps) {
+  LuaState& s = from(L);
+  CallContext* ctx = s.ctx_;
+  if (ctx && s.over_limits(*ctx, steps)) raise_trip(L, *ctx);
+}
+
 // Message handler of every call: the error text plus a Lua traceback.
 // [-0, +1]
 int LuaState::message_handler(lua_State* L) {
-  // Building the text must not hit the cap that may have caused the error;
-  // call() restores the flag.
-  from(L).uncapped_ = true;
-  const char* msg = lua_tostring(L, 1);
-  if (!msg) {
-    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-      msg = lua_tostring(L, -1);
+  LuaState& s = from(L);
+  int type = lua_type(L, 1);
+  // An error object's __tostring is user code: it runs under the call's
+  // cap, budget and deadline (a rule once reached 622 MB against 32 MB
+  // here), protected, so that its failure only costs the text.
+  if (type != LUA_TSTRING && type != LUA_TNUMBER && luaL_getmetafield(L, 1, "__tostring") != LUA_TNIL) {
+    lua_pushvalue(L, 1);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+      lua_replace(L, 1);
     else
-      msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+      lua_pop(L, 1);
   }
-  luaL_traceback(L, L, msg, 1);
+  // Only C code from here: building the text must not hit the cap that may
+  // have caused the error; call() restores the flag.
+  s.uncapped_ = true;
+  if (!lua_tostring(L, 1)) {
+    lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    lua_replace(L, 1);
+  }
+  // "message\nstack traceback:..." with the message kept whole: passed to
+  // luaL_traceback as a C string it was cut at a NUL.
+  lua_pushvalue(L, 1);
+  lua_pushliteral(L, "\n");
+  luaL_traceback(L, L, nullptr, 1);
+  lua_concat(L, 3);
   return 1;
 }
 
 bool LuaState::request_exit(int status) {
-  if (!ctx_) return false;
+  if (!ctx_ || !ctx_->budget->may_exit) return false;
   if (ctx_->trip == Trip::None) {
     ctx_->trip = Trip::Exit;
     ctx_->exit_status = status;
@@ -175,11 +230,19 @@ void LuaState::call(int nargs, int nresults, const CallBudget& budget) {
 
   CallContext ctx{&budget, ctx_};
   ctx.memory_limit = budget.memory ? in_use_ + budget.memory : 0;
+  if (budget.seconds) ctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(budget.seconds);
+  // A nested call keeps the outer deadline when that one is sooner.
+  if (ctx_ && ctx_->deadline != std::chrono::steady_clock::time_point{} &&
+      (ctx.deadline == std::chrono::steady_clock::time_point{} || ctx_->deadline < ctx.deadline))
+    ctx.deadline = ctx_->deadline;
   const bool saved_uncapped = uncapped_;
   uncapped_ = false;
   ctx_ = &ctx;
   arm_hook(&ctx);
   const int status = lua_pcall(L_, nargs, nresults, fn);
+  // Collected while this call's cap still applies.
+  uncapped_ = false;
+  if (ctx.trip == Trip::Memory || status == LUA_ERRMEM) lua_gc(L_, LUA_GCCOLLECT);
   ctx_ = ctx.outer;
   uncapped_ = saved_uncapped;
   arm_hook(ctx_);
@@ -196,7 +259,6 @@ void LuaState::call(int nargs, int nresults, const CallBudget& budget) {
     if (s) text.assign(s, len);
   }
   lua_settop(L_, fn - 1);
-  if (ctx.trip == Trip::Memory || status == LUA_ERRMEM) lua_gc(L_, LUA_GCCOLLECT);
   // Ctrl-C stopped the outermost call: it has been answered, so the next
   // line at the REPL does not stop at once.
   if (ctx.trip == Trip::Interrupt && !ctx_ && interrupted_) interrupted_->store(false);
@@ -219,6 +281,11 @@ void LuaState::throw_failure(const CallContext& ctx, int status, const std::stri
                      "out of memory in " + b.what + " (cap " + megabytes(b.memory) + ", " +
                          b.memory_setting + ")",
                      text);
+    case Trip::Deadline:
+      throw LuaError("LuaTimeLimitExceeded",
+                     b.what + " exceeded its time limit of " + std::to_string(b.seconds) + " s (" +
+                         b.seconds_setting + ")",
+                     text);
     case Trip::Interrupt: throw LuaError("Interrupted", b.what + " interrupted", text);
     case Trip::None: break;
   }
@@ -230,6 +297,10 @@ void LuaState::throw_failure(const CallContext& ctx, int status, const std::stri
     traceback = text.substr(at + 1);
   }
   if (message.empty()) message = b.what + " failed";
+  // error("a\0b"): the text after a NUL would be lost wherever the message
+  // becomes a C string (what()), so the NUL is shown as \0.
+  for (size_t at = message.find('\0'); at != std::string::npos; at = message.find('\0', at + 2))
+    message.replace(at, 1, "\\0");
   throw LuaError(status == LUA_ERRSYNTAX ? "LuaSyntaxError" : "LuaError", message, traceback);
 }
 

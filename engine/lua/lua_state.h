@@ -9,6 +9,7 @@
 #include <lua.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <iostream>
@@ -28,6 +29,9 @@ struct LuaLimits {
   std::int64_t script_instructions = 1'000'000'000;  // MAILFLOW_LUA_SCRIPT_BUDGET
   std::size_t rule_memory = 32u << 20;               // MAILFLOW_LUA_MEMORY_MB
   std::size_t script_memory = 1024u << 20;           // MAILFLOW_LUA_SCRIPT_MEMORY_MB
+  // Wall-clock bound of one rule evaluation, checked by the instruction hook
+  // and by C code that loops without running Lua (pattern matching).
+  std::int64_t rule_seconds = 10;                    // MAILFLOW_LUA_RULE_SECONDS
 };
 
 // The defaults above, overridden by the environment variables named there.
@@ -40,9 +44,12 @@ struct CallBudget {
   std::string what;
   std::int64_t instructions = 0;  // 0: unlimited
   std::size_t memory = 0;         // bytes above the usage at call start; 0: unlimited
+  std::int64_t seconds = 0;       // wall-clock deadline; 0: none
+  bool may_exit = true;           // exit(n) allowed (scripts); a rule may not end the host
   // The settings that raise the limits, named in the errors.
   const char* instructions_setting = "MAILFLOW_LUA_SCRIPT_BUDGET";
   const char* memory_setting = "MAILFLOW_LUA_SCRIPT_MEMORY_MB";
+  const char* seconds_setting = "MAILFLOW_LUA_RULE_SECONDS";
 };
 
 // Budgets for one rule evaluation (or loading a rule file) and for one script,
@@ -91,8 +98,18 @@ class LuaState {
 
   // `exit(n)`: makes the running call unwind (the hook re-raises on every
   // instruction so that pcall cannot stop it) and end with ScriptExit{n}.
-  // Called from a C function, which then raises. False outside any call.
+  // Called from a C function, which then raises. False outside any call or
+  // in a call that may not exit (a rule).
   bool request_exit(int status);
+
+  // For C functions that loop without running Lua instructions (pattern
+  // matching): charges `steps` to the running call's instruction budget and
+  // checks its deadline and Ctrl-C; when one is exceeded, raises the stop
+  // (a longjmp: call only where no C++ object with a destructor is alive).
+  static void charge(lua_State* L, std::int64_t steps);
+  // True while the running call is being stopped (budget, memory, deadline,
+  // Ctrl-C, exit): the hook raises on every instruction until it unwinds.
+  bool stopping() const { return ctx_ && ctx_->trip != Trip::None; }
   // Name of the running call ("rule NoTls"), "" outside calls.
   std::string current_call() const;
 
@@ -103,7 +120,9 @@ class LuaState {
 
   // While alive, the memory cap is lifted: C++ pushing values for Lua (call
   // arguments, cmdlet results) must never see a memory error, since a
-  // longjmp would skip C++ destructors. The cap governs Lua code only.
+  // longjmp would skip C++ destructors. The cap governs Lua code only
+  // (scripts cannot define `__gc` finalizers, so no user code runs in a
+  // collection step meanwhile).
   class Uncapped {
    public:
     explicit Uncapped(LuaState& s) : s_(s), saved_(s.uncapped_) { s_.uncapped_ = true; }
@@ -117,7 +136,7 @@ class LuaState {
   };
 
  private:
-  enum class Trip { None, Budget, Memory, Interrupt, Exit };
+  enum class Trip { None, Budget, Memory, Deadline, Interrupt, Exit };
   // One per active call(); nested calls (a script running a cmdlet that
   // evaluates a rule) stack them through `outer`.
   struct CallContext {
@@ -125,12 +144,16 @@ class LuaState {
     CallContext* outer;
     std::int64_t used = 0;
     std::size_t memory_limit = 0;  // absolute; 0 = none
+    std::chrono::steady_clock::time_point deadline{};  // epoch: none
     Trip trip = Trip::None;
     int exit_status = 0;
   };
 
   static void* allocate(void* ud, void* ptr, size_t osize, size_t nsize);
   static void count_hook(lua_State* L, lua_Debug* ar);
+  // Adds `steps` to ctx's count and sets its trip when a limit is passed.
+  bool over_limits(CallContext& ctx, std::int64_t steps);
+  [[noreturn]] static void raise_trip(lua_State* L, const CallContext& ctx);
   static int message_handler(lua_State* L);
   void arm_hook(const CallContext* ctx);
   [[noreturn]] void throw_failure(const CallContext& ctx, int status, const std::string& text);

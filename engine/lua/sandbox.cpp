@@ -7,6 +7,8 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/terminal.h"
+#include "lua/bounded_patterns.h"
 #include "lua/c_function.h"
 #include "lua/lua_state.h"
 
@@ -150,6 +152,62 @@ int sandbox_load(lua_State* L) {
   return 1;
 }
 
+// setmetatable(t, mt) as Lua's, except that a metatable with a `__gc` field
+// is refused: Lua runs finalizers with debug hooks off, so a loop (or an
+// allocation spree) in one could be stopped neither by the budget nor by
+// Ctrl-C, and lua_close runs them all. Lua marks an object for finalization
+// only when its metatable has `__gc` at this call, so checking here covers
+// a `__gc` added to the metatable later.
+int sandbox_setmetatable(lua_State* L) {
+  int t = lua_type(L, 2);
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, t == LUA_TNIL || t == LUA_TTABLE, 2, "nil or table");
+  if (t == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    bool has_gc = lua_rawget(L, 2) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (has_gc)
+      return luaL_error(L, "setmetatable: __gc finalizers are not available in mailflow scripts "
+                           "(Lua runs them where neither the budget nor Ctrl-C can stop them)");
+  }
+  if (luaL_getmetafield(L, 1, "__metatable") != LUA_TNIL) return luaL_error(L, "cannot change a protected metatable");
+  lua_settop(L, 2);
+  lua_setmetatable(L, 1);
+  return 1;
+}
+
+// The message handler xpcall installs: the script's handler, except for the
+// stop the instruction hook raises (budget, deadline, memory cap, Ctrl-C,
+// exit). Lua calls a message handler before it unwinds, and after an error
+// raised from a hook the hooks are still off there (Lua re-enables them only
+// when the error reaches a pcall), so a loop in that handler could never be
+// stopped. The stop's own message goes on unchanged instead.
+int xpcall_handler(lua_State* L) {
+  if (LuaState::from(L).stopping()) return 1;
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+// xpcall(f, msgh, ...) as Lua's, with msgh behind xpcall_handler.
+int sandbox_xpcall(lua_State* L) {
+  int n = lua_gettop(L);
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  lua_pushvalue(L, 2);
+  lua_pushcclosure(L, xpcall_handler, 1);
+  lua_replace(L, 2);
+  lua_pushboolean(L, 1);  // the first result when f succeeds
+  lua_pushvalue(L, 1);
+  lua_rotate(L, 3, 2);  // 1 f, 2 handler, 3 true, 4 f, 5.. arguments
+  if (lua_pcall(L, n - 2, LUA_MULTRET, 2) != LUA_OK) {
+    lua_pushboolean(L, 0);
+    lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua_gettop(L) - 2;
+}
+
 // collectgarbage("count") only: scripts may measure, not steer, the collector.
 int sandbox_collectgarbage(lua_State* L) {
   const char* opt = luaL_optstring(L, 1, "collect");
@@ -162,42 +220,59 @@ int sandbox_collectgarbage(lua_State* L) {
 }
 
 // print(...) to the runtime's output (the REPL's stream, or stdout).
-int sandbox_print(lua_State* L) {
+// Data printed by a script (a connector name from a log) goes through
+// terminal_safe like every other output. The text is built on the Lua
+// stack (luaL_Buffer) so that no C++ object is alive if tostring raises.
+void push_print_line(lua_State* L) {
   int n = lua_gettop(L);
-  std::ostream& out = *LuaState::from(L).output;
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
   for (int i = 1; i <= n; ++i) {
-    size_t len = 0;
-    const char* s = luaL_tolstring(L, i, &len);
-    if (i > 1) out << '\t';
-    out.write(s, static_cast<std::streamsize>(len));
-    lua_pop(L, 1);
+    if (i > 1) luaL_addchar(&b, '\t');
+    luaL_tolstring(L, i, nullptr);
+    luaL_addvalue(&b);
   }
-  out << '\n';
+  luaL_pushresult(&b);
+}
+
+void write_safe(lua_State* L, std::ostream& out, bool flush) {
+  size_t len = 0;
+  const char* line = lua_tolstring(L, -1, &len);
+  Fault fault;
+  bool ok = guarded(L, fault, [&] {
+    out << terminal_safe(std::string_view(line, len)) << '\n';
+    if (flush) out.flush();
+  });
+  if (!ok) raise_fault(L, fault);
+}
+
+int sandbox_print(lua_State* L) {
+  push_print_line(L);
+  write_safe(L, *LuaState::from(L).output, false);
   return 0;
 }
 
 // eprint(...) as print, to stderr: usage lines and warnings of scripts.
 int sandbox_eprint(lua_State* L) {
-  int n = lua_gettop(L);
-  for (int i = 1; i <= n; ++i) {
-    size_t len = 0;
-    const char* s = luaL_tolstring(L, i, &len);
-    if (i > 1) std::cerr << '\t';
-    std::cerr.write(s, static_cast<std::streamsize>(len));
-    lua_pop(L, 1);
-  }
-  std::cerr << std::endl;
+  push_print_line(L);
+  write_safe(L, std::cerr, true);
   return 0;
 }
 
 // exit([status]) ends the script (or -c line) with that exit status.
 int sandbox_exit(lua_State* L) {
-  int status = 0;
+  lua_Integer status = 0;
   if (lua_isboolean(L, 1))
     status = lua_toboolean(L, 1) ? 0 : 1;
   else
-    status = static_cast<int>(luaL_optinteger(L, 1, 0));
-  if (!LuaState::from(L).request_exit(status)) return luaL_error(L, "exit: not inside a script");
+    status = luaL_optinteger(L, 1, 0);
+  // exit(2^40) once exited 0: the status was cut to an int, then to 8 bits.
+  if (status < 0 || status > 255)
+    return luaL_error(L, "exit: status %I is out of range (0 to 255)", status);
+  LuaState& state = LuaState::from(L);
+  if (state.current_call().empty()) return luaL_error(L, "exit: not inside a script");
+  if (!state.request_exit(static_cast<int>(status)))
+    return luaL_error(L, "exit: a rule cannot end mailflow; return its verdict or raise error() instead");
   lua_pushliteral(L, "exit");
   return lua_error(L);
 }
@@ -284,6 +359,9 @@ void install_sandbox(lua_State* L, const SandboxOptions& options) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kModuleDirsKey);
   for (const std::string& dir : options.module_dirs) add_module_dir(L, dir);
 
+  // Pattern matching that the budget, deadline and Ctrl-C can stop.
+  install_bounded_patterns(L);
+
   // No string.dump anywhere: the real string table is reachable through the
   // string metatable ("x").dump, so remove it from the real table; and hide
   // the string metatable itself.
@@ -321,7 +399,11 @@ void install_sandbox(lua_State* L, const SandboxOptions& options) {
       {"print", sandbox_print},
       /// eprint(...): as print, to stderr (usage lines, warnings).
       {"eprint", sandbox_eprint},
-      /// exit([n]): ends the script (or -c line) with exit status n (default 0; false = 1).
+      /// xpcall(f, msgh, ...) -> ok, results...: as Lua's; msgh is not run for a budget, deadline or Ctrl-C stop.
+      {"xpcall", sandbox_xpcall},
+      /// setmetatable(t, mt) -> t: as Lua's; a metatable with __gc is refused (finalizers cannot be stopped).
+      {"setmetatable", sandbox_setmetatable},
+      /// exit([n]): ends the script (or -c line) with exit status n (0 to 255, default 0; false = 1); not in rules.
       {"exit", sandbox_exit},
       /// require(name) -> module: NAME.lua from the stdlib or a rule directory, run once, read-only.
       {"require", sandbox_require},

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/terminal.h"
 #include "core/text.h"
 
 namespace mailflow {
@@ -10,11 +11,14 @@ namespace mailflow {
 namespace {
 
 // Length of the UTF-8 sequence at s[i] that HTML text may hold, or 0: well
-// formed (core/text.h), and neither a C1 control nor a noncharacter.
+// formed (core/text.h), and neither a C1 control, a bidi control nor a
+// noncharacter.
 size_t html_sequence_length(std::string_view s, size_t i) {
   char32_t cp = 0;
   size_t len = utf8_sequence_length(s, i, &cp);
   if ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE) return 0;
+  // Bidi overrides (U+202E) would make a connector name read reversed.
+  if (is_bidi_control(cp)) return 0;
   return len;
 }
 
@@ -39,7 +43,10 @@ std::string html_escape(std::string_view text) {
     size_t len = html_sequence_length(text, i);
     if (len == 0) {
       out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
-      ++i;
+      // A well-formed but refused character (C1, bidi control) is one
+      // replacement; a byte that is not UTF-8 is one each.
+      size_t whole = utf8_sequence_length(text, i);
+      i += whole > 0 ? whole : 1;
       continue;
     }
     if (len > 1) {

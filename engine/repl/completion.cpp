@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <memory>
 #include <cctype>
 
 #include "core/text.h"
@@ -400,7 +401,9 @@ std::vector<std::string> list_paths(std::string_view prefix) {
   std::string dir = slash == std::string_view::npos ? "" : std::string(prefix.substr(0, slash + 1));
   std::string base(slash == std::string_view::npos ? prefix : prefix.substr(slash + 1));
   std::string open = dir.empty() ? "." : dir;
-  DIR* d = opendir(open.c_str());
+  // Owned, so that an exception (bad_alloc in push_back) still closes it.
+  std::unique_ptr<DIR, int (*)(DIR*)> dir_handle(opendir(open.c_str()), closedir);
+  DIR* d = dir_handle.get();
   if (!d) return out;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
@@ -412,7 +415,7 @@ std::vector<std::string> list_paths(std::string_view prefix) {
     if (stat((open + "/" + name).c_str(), &st) == 0 && S_ISDIR(st.st_mode)) full += '/';
     out.push_back(full);
   }
-  closedir(d);
+  dir_handle.reset();
   std::sort(out.begin(), out.end());
   return out;
 }

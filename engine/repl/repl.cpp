@@ -127,7 +127,7 @@ bool run_entry(Session& session, const EntryReader& entry, const std::string& wh
   std::cout.flush();
   // After Ctrl-C the terminal shows `^C` where the cursor was: start afresh.
   if (session.interrupted->load() && session.interactive) std::cerr << "\n";
-  std::cerr << colour.red() << where << message << colour.reset() << "\n" << std::flush;
+  std::cerr << colour.red() << where << terminal_safe(message) << colour.reset() << "\n" << std::flush;
   session.interrupted->store(false);
   return false;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "core/error.h"
 #include "core/text.h"
 #include "reports/connector_report.h"
 #include "reports/percent.h"
@@ -80,13 +81,28 @@ std::string default_recommendation(const InsightStats& stats, const std::string&
 }
 
 std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& stats,
-                                              const InsightRequest& request) {
+                                              const InsightRequest& request,
+                                              std::vector<std::string>* warnings) {
   std::vector<InsightFinding> findings;
   for (InsightRule* rule : request.rules) {
     std::string title = rule->title(request.params);
+    // A rule that fails (an error, its budget, memory cap or deadline) loses
+    // its own rows, never the other rules': its findings so far are dropped
+    // and the failure becomes a warning naming it. Ctrl-C still stops all.
+    const size_t first_finding = findings.size();
     for (const InsightStats& s : stats) {
       if (s.messages < request.min_messages || s.messages == 0) continue;
-      RuleVerdict v = rule->evaluate(s, request.params);
+      RuleVerdict v;
+      try {
+        v = rule->evaluate(s, request.params);
+      } catch (const Error& e) {
+        if (e.id() == "Interrupted" || e.id() == "OperationInterrupted" || !warnings) throw;
+        findings.resize(first_finding);
+        std::string text = e.what();
+        if (text.find(rule->name()) == std::string::npos) text = "rule " + rule->name() + ": " + text;
+        warnings->push_back(text + " (rule " + rule->name() + " skipped; the other rules' findings are shown)");
+        break;
+      }
       if (!v.fires) continue;
       InsightFinding f;
       f.rule = rule->name();

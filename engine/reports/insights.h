@@ -37,8 +37,12 @@ struct InsightRequest {
 };
 
 // Findings ordered by rule (as in `request.rules`), then direction and connector.
+// With `warnings`, a rule that fails is skipped and named there (the other
+// rules' findings still come); without, its error propagates. Ctrl-C
+// (Interrupted) always propagates.
 std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& stats,
-                                              const InsightRequest& request);
+                                              const InsightRequest& request,
+                                              std::vector<std::string>* warnings = nullptr);
 
 // What to do about a finding when the rule gives no recommendation of its own:
 // a partner's connector is theirs to fix, anything else is the admin's server.

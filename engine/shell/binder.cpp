@@ -222,9 +222,10 @@ std::string param_type_name(ParamType type) {
 std::optional<Value> parse_number(std::string_view text) {
   std::string s(trim(text));
   if (s.empty()) return std::nullopt;
-  double scale = 1;
-  static const std::pair<const char*, double> suffixes[] = {
-      {"kb", 1024.0}, {"mb", 1048576.0}, {"gb", 1073741824.0}, {"tb", 1099511627776.0}};
+  std::int64_t scale = 1;
+  static const std::pair<const char*, std::int64_t> suffixes[] = {
+      {"kb", std::int64_t{1} << 10}, {"mb", std::int64_t{1} << 20}, {"gb", std::int64_t{1} << 30},
+      {"tb", std::int64_t{1} << 40}};
   for (const auto& [suffix, factor] : suffixes) {
     if (s.size() > 2 && iequals(std::string_view(s).substr(s.size() - 2), suffix)) {
       scale = factor;
@@ -240,8 +241,11 @@ std::optional<Value> parse_number(std::string_view text) {
   if (looks_integral) {
     long long n = std::strtoll(begin, &end, hex ? 16 : 10);
     if (end && *end == '\0' && errno == 0 && end != begin) {
-      if (scale == 1) return Value(static_cast<std::int64_t>(n));
-      return Value(static_cast<std::int64_t>(static_cast<double>(n) * scale));
+      // 10000000TB does not fit in 64 bits: it becomes a double, as in
+      // PowerShell, which an Int parameter then refuses by name.
+      std::int64_t scaled = 0;
+      if (!__builtin_mul_overflow(static_cast<std::int64_t>(n), scale, &scaled)) return Value(scaled);
+      return Value(static_cast<double>(n) * static_cast<double>(scale));
     }
     if (hex) return std::nullopt;
   }
@@ -252,7 +256,7 @@ std::optional<Value> parse_number(std::string_view text) {
   errno = 0;
   double d = std::strtod(begin, &end);
   if (!end || *end != '\0' || end == begin || errno != 0) return std::nullopt;
-  d *= scale;
+  d *= static_cast<double>(scale);
   if (scale != 1 && d == std::floor(d) && std::fabs(d) < 9e15)
     return Value(static_cast<std::int64_t>(d));
   return Value(d);

@@ -188,20 +188,32 @@ class ArithmeticNode : public FilterNode {
     auto x = number_of(a), y = number_of(b);
     if (!x || !y) refuse(a, b);
     if (x->is_int() && y->is_int()) {
-      std::int64_t p = x->as_int(), q = y->as_int();
+      // Checked: a result that does not fit in 64 bits is an error, never a
+      // wrapped value (signed overflow is undefined behaviour, and
+      // INT64_MIN / -1 or % -1 traps with SIGFPE on x86).
+      std::int64_t p = x->as_int(), q = y->as_int(), r = 0;
+      bool overflow = false;
       switch (op_) {
-        case '+': return Value(p + q);
-        case '-': return Value(p - q);
-        case '*': return Value(p * q);
+        case '+': overflow = __builtin_add_overflow(p, q, &r); break;
+        case '-': overflow = __builtin_sub_overflow(p, q, &r); break;
+        case '*': overflow = __builtin_mul_overflow(p, q, &r); break;
         case '/':
-          if (q == 0) break;
+          if (q == 0) divide_by_zero();
+          if (q == -1) {
+            overflow = __builtin_sub_overflow(std::int64_t{0}, p, &r);
+            break;
+          }
           if (p % q == 0) return Value(p / q);
           return Value(static_cast<double>(p) / static_cast<double>(q));
         case '%':
-          if (q == 0) break;
-          return Value(p % q);
+          if (q == 0) divide_by_zero();
+          return Value(q == -1 ? std::int64_t{0} : p % q);
       }
-      throw Error("InvalidOperation", "Attempted to divide by zero.").at_column(column_);
+      if (overflow)
+        throw Error("ArithmeticOverflow", "Arithmetic operation resulted in an overflow: " +
+                                              std::to_string(p) + " " + op_ + " " + std::to_string(q) + ".")
+            .at_column(column_);
+      return Value(r);
     }
     double p = x->as_number(), q = y->as_number();
     switch (op_) {
@@ -210,10 +222,13 @@ class ArithmeticNode : public FilterNode {
       case '*': return Value(p * q);
       case '/':
       case '%':
-        if (q == 0) throw Error("InvalidOperation", "Attempted to divide by zero.").at_column(column_);
+        if (q == 0) divide_by_zero();
         return Value(op_ == '/' ? p / q : std::fmod(p, q));
     }
     return Value();
+  }
+  [[noreturn]] void divide_by_zero() const {
+    throw Error("InvalidOperation", "Attempted to divide by zero.").at_column(column_);
   }
 
   char op_;

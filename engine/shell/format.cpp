@@ -4,6 +4,7 @@
 #include <deque>
 
 #include "core/error.h"
+#include "core/terminal.h"
 #include "core/text.h"
 
 namespace mailflow {
@@ -11,11 +12,13 @@ namespace mailflow {
 namespace {
 
 // A cell occupies one line: control characters (a newline in a subject, a
-// tab in a log excerpt) would break the grid, so they become spaces.
+// tab in a log excerpt) would break the grid, so they become spaces; C1 and
+// bidi controls become visible escapes (core/terminal.h) before widths are
+// measured.
 std::string single_line(std::string text) {
   for (char& c : text)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  return text;
+  return terminal_safe(text);
 }
 
 std::string rstrip(std::string s) {

@@ -134,7 +134,7 @@ void print_stream(Session& session, std::unique_ptr<RecordStream> stream, std::o
   options.max_width = session.terminal_width;
   options.unicode = locale_is_utf8([](const char* name) { return std::getenv(name); });
   auto lines = table_stream(std::move(stream), std::move(options));
-  while (auto line = lines->next()) out << line->to_display() << "\n";
+  while (auto line = lines->next()) out << terminal_safe(line->to_display()) << "\n";
 }
 
 // Verb-Noun: an unknown one is still meant as a cmdlet (and is never valid

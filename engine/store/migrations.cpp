@@ -1,5 +1,7 @@
 #include "store/migrations.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <string>
 
 #include "core/error.h"
@@ -127,10 +129,59 @@ ALTER TABLE traces ADD COLUMN tls_trust TEXT;
 constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 
-int user_version(Database& db) {
-  auto stmt = db.prepare("PRAGMA user_version");
+// Read as 64-bit: a file whose header holds a negative or garbage version
+// must be refused, never used as an index into kMigrations.
+std::int64_t header_pragma(Database& db, const char* sql) {
+  auto stmt = db.prepare(sql);
   stmt->step();
-  return static_cast<int>(stmt->column_int(0));
+  return stmt->column_int(0);
+}
+
+std::int64_t user_version(Database& db) { return header_pragma(db, "PRAGMA user_version"); }
+
+// Tables every mailflow store has had since version 1.
+bool has_mailflow_tables(Database& db) {
+  auto stmt = db.prepare(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+      " AND name IN ('traces', 'imported_files', 'import_rejects', 'config')");
+  stmt->step();
+  return stmt->column_int(0) == 4;
+}
+
+bool is_empty(Database& db) {
+  auto stmt = db.prepare("SELECT count(*) FROM sqlite_schema");
+  stmt->step();
+  return stmt->column_int(0) == 0;
+}
+
+[[noreturn]] void not_ours(Database& db, const std::string& why) {
+  throw Error("NotAMailflowStore", "'" + db.path() + "' is not a mailflow store (" + why +
+                                       "); it was left unchanged, choose another --db file");
+}
+
+// Refuses a file that is not mailflow's before anything is written to it.
+// Accepted: a new empty database, a store stamped with our application id,
+// and an older mailflow store (written before the id existed: mailflow's
+// tables, a known version, no id), which the caller then stamps.
+void check_identity(Database& db, std::int64_t version) {
+  std::int64_t app = header_pragma(db, "PRAGMA application_id");
+  if (app != 0 && app != kApplicationId) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "0x%08llx", static_cast<unsigned long long>(app) & 0xffffffffULL);
+    not_ours(db, std::string("its SQLite application id is ") + hex);
+  }
+  if (version < 0)
+    throw Error("StoreCorrupt", "store '" + db.path() + "' has schema version " +
+                                    std::to_string(version) +
+                                    ", which no mailflow writes; the file is damaged or not a mailflow store");
+  // A version from the future: refused as too new (below), unchanged.
+  if (app == kApplicationId || version > kMigrationCount) return;
+  if (version == 0) {
+    if (!is_empty(db)) not_ours(db, "it holds tables of another application");
+    return;
+  }
+  if (!has_mailflow_tables(db))
+    not_ours(db, "it has schema version " + std::to_string(version) + " but not mailflow's tables");
 }
 
 }  // namespace
@@ -139,20 +190,36 @@ int current_schema_version() { return kMigrationCount; }
 
 void migrate(Database& db, int target) {
   if (target < 0) target = kMigrationCount;
-  int version = user_version(db);
+  std::int64_t version = user_version(db);
+  check_identity(db, version);
   if (version > kMigrationCount)
     throw Error("StoreTooNew", "store '" + db.path() + "' has schema version " +
                                    std::to_string(version) + " but this mailflow understands up to " +
                                    std::to_string(kMigrationCount) + "; upgrade mailflow");
+  if (store_is_read_only(db)) {
+    if (version < target)
+      throw Error("StoreReadOnly", "store '" + db.path() + "' is read-only and has schema version " +
+                                       std::to_string(version) + "; open it once writable to upgrade it to " +
+                                       std::to_string(target));
+    return;
+  }
   while (version < target) {
     Transaction tx(db);
     // Re-read inside the write lock: another process may have migrated meanwhile.
     version = user_version(db);
     if (version >= target) break;
+    check_identity(db, version);
     db.exec(kMigrations[version]);
     db.exec("PRAGMA user_version = " + std::to_string(version + 1));
+    db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     tx.commit();
     ++version;
+  }
+  // An older mailflow store already at the target version: stamp it.
+  if (header_pragma(db, "PRAGMA application_id") != kApplicationId && version > 0) {
+    Transaction tx(db);
+    db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    tx.commit();
   }
 }
 

@@ -8,11 +8,23 @@
 
 namespace mailflow {
 
+// PRAGMA application_id of every mailflow store ("MFlw"): a file with another
+// id, or with tables but neither our id nor our tables, is another
+// application's and is refused unchanged.
+constexpr int kApplicationId = 0x4D466C77;
+
+// True when the store was opened read-only (a read-only file or mount, see
+// Database's constructor): nothing may be written to it.
+inline bool store_is_read_only(Database& db) { return sqlite3_db_readonly(db.handle(), "main") == 1; }
+
 // The schema version this binary writes.
 int current_schema_version();
 
 // Brings the store at `db` up to current_schema_version(). A store newer than
-// the binary is refused with a clear error (we never guess at a future schema).
+// the binary is refused with a clear error (we never guess at a future schema),
+// so are another application's database and a negative version. Each
+// migration also stamps the application id; an older mailflow store that
+// predates the id gets it here. A read-only store is checked, never written.
 // `target` < current limits the upgrade (used by tests to build old stores).
 void migrate(Database& db, int target = -1);
 

@@ -1,5 +1,10 @@
 #include "store/sqlite.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "core/error.h"
 
 namespace mailflow {
@@ -91,10 +96,56 @@ std::optional<std::string> Statement::column_optional_text(int i) const {
   return column_text(i);
 }
 
+namespace {
+
+// True when `path` exists but cannot be written: a read-only file or a file
+// on a read-only mount (EROFS binds root too).
+bool exists_read_only(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return false;
+  return ::access(path.c_str(), W_OK) != 0;
+}
+
+bool writable_directory_of(const std::string& path) {
+  std::string::size_type slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  return ::access(dir.c_str(), W_OK) == 0;
+}
+
+// file: URI of `path` with SQLite's special characters escaped.
+std::string file_uri(const std::string& path, const char* query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      uri += buf;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + query;
+}
+
+}  // namespace
+
 Database::Database(const std::string& path) : path_(path) {
-  int rc = sqlite3_open_v2(path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  // A store that cannot be written is opened read-only, so the reading
+  // cmdlets work on it; anything that writes fails with SQLite's clear
+  // "attempt to write a readonly database".
+  const bool read_only = exists_read_only(path);
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  std::string name = path;
+  // On a read-only mount SQLite cannot create the -shm file that reading a
+  // WAL store needs. With no -wal file (the store was closed cleanly) there
+  // is nothing beside the main file to read, and nobody can write it there:
+  // open it as immutable.
+  struct stat wal;
+  if (read_only && !writable_directory_of(path) && ::stat((path + "-wal").c_str(), &wal) != 0) {
+    name = file_uri(path, "?immutable=1");
+    flags |= SQLITE_OPEN_URI;
+  }
+  int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);

@@ -1,5 +1,6 @@
 #include "store/trace_store.h"
 
+#include "core/error.h"
 #include "store/migrations.h"
 
 namespace mailflow {
@@ -52,7 +53,11 @@ std::int64_t trace_fingerprint(const Trace& t, std::uint32_t occurrence) {
 }
 
 TraceStore::TraceStore(const std::string& path) : db_(path) {
-  db_.exec("PRAGMA journal_mode=WAL");
+  // The identity and version checks run before the first write (WAL mode is
+  // written to the file header), so another application's file is refused
+  // unchanged.
+  migrate(db_, 0);
+  if (!store_is_read_only(db_)) db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
   db_.exec("PRAGMA cache_size=-65536");  // 64 MiB page cache
@@ -138,7 +143,11 @@ void TraceWriter::account(const Trace& t, int sign) {
                 static_cast<int>(t.tls), t.status};
   RollupDelta& d = deltas_[key];
   d.messages += sign;
-  d.bytes += sign * t.size;
+  // Readers refuse sizes over kMaxMessageSize, so a batch cannot overflow;
+  // checked all the same, as the sum is over data from outside.
+  if (__builtin_add_overflow(d.bytes, sign * t.size, &d.bytes))
+    throw Error("SizeOverflow", "store '" + store_.path() + "': the daily byte total of " +
+                                    std::string(direction_name(t.direction)) + " traffic overflows");
 }
 
 void TraceWriter::commit() {

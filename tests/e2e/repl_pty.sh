@@ -4,7 +4,7 @@
 # the screen with capture-pane. Covers Tab completion (cmdlet, parameter,
 # ValidateSet value, connector name), a multi-line Lua function, an error
 # followed by a success, Ctrl-C at the prompt and during a long Lua loop of
-# queries, Ctrl-D leaving with status 0, history recalled after a restart
+# queries and during a backtracking string.find, Ctrl-D leaving with status 0, history recalled after a restart
 # (arrows and Ctrl-R), colour only without NO_COLOR, and a secret read by
 # Read-Host -AsSecureString kept out of the history file.
 #
@@ -134,6 +134,17 @@ screen | grep -qiE "interrupted|pipeline has been stopped" || fail "no message s
 screen | grep -qx "finished" && fail "the loop finished instead of being interrupted"
 n=$(prompt_count); type_line "print('still here')"; enter; wait_prompt_after "$n"
 screen | grep -qx "still here" || fail "the session did not go on after Ctrl-C"
+
+# --- Ctrl-C during a backtracking pattern (C code, where the count hook
+# never fires) returns to the prompt
+n=$(prompt_count)
+type_line "print(string.find(string.rep('a', 60), '.-.-.-.-.-.-.-.-.-.-b'))"
+enter
+sleep 1.5
+(( $(prompt_count) == n )) || fail "the backtracking pattern ended by itself"
+tm send-keys -t repl C-c
+wait_prompt_after "$n" 5
+screen | grep -qi "interrupted" || fail "no message saying the pattern was stopped"
 
 # --- a secret typed at Read-Host -AsSecureString stays out of history
 type_line "pw = ReadHost{ Prompt = 'Relay password', AsSecureString = true }"; enter

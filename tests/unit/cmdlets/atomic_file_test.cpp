@@ -115,4 +115,42 @@ TEST_F(AtomicFile, FailedWriteLeavesNothing) {
   EXPECT_EQ(entries(), 1u);
 }
 
+// -Force replaces regular files only: `Export-MailFlowReport -Path /dev/null
+// -Force` as root once replaced the machine's /dev/null. A FIFO stands in
+// for the device here; it must still be a FIFO afterwards.
+TEST_F(AtomicFile, ForceNeverReplacesAFifoOrDevice) {
+  std::string fifo = (dir_ / "pipe").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_EQ(message_of([&] { write_file_atomically("Export-MailFlowReport", fifo, "x", true); }),
+            "Export-MailFlowReport: '" + fifo +
+                "' is not a regular file (a device, FIFO or socket); only regular files are written or replaced");
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
+  EXPECT_EQ(entries(), 1u);
+  EXPECT_EQ(message_of([&] { check_output_path("Export-MailFlowReport", "/dev/null", true); }),
+            "Export-MailFlowReport: '/dev/null' is not a regular file (a device, FIFO or socket); "
+            "only regular files are written or replaced");
+}
+
+// A symbolic link is written through: the link stays, its target changes.
+TEST_F(AtomicFile, SymlinkIsWrittenThrough) {
+  fs::path target = dir_ / "real.html";
+  std::ofstream(target) << "old";
+  fs::path link = dir_ / "report.html";
+  fs::create_symlink("real.html", link);
+  write_file_atomically("Export-MailFlowReport", link.string(), "new", true);
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
+  EXPECT_EQ(read(target), "new");
+  EXPECT_EQ(entries(), 2u);
+  // Without -Force an existing target is not replaced through the link.
+  EXPECT_EQ(message_of([&] { write_file_atomically("Export-MailFlowReport", link.string(), "x", false); }),
+            "Export-MailFlowReport: '" + link.string() + "' already exists; use -Force to replace it");
+  // A dangling link is refused, nothing is created.
+  fs::path dangling = dir_ / "dangling.html";
+  fs::create_symlink("missing.html", dangling);
+  EXPECT_NE(message_of([&] { write_file_atomically("Export-MailFlowReport", dangling.string(), "x", true); })
+                .find("is a symbolic link whose target cannot be reached"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "missing.html"));
+}
+
 }  // namespace mailflow

@@ -1,6 +1,7 @@
 // ConvertTo-Csv and Export-Csv: RFC 4180 quoting, exact values, and files
 // that are never overwritten by accident nor left half-written.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -165,6 +166,26 @@ TEST_F(CsvCmdlets, ExportCsvPathErrors) {
                        "Export-Csv: cannot create '" + missing.string() + "': No such file or directory");
   EXPECT_ERROR_MESSAGE(run_values("Export-Csv", params({{"Path", Value("")}}), awkward_rows()),
                        "Export-Csv: -Path must not be empty");
+}
+
+// -Force replaces regular files only: a FIFO (standing for /dev/null and
+// other devices) stays what it is; a symbolic link is written through.
+TEST_F(CsvCmdlets, ExportCsvForceNeverReplacesAFifoAndWritesThroughALink) {
+  fs::path fifo = dir_ / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_ERROR_MESSAGE(
+      run_values("Export-Csv", params({{"Path", Value(fifo.string())}, {"Force", Value(true)}}), awkward_rows()),
+      "Export-Csv: '" + fifo.string() +
+          "' is not a regular file (a device, FIFO or socket); only regular files are written or replaced");
+  EXPECT_TRUE(fs::is_fifo(fs::symlink_status(fifo)));
+
+  fs::path target = dir_ / "target.csv";
+  std::ofstream(target) << "old\n";
+  fs::path link = dir_ / "link.csv";
+  fs::create_symlink(target, link);
+  run_values("Export-Csv", params({{"Path", Value(link.string())}, {"Force", Value(true)}}), awkward_rows());
+  EXPECT_TRUE(fs::is_symlink(fs::symlink_status(link)));
+  EXPECT_NE(read(target), "old\n");
 }
 
 TEST_F(CsvCmdlets, EmptyInputWritesAnEmptyFile) {

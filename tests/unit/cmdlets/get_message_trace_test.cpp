@@ -190,6 +190,23 @@ TEST_F(MessageTrace, PushedDownFiltersApplyWithinThePage) {
   EXPECT_EQ(received_of(run("Get-MessageTrace", r)), (std::vector<std::string>{"11-19T09:00:00"}));
 }
 
+// `Get-MessageTrace | Where-Object Connector -eq 'Nope'` raised
+// UnknownConnector while the same filter after a Sort-Object returned
+// nothing: a pushed condition no record meets now gives no rows.
+TEST_F(MessageTrace, PushedDownConditionNoRecordMeetsGivesNoRows) {
+  add_example_traffic();
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"Connector", "Nope"}, {"TlsVersion", "SSL3"}, {"Direction", "Sideways"}}) {
+    BoundParameters p = params({});
+    p.set_pushed(name, Value(value));
+    EXPECT_TRUE(run("Get-MessageTrace", p).empty()) << name;
+  }
+  // Typed by the user, the same values are still errors.
+  EXPECT_EQ(error_of("Get-MessageTrace", params({{"Direction", "Sideways"}})),
+            "-Direction 'Sideways' is not Inbound or Outbound");
+  EXPECT_NE(error_of("Get-MessageTrace", params({{"Connector", "Nope"}})), "");
+}
+
 TEST_F(MessageTrace, PushdownDeclaresStrictAndInclusiveBoundsSeparately) {
   const CmdletSpec* spec = registry_.find("Get-MessageTrace");
   auto target = [&](const std::string& property, const std::string& op) {

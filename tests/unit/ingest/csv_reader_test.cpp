@@ -139,6 +139,20 @@ TEST(CsvReader, EveryRejectReason) {
   EXPECT_EQ(sink.rejects[8].reason, "unterminated quoted field");
 }
 
+// Sizes up to INT64_MAX were accepted and the daily rollup's byte sum
+// overflowed: a size over 1 TiB, or one that does not fit, is a reject.
+TEST(CsvReader, SizeOutOfRangeIsRejected) {
+  auto sink = read_csv(std::string(kHeader) +
+                       "2026-11-16T08:15:02Z,Inbound,,,,a@b,c@d,,,9223372036854775807,,\n"
+                       "2026-11-16T08:15:02Z,Inbound,,,,a@b,c@d,,,99999999999999999999999,,\n"
+                       "2026-11-16T08:15:02Z,Inbound,,,,a@b,c@d,,,1099511627776,,\n");
+  ASSERT_EQ(sink.rejects.size(), 2u);
+  EXPECT_EQ(sink.rejects[0].reason, "size out of range (over 1 TiB): '9223372036854775807'");
+  EXPECT_EQ(sink.rejects[1].reason, "size out of range (over 1 TiB): '99999999999999999999999'");
+  ASSERT_EQ(sink.traces.size(), 1u);
+  EXPECT_EQ(sink.traces[0].size, kMaxMessageSize);
+}
+
 TEST(CsvReader, RunawayQuoteIsCutAtTheRecordLimitAndReadingResumes) {
   std::string text = std::string(kHeader) + "2026-11-16T08:15:02Z,Inbound,\"runaway\n";
   std::string filler(1000, 'z');

@@ -1,6 +1,13 @@
 #include "ingest/line_source.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "core/error.h"
 #include "import_fixture.h"
@@ -72,6 +79,46 @@ TEST_F(LineSourceTest, MissingFileIsAnErrorNamingIt) {
     EXPECT_EQ(e.id(), "FileNotFound");
     EXPECT_NE(std::string(e.what()).find("missing.csv"), std::string::npos);
   }
+}
+
+// Ctrl-C could not stop an import that yields no records: /dev/zero (data,
+// never a line) and a FIFO whose writer stays silent (no data at all).
+namespace {
+
+std::string interrupted_read(const std::string& file) {
+  std::atomic<bool> flag{false};
+  std::thread press([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    flag.store(true);
+  });
+  std::string result = "(no error)";
+  try {
+    LineSource source(file, 1 << 16, &flag);
+    LineSource::Line line;
+    while (source.next(line)) {
+    }
+    result = "(end of file)";
+  } catch (const Error& e) {
+    result = e.id();
+  }
+  press.join();
+  return result;
+}
+
+}  // namespace
+
+TEST_F(LineSourceTest, CtrlCStopsASourceWithoutLines) {
+  EXPECT_EQ(interrupted_read("/dev/zero"), "OperationInterrupted");
+}
+
+TEST_F(LineSourceTest, CtrlCStopsASilentFifo) {
+  std::string fifo = path("silent.fifo");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // A writer that never writes (O_RDWR keeps the FIFO open without blocking).
+  int writer = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK);
+  ASSERT_GE(writer, 0);
+  EXPECT_EQ(interrupted_read(fifo), "OperationInterrupted");
+  ::close(writer);
 }
 
 }  // namespace mailflow

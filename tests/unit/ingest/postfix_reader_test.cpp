@@ -398,6 +398,20 @@ TEST(PostfixReader, UnrelatedLinesAreSkippedBrokenPostfixLinesRejected) {
   EXPECT_EQ(got.rejects[3].first, 9);
 }
 
+// size=99999999999999999999999 once wrapped to garbage: a size that does
+// not fit is a reject with a reason, never stored.
+TEST(PostfixReader, SizeThatDoesNotFitIsRejected) {
+  PostfixReader reader(capture_options());
+  Collect got = read_lines(
+      reader,
+      {at("10:00:01", "postfix/qmgr[9]: AAAA1: from=<a@contoso.com>, size=99999999999999999999999, nrcpt=1 (queue active)"),
+       at("10:00:01", "postfix/qmgr[9]: AAAA2: from=<a@contoso.com>, size=1099511627777, nrcpt=1 (queue active)")});
+  ASSERT_EQ(got.rejects.size(), 2u);
+  EXPECT_EQ(got.rejects[0].second, "Postfix qmgr line has a size out of range (over 1 TiB)");
+  EXPECT_EQ(got.rejects[1].first, 2);
+  EXPECT_TRUE(got.traces.empty());
+}
+
 TEST(PostfixReader, DetectsPostfixLogs) {
   EXPECT_TRUE(PostfixReader::looks_like({"Nov 23 13:00:35 mx1 postfix/master[1]: daemon started"}));
   EXPECT_TRUE(PostfixReader::looks_like(

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "lua_fixture.h"
+#include "reports/insights.h"
 
 namespace mailflow {
 
@@ -180,6 +181,101 @@ RegisterInsightRule{ Name = "Hog", Title = "eats memory",
     EXPECT_EQ(std::string(e.what()), "out of memory in rule Hog (cap 8 MB, MAILFLOW_LUA_MEMORY_MB)");
   }
   EXPECT_TRUE(rules.find("Plain")->evaluate(partner_stats(50, 50), {}).fires);
+}
+
+// One runaway or failing rule once cancelled every insight: now it becomes
+// a warning naming it and the other rules' rows still come.
+TEST_F(LuaRules, FailingRuleIsAWarningAndTheOthersStillReport) {
+  LuaLimits limits;
+  limits.rule_instructions = 200'000;
+  lua(limits).load_rule_file(write("loop.lua", R"(
+RegisterInsightRule{ Name = "Loop", Title = "loops", Evaluate = function() while true do end end }
+RegisterInsightRule{ Name = "Fails", Title = "fails", Evaluate = function() error("no data") end }
+)"));
+  lua().load_rule_file(write("plain.lua", kPlainRule));
+  InsightRequest request;
+  request.rules = {rules.find("Loop"), rules.find("Plain"), rules.find("Fails")};
+  std::vector<std::string> warnings;
+  std::vector<InsightFinding> findings = evaluate_insights({partner_stats(50, 50)}, request, &warnings);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule, "Plain");
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0],
+            "rule Loop exceeded its instruction budget of 200000 instructions (MAILFLOW_LUA_BUDGET) "
+            "(rule Loop skipped; the other rules' findings are shown)");
+  EXPECT_NE(warnings[1].find("rule Fails: "), std::string::npos) << warnings[1];
+  EXPECT_NE(warnings[1].find("no data"), std::string::npos) << warnings[1];
+  // Without a warnings list (callers that want the error) it propagates.
+  EXPECT_THROW(evaluate_insights({partner_stats(50, 50)}, request), LuaError);
+}
+
+// A backtracking pattern in a rule stops at the rule's wall-clock deadline
+// even with an unlimited instruction budget.
+TEST_F(LuaRules, PatternInARuleStopsAtTheDeadline) {
+  LuaLimits limits;
+  limits.rule_instructions = 0;
+  limits.rule_seconds = 1;
+  lua(limits).load_rule_file(write("slow.lua", R"(
+RegisterInsightRule{ Name = "Slow", Title = "slow",
+  Evaluate = function(s) return (s.Connector:rep(8)):find(".-.-.-.-.-.-.-.-.-.-x") ~= nil end }
+)"));
+  try {
+    rules.find("Slow")->evaluate(partner_stats(1, 1), {});
+    FAIL();
+  } catch (const LuaError& e) {
+    EXPECT_EQ(e.id(), "LuaTimeLimitExceeded");
+    EXPECT_EQ(std::string(e.what()), "rule Slow exceeded its time limit of 1 s (MAILFLOW_LUA_RULE_SECONDS)");
+  }
+}
+
+// exit(7) inside a rule ended the host; exit(2^40) exited 0.
+TEST_F(LuaRules, RuleCannotExitAndExitStatusMustFit) {
+  lua().load_rule_file(write("quit.lua", R"(
+RegisterInsightRule{ Name = "Quit", Title = "quits", Evaluate = function() exit(7) end }
+)"));
+  try {
+    rules.find("Quit")->evaluate(partner_stats(1, 1), {});
+    FAIL();
+  } catch (const LuaError& e) {
+    EXPECT_NE(std::string(e.what()).find("exit: a rule cannot end mailflow"), std::string::npos) << e.what();
+  }
+  try {
+    lua().load_rule_file(write("quit_file.lua", "exit(3)"));
+    FAIL();
+  } catch (const LuaError& e) {
+    EXPECT_NE(std::string(e.what()).find("exit: a rule cannot end mailflow"), std::string::npos) << e.what();
+  }
+  EXPECT_NE(script_error("exit(2^40)").find("exit: status 1099511627776 is out of range (0 to 255)"), std::string::npos);
+  EXPECT_NE(script_error("exit(-1)").find("exit: status -1 is out of range (0 to 255)"), std::string::npos);
+  EXPECT_EQ(script("exit(255)"), 255);
+}
+
+// A name with a NUL was accepted as its prefix; a parameter named like one
+// of Get-MailFlowInsights's own (-Days) silently took its value.
+TEST_F(LuaRules, NulInNameAndClashingParameterAreRefused) {
+  CmdletSpec insights;
+  insights.name = "Get-MailFlowInsights";
+  ParamSpec days;
+  days.name = "Days";
+  days.type = ParamType::Int;
+  insights.parameters.push_back(days);
+  registry.add(insights);
+  auto error_of = [&](const std::string& text) {
+    try {
+      lua().load_rule_file(write("def.lua", text));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(error_of("RegisterInsightRule{ Name = 'Tls\\0Evil', Title = 't', Evaluate = print }")
+                .find("Name 'Tls\\0Evil' must be letters, digits and _"),
+            std::string::npos);
+  EXPECT_EQ(rules.find("Tls"), nullptr);
+  EXPECT_NE(error_of("RegisterInsightRule{ Name = 'D', Title = 't', Evaluate = print, Parameters = { { Name = 'days', Default = 3 } } }")
+                .find("RegisterInsightRule D: parameter days clashes with Get-MailFlowInsights's own -Days"),
+            std::string::npos);
+  EXPECT_TRUE(rules.all().empty());
 }
 
 TEST_F(LuaRules, BadDefinitionsAreClearErrors) {

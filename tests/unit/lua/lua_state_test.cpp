@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
+#include "lua/bounded_patterns.h"
 #include "lua/sandbox.h"
 #include "lua_fixture.h"
 
@@ -194,6 +198,83 @@ TEST(LuaState, LimitsComeFromTheEnvironment) {
   }
   unsetenv("MAILFLOW_LUA_BUDGET");
   unsetenv("MAILFLOW_LUA_MEMORY_MB");
+}
+
+// Issue 16, item 2: Lua time is bounded wherever Lua can run.
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string call_error(LuaState& s, const std::string& code, const CallBudget& budget) {
+  push_chunk(s.L(), code);
+  try {
+    s.call(0, 0, budget);
+  } catch (const LuaError& e) {
+    return e.id() + ": " + e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+// The cap was lifted while an error object's __tostring ran (622 MB against
+// 32 MB): now __tostring runs capped and its failure only costs the text.
+TEST(LuaState, ErrorTostringRunsUnderTheMemoryCap) {
+  LuaState s;
+  std::string e = call_error(s,
+                             "error(setmetatable({}, {__tostring = function()"
+                             "  local t = {} for i = 1, 1e6 do t[i] = ('x'):rep(100) .. i; reached = i end"
+                             "  return 'never' end}))",
+                             small_budget(0, 8u << 20));
+  EXPECT_EQ(e, "LuaOutOfMemory: out of memory in rule Runaway (cap 8 MB, MAILFLOW_LUA_MEMORY_MB)");
+  lua_getglobal(s.L(), "reached");
+  EXPECT_GT(lua_tointeger(s.L(), -1), 0);
+  EXPECT_LT(lua_tointeger(s.L(), -1), 200000);  // 8 MB hold far fewer than 1e6 strings of 100 bytes
+  lua_pop(s.L(), 1);
+}
+
+// Pattern matching is C code where the count hook never fires: the bounded
+// string functions charge their steps to the budget, check the deadline
+// and Ctrl-C.
+TEST(LuaState, BacktrackingPatternStopsAtBudgetDeadlineAndCtrlC) {
+  const std::string hostile = "string.find(string.rep('a', 60), '.-.-.-.-.-.-.-.-.-b')";
+  {
+    LuaState s;
+    install_bounded_patterns(s.L());
+    std::string e = call_error(s, hostile, small_budget(1'000'000, 0));
+    EXPECT_EQ(e.rfind("LuaBudgetExceeded: ", 0), 0u) << e;
+  }
+  {
+    LuaState s;
+    install_bounded_patterns(s.L());
+    CallBudget b = small_budget(0, 0);
+    b.seconds = 1;
+    auto t0 = std::chrono::steady_clock::now();
+    std::string e = call_error(s, "local s = ('a'):rep(60) return s:match('.-.-.-.-.-.-.-.-.-b')", b);
+    EXPECT_EQ(e, "LuaTimeLimitExceeded: rule Runaway exceeded its time limit of 1 s (MAILFLOW_LUA_RULE_SECONDS)");
+    EXPECT_LT(seconds_since(t0), 3.0);
+  }
+  {
+    std::atomic<bool> flag{false};
+    LuaState s(&flag);
+    install_bounded_patterns(s.L());
+    std::thread press([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      flag.store(true);
+    });
+    std::string e = call_error(s, "string.gsub(string.rep('a', 60), '.-.-.-.-.-.-.-.-.-b', 'x')", small_budget(0, 0));
+    press.join();
+    EXPECT_EQ(e, "Interrupted: rule Runaway interrupted");
+  }
+}
+
+// The NUL in error("a\0b") once cut the message.
+TEST(LuaState, ErrorTextKeepsWhatFollowsANul) {
+  LuaState s;
+  EXPECT_EQ(call_error(s, "error('before\\0after', 0)", small_budget()), "LuaError: before\\0after");
 }
 
 }  // namespace mailflow

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "lua_fixture.h"
 
 namespace mailflow {
@@ -114,6 +117,64 @@ TEST_F(Sandbox, ReplSessionAcceptsNewGlobalsEverywhere) {
   repl("function remember(v) kept = v end");
   repl("remember(5)");
   EXPECT_EQ(repl("kept"), "5\n");
+}
+
+// An infinite loop in a __gc metamethod hung lua_close for ever: Lua turns
+// hooks off in finalizers, so the sandbox refuses __gc metatables, also one
+// given __gc after setmetatable (Lua would not finalize that object).
+TEST_F(Sandbox, GcMetamethodsAreRefusedAndCloseCannotHang) {
+  EXPECT_NE(script_error("setmetatable({}, {__gc = function() while true do end end})")
+                .find("setmetatable: __gc finalizers are not available in mailflow scripts"),
+            std::string::npos);
+  EXPECT_NE(script_error("setmetatable({}, {__gc = false})").find("__gc finalizers are not available"),
+            std::string::npos);
+  EXPECT_EQ(script("local mt = {} local t = setmetatable({}, mt) mt.__gc = function() while true do end end "
+                   "keep = t return 0"),
+            0);
+  EXPECT_EQ(script("assert(getmetatable(setmetatable({}, {__index = {a = 1}})).__index.a == 1)"), 0);
+  EXPECT_NE(script_error("setmetatable({}, setmetatable({}, {__metatable = 1})) setmetatable(setmetatable({}, {__metatable = 1}), {})")
+                .find("cannot change a protected metatable"),
+            std::string::npos);
+  auto t0 = std::chrono::steady_clock::now();
+  runtime.reset();  // lua_close: must not run the loop
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 5.0);
+}
+
+// { 1, print } cannot become records; printing it at the REPL left the
+// stack unrestored ("attempt to call a table value").
+TEST_F(Sandbox, UnconvertibleResultLeavesTheStackBalanced) {
+  int top = lua_top();
+  std::string out = repl("{1, print}");
+  EXPECT_EQ(out.rfind("table: ", 0), 0u) << out;
+  EXPECT_EQ(lua_top(), top);
+  EXPECT_EQ(repl("print(1 + 1)"), "2\n");
+}
+
+// An endless xpcall message handler hung the host: after a stop raised by
+// the hook, Lua runs the handler with hooks still off. The sandbox's xpcall
+// skips the handler for such stops; ordinary errors still reach it.
+TEST_F(Sandbox, XpcallHandlerLoopStopsAtTheBudgetAndCtrlC) {
+  LuaLimits limits;
+  limits.script_instructions = 200'000;
+  lua(limits);
+  EXPECT_EQ(script("local ok, m = xpcall(error, function(e) return 'handled ' .. tostring(e) end, 'boom') "
+                   "assert(not ok and m == 'handled boom') return 0"),
+            0);
+  std::string e = script_error("xpcall(function() while true do end end, function() while true do end end)");
+  EXPECT_NE(e.find("exceeded its instruction budget"), std::string::npos) << e;
+  e = script_error("xpcall(error, function() while true do end end)");
+  EXPECT_NE(e.find("exceeded its instruction budget"), std::string::npos) << e;
+  std::thread press([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    interrupted.store(true);
+  });
+  LuaLimits unlimited;
+  unlimited.script_instructions = 0;
+  runtime.reset();
+  lua(unlimited);
+  e = script_error("xpcall(function() while true do end end, function() while true do end end)");
+  press.join();
+  EXPECT_NE(e.find("interrupted"), std::string::npos) << e;
 }
 
 }  // namespace mailflow

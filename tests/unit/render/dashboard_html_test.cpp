@@ -304,6 +304,14 @@ TEST(DashboardHtml, InvalidUtf8AndControlCharactersAreReplaced) {
   EXPECT_EQ(html_escape("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
 }
 
+// U+202E in a connector name made it read reversed in the report: bidi
+// controls are replaced like C1 controls.
+TEST(DashboardHtml, BidiOverridesAreNeutralised) {
+  EXPECT_EQ(html_escape("abc\u202Efdp.exe"), "abc\xEF\xBF\xBD" "fdp.exe");
+  EXPECT_EQ(html_escape("x\u2066y\u2069\u200F"), "x\xEF\xBF\xBDy\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(html_escape("caf\u00E9 \u4E2D"), "caf\u00E9 \u4E2D");  // other text stays
+}
+
 TEST(DashboardHtml, MakesNoExternalRequest) {
   std::string html = render_dashboard_html(fixture());
   auto doc = render(fixture());

@@ -182,6 +182,17 @@ TEST(Binder, NumbersAndConversionErrors) {
             "Missing an argument for parameter 'Days'. Specify a parameter of type 'Int' and try again.");
 }
 
+// 10000000TB once converted out of range (undefined behaviour); now an Int
+// parameter refuses it (as PowerShell, showing the value it became).
+TEST(Binder, ScaledNumberThatDoesNotFitIsRefused) {
+  EXPECT_EQ(fail("-Days 10000000TB").message,
+            "Cannot process argument transformation on parameter 'Days'. Cannot convert value "
+            "\"1.099511627776e+19\" to type \"Int\".");
+  EXPECT_EQ(fail("-Days 99999999999999999999").message,
+            "Cannot process argument transformation on parameter 'Days'. Cannot convert value "
+            "\"1e+20\" to type \"Int\".");
+}
+
 TEST(Binder, ValidateRange) {
   EXPECT_EQ(fail("-Days 0").message,
             "Cannot validate argument on parameter 'Days'. The 0 argument is less than the "

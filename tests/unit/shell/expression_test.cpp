@@ -204,5 +204,34 @@ TEST(Arithmetic, ErrorsNameTheOperatorAndItsPosition) {
   EXPECT_EQ(f.column, 13);
 }
 
+// Checked arithmetic: (-9223372036854775807 - 1) % -1 once killed the
+// process with SIGFPE, 9223372036854775807 + 1 was signed overflow.
+TEST(Arithmetic, ResultsThatDoNotFitAreErrorsNeverWrapped) {
+  EXPECT_EQ(value_of("(-9223372036854775807 - 1) % -1").as_int(), 0);
+  EXPECT_EQ(value_of("(-9223372036854775807 - 1) + 1").as_int(), -9223372036854775807);
+  EXPECT_EQ(value_of("7 / -1").as_int(), -7);
+  auto error_of = [](const std::string& script) -> std::string {
+    try {
+      value_of(script);
+    } catch (const Error& e) {
+      return e.id() + ": " + e.what();
+    }
+    return "(no error)";
+  };
+  EXPECT_EQ(error_of("9223372036854775807 + 1"),
+            "ArithmeticOverflow: Arithmetic operation resulted in an overflow: 9223372036854775807 + 1.");
+  EXPECT_EQ(error_of("(-9223372036854775807 - 1) / -1"),
+            "ArithmeticOverflow: Arithmetic operation resulted in an overflow: -9223372036854775808 / -1.");
+  EXPECT_EQ(error_of("(-9223372036854775807 - 2)"),
+            "ArithmeticOverflow: Arithmetic operation resulted in an overflow: -9223372036854775807 - 2.");
+  EXPECT_EQ(error_of("4294967296 * 4294967296"),
+            "ArithmeticOverflow: Arithmetic operation resulted in an overflow: 4294967296 * 4294967296.");
+  // 10000000TB does not fit in 64 bits: a double, as in PowerShell.
+  Value tb = value_of("10000000TB");
+  ASSERT_TRUE(tb.is_double());
+  EXPECT_DOUBLE_EQ(tb.as_double(), 1e7 * 1099511627776.0);
+  EXPECT_EQ(value_of("8388607TB").as_int(), std::int64_t{8388607} << 40);
+}
+
 }  // namespace
 }  // namespace mailflow

@@ -39,6 +39,8 @@ TEST(Migrations, OlderStoreIsUpgradedAndRollupBackfilled) {
   {
     Database db(path);
     migrate(db, 1);
+    // A version-1 store written before mailflow stamped its application id.
+    db.exec("PRAGMA application_id = 0");
     ASSERT_EQ(version_of(db), 1);
     db.exec(
         "INSERT INTO traces(received, direction, connector, tls, sender, recipient, size, status,"
@@ -76,6 +78,103 @@ TEST(Migrations, NewerStoreIsRefused) {
     EXPECT_NE(std::string(e.what()).find("schema version 999"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos);
   }
+}
+
+namespace {
+
+std::int64_t pragma_of(Database& db, const char* sql) {
+  auto s = db.prepare(sql);
+  s->step();
+  return s->column_int(0);
+}
+
+std::string error_of(const std::string& path) {
+  try {
+    TraceStore store(path);
+  } catch (const Error& e) {
+    return e.id() + ": " + e.what();
+  }
+  return "";
+}
+
+std::string schema_of(const std::string& path) {
+  Database db(path);
+  auto s = db.prepare("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)");
+  s->step();
+  return s->column_text(0);
+}
+
+}  // namespace
+
+TEST(Migrations, NewStoreIsStampedWithTheApplicationId) {
+  std::string path = temp_db("appid");
+  { TraceStore store(path); }
+  Database db(path);
+  EXPECT_EQ(pragma_of(db, "PRAGMA application_id"), kApplicationId);
+}
+
+// A store written at the current version before the id existed opens and
+// gets the id.
+TEST(Migrations, CurrentStoreWithoutIdIsStamped) {
+  std::string path = temp_db("unstamped");
+  {
+    Database db(path);
+    migrate(db);
+    db.exec("PRAGMA application_id = 0");
+  }
+  { TraceStore store(path); }
+  Database db(path);
+  EXPECT_EQ(pragma_of(db, "PRAGMA application_id"), kApplicationId);
+  EXPECT_EQ(version_of(db), current_schema_version());
+}
+
+// A negative version once indexed kMigrations out of bounds (a crash, or
+// an unrelated string run as SQL with -1).
+TEST(Migrations, NegativeVersionIsRefused) {
+  for (const char* v : {"-1", "-2", "-2147483648"}) {
+    std::string path = temp_db("negative");
+    {
+      Database db(path);
+      db.exec(std::string("PRAGMA user_version = ") + v);
+    }
+    EXPECT_EQ(error_of(path), std::string("StoreCorrupt: store '") + path + "' has schema version " + v +
+                                  ", which no mailflow writes; the file is damaged or not a mailflow store");
+  }
+}
+
+// Another application's SQLite file is refused and left exactly as it was.
+TEST(Migrations, AnotherApplicationsDatabaseIsRefusedUnchanged) {
+  std::string path = temp_db("other-app");
+  {
+    Database db(path);
+    db.exec("CREATE TABLE moz_places(id INTEGER PRIMARY KEY, url TEXT)");
+  }
+  auto size_before = std::filesystem::file_size(path);
+  EXPECT_EQ(error_of(path), "NotAMailflowStore: '" + path +
+                                "' is not a mailflow store (it holds tables of another application); it was "
+                                "left unchanged, choose another --db file");
+  EXPECT_EQ(schema_of(path), "moz_places");
+  EXPECT_EQ(std::filesystem::file_size(path), size_before);
+  EXPECT_FALSE(std::filesystem::exists(path + "-wal"));
+
+  std::string other = temp_db("other-id");
+  {
+    Database db(other);
+    db.exec("PRAGMA application_id = 1196444487");  // 0x47504B47, a GeoPackage
+  }
+  EXPECT_EQ(error_of(other), "NotAMailflowStore: '" + other +
+                                 "' is not a mailflow store (its SQLite application id is 0x47504b47); it was "
+                                 "left unchanged, choose another --db file");
+
+  std::string versioned = temp_db("other-version");
+  {
+    Database db(versioned);
+    db.exec("CREATE TABLE t(x); PRAGMA user_version = 2");
+  }
+  EXPECT_EQ(error_of(versioned), "NotAMailflowStore: '" + versioned +
+                                     "' is not a mailflow store (it has schema version 2 but not mailflow's "
+                                     "tables); it was left unchanged, choose another --db file");
+  EXPECT_EQ(schema_of(versioned), "t");
 }
 
 }  // namespace mailflow
