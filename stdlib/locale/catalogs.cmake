@@ -4,7 +4,7 @@
 # share/mailflow/locale. `mailflow_pot` regenerates mailflow.pot from the
 # strings marked in C++ and Lua; `mailflow_po_update` merges it into the .po.
 find_program(MSGFMT_EXECUTABLE msgfmt REQUIRED)
-find_program(XGETTEXT_EXECUTABLE xgettext REQUIRED)
+find_program(XGETTEXT_EXECUTABLE xgettext REQUIRED)  # used by extract.sh
 find_program(MSGMERGE_EXECUTABLE msgmerge REQUIRED)
 
 set(MAILFLOW_LOCALE_SOURCE_DIR ${PROJECT_SOURCE_DIR}/stdlib/locale)
@@ -26,24 +26,9 @@ foreach(po ${MAILFLOW_PO_FILES})
 endforeach()
 add_custom_target(mailflow_catalogs ALL DEPENDS ${mailflow_mo_files})
 
-# The sources xgettext reads: every C++ file of the engine and every Lua file
-# of the stdlib, in a stable order so that the .pot only changes with them.
-file(GLOB_RECURSE mailflow_pot_cpp RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS
-     ${PROJECT_SOURCE_DIR}/engine/*.cpp ${PROJECT_SOURCE_DIR}/engine/*.h)
-file(GLOB_RECURSE mailflow_pot_lua RELATIVE ${PROJECT_SOURCE_DIR} CONFIGURE_DEPENDS
-     ${PROJECT_SOURCE_DIR}/stdlib/*.lua)
-list(SORT mailflow_pot_cpp)
-list(SORT mailflow_pot_lua)
-set(MAILFLOW_XGETTEXT_CPP ${XGETTEXT_EXECUTABLE} --language=C++ --from-code=UTF-8
-    --keyword= --keyword=_ --keyword=_n:1,2 --keyword=_p:1c,2 --keyword=N_
-    --add-comments=TRANSLATORS: --sort-by-file --package-name=mailflow
-    --package-version=${PROJECT_VERSION} --msgid-bugs-address=https://github.com/mailflow/mailflow/issues)
-set(MAILFLOW_XGETTEXT_LUA ${XGETTEXT_EXECUTABLE} --language=Lua --from-code=UTF-8
-    --keyword= --keyword=_ --keyword=N_ --add-comments=TRANSLATORS: --sort-by-file --join-existing
-    --package-name=mailflow --package-version=${PROJECT_VERSION})
+# The .pot from the strings marked in C++ and Lua (extract.sh says which).
 add_custom_target(mailflow_pot
-  COMMAND ${MAILFLOW_XGETTEXT_CPP} -o ${MAILFLOW_LOCALE_SOURCE_DIR}/mailflow.pot ${mailflow_pot_cpp}
-  COMMAND ${MAILFLOW_XGETTEXT_LUA} -o ${MAILFLOW_LOCALE_SOURCE_DIR}/mailflow.pot ${mailflow_pot_lua}
+  COMMAND bash ${MAILFLOW_LOCALE_SOURCE_DIR}/extract.sh ${MAILFLOW_LOCALE_SOURCE_DIR}/mailflow.pot
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
   COMMENT "Regenerating stdlib/locale/mailflow.pot"
   VERBATIM)
