@@ -126,18 +126,19 @@ std::shared_ptr<const Culture> Culture::get(std::string_view name) {
     throw Error("UnknownCulture", "'" + std::string(name) + "' is not a supported culture; use one of " +
                                       supported_list());
   if (canonical == "en") return invariant();
+  // Cached by catalog directory and name: generating a locale reads the catalog.
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const Culture>> cache;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (auto it = cache.find(canonical); it != cache.end()) return it->second;
-  const Known& k = *find_known(canonical);
+  static std::map<std::pair<std::string, std::string>, std::shared_ptr<const Culture>> cache;
   const std::string dir = locale_dir();
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = cache.find({dir, canonical}); it != cache.end()) return it->second;
+  const Known& k = *find_known(canonical);
   if (!catalog_installed(dir, k))
     throw Error("CatalogNotFound", "the message catalog of " + canonical + " is not installed: " +
                                        (fs::path(dir) / k.language / "LC_MESSAGES" / "mailflow.mo").string() +
                                        " is missing (set MAILFLOW_LOCALEDIR, or rebuild)");
   auto culture = std::make_shared<const Culture>(canonical, generate(k.posix, dir), false);
-  cache.emplace(canonical, culture);
+  cache.emplace(std::make_pair(dir, canonical), culture);
   return culture;
 }
 
