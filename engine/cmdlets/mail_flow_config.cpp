@@ -271,8 +271,11 @@ CmdletSpec set_mail_flow_config_cmdlet() {
       "Stores MaxReportDays (the longest range reports accept), the organisation boundary "
       "(OrganizationDomains, InternalNetworks) that server-log imports use, and the default of "
       "every insight rule parameter (NoTlsThreshold, Tls10Threshold, ...). Get-MailFlowInsights "
-      "uses a stored threshold unless the parameter is given. All given settings change together "
-      "or none does; $null clears a list setting.";
+      "uses a stored threshold unless the parameter is given. Culture sets the language and "
+      "number and date formats of what a person reads (the dashboard, insight titles and "
+      "recommendations, charts, the REPL banner, import warnings; not Get-Help, errors or "
+      "JSON/CSV output). All given settings change together or none does; $null clears a list "
+      "setting or Culture.";
   for (const ConfigSetting& s : config_settings()) spec.parameters.push_back(s.param);
   spec.examples = {
       {"Set-MailFlowConfig -MaxReportDays 90", "Lets reports cover up to 90 days."},
