@@ -54,7 +54,8 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
     try {
       culture = Culture::get(*name);
     } catch (const Error& e) {
-      throw Error(e.id(), "Export-MailFlowReport: -Culture " + std::string(e.what()));
+      throw Error(e.id(), std::string("Export-MailFlowReport: ") +
+                              (e.id() == "UnknownCulture" ? "-Culture " : "") + e.what());
     }
   }
   // The page and the insights' titles and recommendations in that culture.

@@ -161,8 +161,8 @@ void write_setting(TraceStore& store, const ParamSpec& param, const Value& value
     try {
       culture = Culture::get(value.to_display());
     } catch (const Error& e) {
-      throw Error(e.id() == "UnknownCulture" ? "InvalidSetting" : e.id(),
-                  "-" + std::string(kCulture) + " " + e.what());
+      if (e.id() != "UnknownCulture") throw;
+      throw Error("InvalidSetting", "-" + std::string(kCulture) + " " + e.what());
     }
     store.set_config(kCulture, culture->name());
     return;
