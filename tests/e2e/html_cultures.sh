@@ -115,6 +115,10 @@ env -u LC_ALL -u LC_MESSAGES LANG=sv_SE.UTF-8 "$mailflow" --db "$tmp/sample.db" 
   -c "Get-ConnectorReport -Days 30 | Format-Chart -Value Messages -Label Connector -Sparkline -Width 100" >"$tmp/chart"
 grep -q "^2026-10-24 – 2026-11-22, 30 dagar, en dag per tecken$" "$tmp/chart" || fail "Swedish chart header: $(head -1 "$tmp/chart")"
 grep -q "totalt [0-9]*  topp [0-9]*$" "$tmp/chart" || fail "Swedish chart summary: $(sed -n 2p "$tmp/chart")"
+env -u LC_ALL -u LC_MESSAGES LANG=it_IT.UTF-8 "$mailflow" --db "$tmp/sample.db" --now 2026-11-22 \
+  -c "Get-TlsUsage -Days 30 -ByConnector | Format-Chart -Value Percent -Label Direction,Connector -Stack TlsVersion -Width 100" >"$tmp/chart"
+grep -q "^█ TLS1.3  ▓ TLS1.2  ▒ TLS1.1  ░ TLS1.0  ▚ Nessun TLS$" "$tmp/chart" || fail "Italian chart legend: $(head -1 "$tmp/chart")"
+grep -q "^Inbound / (nessuno) " "$tmp/chart" || fail "Italian chart: traffic without a connector is not (nessuno)"
 
 # Machine output never changes with the culture.
 machine() {  # ENV... : the machine-readable outputs, concatenated
