@@ -7,25 +7,34 @@ bin=$(realpath "$1")
 command -v tmux >/dev/null || { echo "repl_banner_culture: tmux is not installed (setup.sh installs it)"; exit 1; }
 work=$(mktemp -d)
 sock="mailflow-banner-$$"
-tm() { tmux -L "$sock" "$@"; }
-trap 'tm kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+run=0
+tm() { tmux -L "$sock-$run" "$@"; }
+trap 'for ((r = 1; r <= run; r++)); do tmux -L "$sock-$r" kill-server 2>/dev/null || true; done; rm -rf "$work"' EXIT
 export HOME="$work/home" XDG_STATE_HOME="$work/state"
 mkdir -p "$HOME"
 db="$work/contoso.db"
 "$bin" --db "$db" --now 2026-11-22 -c "Import-MessageTrace -Path examples/sample-traces.csv" >/dev/null
-fail() { echo "repl_banner_culture: $*" >&2; tm capture-pane -p -t repl 2>/dev/null | sed '/^$/d' >&2; exit 1; }
+fail() { echo "repl_banner_culture: $*" >&2; tm capture-pane -p -t repl 2>/dev/null | sed '/^$/d' >&2 || true; exit 1; }
 
-banner() {  # ENV... : starts the REPL, waits for its prompt, leaves; prints the screen
-  tm kill-server 2>/dev/null || true
+banner() {  # ENV... : starts the REPL (its own tmux server), waits for the prompt, leaves; prints the screen
+  run=$((run + 1))
   tm new-session -d -s repl -x 160 -y 20 \
-    "env -u LC_ALL -u LC_MESSAGES -u LANG $* '$bin' --db '$db' --now 2026-11-22; sleep 5"
-  local deadline=$((SECONDS + 10))
-  until tm capture-pane -p -t repl | grep -q "contoso.db>"; do
+    "env -u LC_ALL -u LC_MESSAGES -u LANG $* '$bin' --db '$db' --now 2026-11-22; sleep 30"
+  local deadline=$((SECONDS + 20))
+  until tm capture-pane -p -t repl 2>/dev/null | grep -q "contoso.db>"; do
     ((SECONDS < deadline)) || fail "no prompt with $*"
     sleep 0.05
   done
   tm capture-pane -p -t repl
   tm send-keys -t repl "exit" Enter
+  # The REPL has left (and released the store) before the next one starts.
+  deadline=$((SECONDS + 20))
+  until tm capture-pane -p -t repl 2>/dev/null | grep -q "contoso.db> exit"; do
+    ((SECONDS < deadline)) || fail "the REPL did not leave with $*"
+    sleep 0.05
+  done
+  sleep 0.2
+  tm kill-server 2>/dev/null || true
 }
 
 out=$(banner LANG=es_ES.UTF-8)
