@@ -1,6 +1,5 @@
 #include "locale/messages.h"
 
-#include <atomic>
 #include <mutex>
 
 namespace mailflow {
