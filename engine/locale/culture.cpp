@@ -230,6 +230,19 @@ std::string Culture::date(DayNumber day) const {
   return out.str();
 }
 
+std::string Culture::month_day(DayNumber day) const {
+  const std::string full = date(day);
+  if (invariant_) return full.substr(5);
+  // ICU's short dates put the year first (2026-11-22, 2026/11/22) or last
+  // (22/11/26, 22-11-2026) with one separator character: drop it and the year.
+  const std::string year = format_date(day).substr(0, 4);
+  if (full.size() > 5 && full.compare(0, 4, year) == 0) return full.substr(5);
+  for (const std::string& y : {year, year.substr(2)})
+    if (full.size() > y.size() + 1 && full.compare(full.size() - y.size(), y.size(), y) == 0)
+      return full.substr(0, full.size() - y.size() - 1);
+  return full;
+}
+
 std::string locale_dir() {
   if (const char* env = std::getenv("MAILFLOW_LOCALEDIR"); env && *env) return env;
   std::error_code ec;

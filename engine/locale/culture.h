@@ -63,6 +63,9 @@ class Culture {
   // The culture's short date ("22/11/26" es, "2026-11-22" sv,
   // "2026/11/22" zh-TW, "22-11-2026" nl); ISO for the invariant culture.
   std::string date(DayNumber day) const;
+  // The short date without its year, for chart axes: "22/11" (es), "11-22"
+  // (sv, and the invariant culture), "11/22" (zh-TW), "22-11" (nl).
+  std::string month_day(DayNumber day) const;
 
   Culture(std::string name, std::locale locale, bool invariant);
 

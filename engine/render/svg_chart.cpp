@@ -22,7 +22,8 @@ std::string attr(const char* name, const std::string& value) {
   return std::string(" ") + name + "=\"" + html_escape(value) + "\"";
 }
 
-std::string month_day(DayNumber day) { return format_date(day).substr(5); }
+// Axis labels: the culture's short date without the year ("11-22", "22/11").
+std::string month_day(DayNumber day) { return current_culture().month_day(day); }
 
 // Shortens a label drawn inside the SVG (SVG text does not wrap); the full
 // text stays in the <title>.
@@ -82,7 +83,7 @@ std::string svg_daily_stacked(const std::string& chart_id, const std::string& ti
   for (int d = 0; d < days; d += label_every) {
     double x = kDailyLeft + slot * d + slot / 2;
     svg += "<text class=\"axis\" x=\"" + format_coord(x) + "\" y=\"" +
-           format_coord(bottom + 18) + "\" text-anchor=\"middle\">" + month_day(first_day + d) +
+           format_coord(bottom + 18) + "\" text-anchor=\"middle\">" + html_escape(month_day(first_day + d)) +
            "</text>\n";
   }
   // The stacked columns.

@@ -104,6 +104,15 @@ TEST(Culture, ShortDates) {
   EXPECT_EQ(Culture::get("zh-TW")->date(day), "2026/11/22");
   EXPECT_EQ(Culture::get("it-IT")->date(day), "22/11/26");
   EXPECT_EQ(Culture::get("nl-NL")->date(day), "22-11-2026");
+  EXPECT_EQ(Culture::invariant()->month_day(day), "11-22");
+  EXPECT_EQ(Culture::get("es-ES")->month_day(day), "22/11");
+  EXPECT_EQ(Culture::get("sv-SE")->month_day(day), "11-22");
+  EXPECT_EQ(Culture::get("zh-TW")->month_day(day), "11/22");
+  EXPECT_EQ(Culture::get("it-IT")->month_day(day), "22/11");
+  EXPECT_EQ(Culture::get("nl-NL")->month_day(day), "22-11");
+  // A day whose day-of-month looks like the year's last digits: 2026-11-26.
+  EXPECT_EQ(Culture::get("es-ES")->month_day(*parse_date("2026-11-26")), "26/11");
+  EXPECT_EQ(Culture::get("es-ES")->month_day(*parse_date("2026-01-02")), "2/1");
   // Midnight UTC stays on its day whatever the machine's time zone.
   EXPECT_EQ(Culture::get("nl-NL")->date(*parse_date("1970-01-01")), "01-01-1970");
 }
