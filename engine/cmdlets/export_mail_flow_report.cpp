@@ -113,7 +113,9 @@ CmdletSpec export_mail_flow_report_cmdlet() {
       "the insights with their recommendations. The numbers are those of Get-TlsUsage, "
       "Get-ConnectorReport and Get-MailFlowInsights for the same range; they show on hover and "
       "in a table under each chart. The file has no script and makes no request; it prints on "
-      "A4 or Letter. An existing file is replaced only with -Force, and never half-written.";
+      "A4 or Letter. An existing file is replaced only with -Force, and never half-written. "
+      "-Culture (else Set-MailFlowConfig -Culture, else LC_ALL, LC_MESSAGES, LANG) sets the "
+      "page's language and its number and date formats: en, es-ES, sv-SE, zh-TW, it-IT, nl-NL.";
   ParamSpec path;
   path.name = "Path";
   path.type = ParamType::String;
