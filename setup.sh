@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 job="${1:-build}"
 
 packages=(build-essential cmake pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3
-          libboost-program-options-dev libgtest-dev libreadline-dev tmux)
+          libboost-program-options-dev libboost-locale-dev gettext libgtest-dev libreadline-dev tmux)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -44,9 +44,10 @@ case "$job" in
   test)
     # Test-only tools, installed only for this job: headless Chromium renders
     # the HTML report (tests/e2e/html_chromium.sh), tidy validates it and
-    # python3 checks its numbers and screenshot (tests/e2e/html_report.sh).
+    # python3 checks its numbers and screenshot (tests/e2e/html_report.sh);
+    # fonts-noto-cjk draws the zh-TW dashboard (tests/e2e/html_cultures.sh);
     # clang and its runtimes build the sanitizer and fuzz build below.
-    test_packages=(chromium tidy python3 libxml2-utils clang libclang-rt-14-dev)
+    test_packages=(chromium tidy python3 libxml2-utils fonts-noto-cjk fontconfig clang libclang-rt-14-dev)
     missing=()
     for p in "${test_packages[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

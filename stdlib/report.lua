@@ -126,11 +126,19 @@ end
 -- share ("69.57%"), {direction} "inbound" or "outbound", {connector} the name.
 -- Where Advice has no entry, Recommendation applies, and without that
 -- mailflow's default one by connector type.
+-- Title, Recommendation and each Advice entry are strings (looked up in
+-- mailflow's catalogs when the rule runs: built-in rules mark theirs with N_)
+-- or tables of translations { en = "...", es = "..." }; {share} and
+-- {direction} are written in the culture in force.
 -- Value is the share; Threshold the parameter in force. The rule file calls
 -- RegisterInsightRule itself because the engine records the file of the
 -- function that calls it as the rule's source (named in errors and in the
 -- "defined twice" refusal); a call from here would name report.lua.
 local TLS_VERSIONS = { ["TLS1.3"] = true, ["TLS1.2"] = true, ["TLS1.1"] = true, ["TLS1.0"] = true, None = true }
+
+-- TRANSLATORS: {direction} in an insight's recommendation, as in
+-- "69.57% of inbound messages on the partner connector 'X' were sent without TLS".
+local DIRECTION_WORDS = { Inbound = N_"inbound", Outbound = N_"outbound" }
 
 function report.share_rule(rule)
   local version, threshold, advice = rule.Version, rule.Threshold, rule.Advice or {}
@@ -146,11 +154,13 @@ function report.share_rule(rule)
     if kind and kind ~= "" then template = advice[kind] else template = advice[stats.Direction] end
     if not template then return nil end
     local fields = {
-      share = string.format("%.2f%%", stats.Percent[version]),
-      direction = stats.Direction:lower(),
+      share = FormatPercent(stats.Percent[version]),
+      direction = DIRECTION_WORDS[stats.Direction] and _(DIRECTION_WORDS[stats.Direction])
+        or stats.Direction:lower(),
       connector = stats.Connector,
     }
-    return (template:gsub("{(%w+)}", function(k) return fields[k] end))
+    -- A function replacement: '%' in a share or a name is taken as it is.
+    return (_(template):gsub("{(%w+)}", function(k) return fields[k] end))
   end
   return {
     Name = rule.Name,

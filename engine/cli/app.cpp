@@ -1,6 +1,7 @@
 #include "cli/app.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -10,6 +11,8 @@
 #include "core/terminal.h"
 #include "core/error.h"
 #include "cmdlets/insight_parameters.h"
+#include "cmdlets/mail_flow_config.h"
+#include "locale/messages.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
 #include "repl/repl.h"
@@ -79,6 +82,9 @@ int run_app(const AppOptions& options) {
     session.interrupted = &interrupted;
     session.allow_io = options.allow_io;
     session.debug = options.debug;
+    // What a person reads is in the culture in force (Set-MailFlowConfig
+    // -Culture, else LC_ALL, LC_MESSAGES, LANG); machine output never is.
+    set_default_culture(culture_in_force(store, [](const char* n) { return std::getenv(n); }));
 
     // Lua runtime: stdlib, then $MAILFLOW_RULES and --rules directories.
     LuaRuntime lua(session);

@@ -10,6 +10,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "locale/messages.h"
 #include "render/dashboard_html.h"
 #include "cmdlets/atomic_file.h"
 #include "shell/shell.h"
@@ -48,8 +49,20 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   // Checked before any report runs: a refusal costs nothing and writes nothing.
   check_output_path("Export-MailFlowReport", path, params.flag("Force"));
   const DateRange range = bound_date_range(session, params);
+  std::shared_ptr<const Culture> culture = current_culture_ptr();
+  if (auto name = params.string("Culture")) {
+    try {
+      culture = Culture::get(*name);
+    } catch (const Error& e) {
+      throw Error(e.id(), std::string("Export-MailFlowReport: ") +
+                              (e.id() == "UnknownCulture" ? "-Culture " : "") + e.what());
+    }
+  }
+  // The page and the insights' titles and recommendations in that culture.
+  CultureScope in_culture(culture);
 
   DashboardInput in;
+  in.culture = culture;
   in.start_day = range.first;
   in.end_day = range.last;
   in.store = session.store ? session.store->path() : "";
@@ -57,7 +70,7 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   in.direction = params.string("Direction");
   in.connector = params.string("Connector");
   const bool no_connector = params.flag("NoConnector");
-  if (no_connector) in.connector = "(none)";
+  if (no_connector) in.connector = connector_label(std::nullopt);
 
   // The resolved range, not -Days: every cmdlet then reports the same days.
   std::vector<NamedArgument> scope = {{"StartDate", Value(DateTime{range.start()})},
@@ -100,7 +113,9 @@ CmdletSpec export_mail_flow_report_cmdlet() {
       "the insights with their recommendations. The numbers are those of Get-TlsUsage, "
       "Get-ConnectorReport and Get-MailFlowInsights for the same range; they show on hover and "
       "in a table under each chart. The file has no script and makes no request; it prints on "
-      "A4 or Letter. An existing file is replaced only with -Force, and never half-written.";
+      "A4 or Letter. An existing file is replaced only with -Force, and never half-written. "
+      "-Culture (else Set-MailFlowConfig -Culture, else LC_ALL, LC_MESSAGES, LANG) sets the "
+      "page's language and its number and date formats: en, es-ES, sv-SE, zh-TW, it-IT, nl-NL.";
   ParamSpec path;
   path.name = "Path";
   path.type = ParamType::String;
@@ -110,6 +125,12 @@ CmdletSpec export_mail_flow_report_cmdlet() {
   path.completion = Completion::Path;
   spec.parameters.push_back(path);
   for (ParamSpec& p : report_scope_parameters()) spec.parameters.push_back(std::move(p));
+  ParamSpec culture;
+  culture.name = "Culture";
+  culture.type = ParamType::String;
+  culture.help = "the page's language and number and date formats: en, es-ES, sv-SE, zh-TW, it-IT "
+                 "or nl-NL (default: Get-MailFlowConfig's Culture, else LC_ALL, LC_MESSAGES, LANG)";
+  spec.parameters.push_back(culture);
   ParamSpec force;
   force.name = "Force";
   force.type = ParamType::Switch;
@@ -121,6 +142,8 @@ CmdletSpec export_mail_flow_report_cmdlet() {
        "The dashboard of the last 7 days (the widget's \"last week\")."},
       {"Export-MailFlowReport report.html -Days 30 -Direction Inbound -Force",
        "Inbound mail over the last 30 days, replacing report.html."},
+      {"Export-MailFlowReport informe.html -Culture es-ES",
+       "The dashboard in Spanish, with Spanish number and date formats."},
   };
   spec.run = run;
   return spec;

@@ -8,13 +8,14 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "core/trace.h"
+#include "locale/messages.h"
 #include "render/terminal_chart.h"
 
 namespace mailflow {
 
 namespace {
 
-const char* const kLabelForNull = "(none)";
+const char* const kLabelForNull = N_("(none)");
 
 std::string describe(const Value& v) {
   switch (v.kind()) {
@@ -65,7 +66,7 @@ double number_of(const Record& r, const std::string& name, size_t index) {
   return d;
 }
 
-std::string text_of(const Value& v) { return v.is_null() ? kLabelForNull : v.to_display(); }
+std::string text_of(const Value& v) { return v.is_null() ? _(kLabelForNull) : v.to_display(); }
 
 std::string label_of(const Record& r, const std::vector<std::string>& props, size_t index) {
   std::string label;
@@ -131,6 +132,12 @@ BarChart bar_chart(const std::vector<Value>& input, const std::string& value_pro
     }
     chart.bars.push_back(std::move(bar));
   }
+  // The legend of TLS versions names None (plain text) in the culture's words.
+  bool tls = !chart.stack_keys.empty();
+  for (const std::string& k : chart.stack_keys) tls = tls && !k.empty() && parse_tls(k);
+  if (tls)
+    for (std::string& k : chart.stack_keys)
+      if (parse_tls(k) == TlsVersion::None) k = _p("TLS version", "None");
   return chart;
 }
 

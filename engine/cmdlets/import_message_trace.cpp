@@ -13,6 +13,7 @@
 #include "core/terminal.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "locale/messages.h"
 #include "ingest/importer.h"
 #include "store/trace_store.h"
 
@@ -77,8 +78,12 @@ class ImportStream : public RecordStream {
     ImportSummary s = import_trace_file(*session_.store, path, options_);
     if (s.rejected > 0)
       // The warning stream of PowerShell: says where the kept rejects are.
-      std::cerr << terminal_safe("WARNING: " + std::to_string(s.rejected) + " record(s) of '" + path +
-                                 "' rejected and kept; list them with: Get-ImportReject -Path '" + path + "'")
+      std::cerr << terminal_safe("WARNING: " + format_message(_n("%1$s record of '%2$s' rejected and kept; list it with: "
+                                     "Get-ImportReject -Path '%2$s'",
+                                     "%1$s records of '%2$s' rejected and kept; list them with: "
+                                     "Get-ImportReject -Path '%2$s'",
+                                     s.rejected),
+                                  {current_culture().count(s.rejected), path}))
                 << "\n";
     return summary_record(s);
   }

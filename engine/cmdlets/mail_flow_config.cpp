@@ -11,6 +11,7 @@
 #include "core/connector.h"
 #include "core/date_range.h"
 #include "core/error.h"
+#include "locale/messages.h"
 #include "reports/insight_rule.h"
 
 namespace mailflow {
@@ -49,6 +50,13 @@ const std::vector<ConfigSetting>& config_settings() {
                  [](const std::vector<std::string>& items, const std::string& parameter) {
                    parse_ip_ranges(items, parameter);
                  });
+    ParamSpec culture;
+    culture.name = kCulture;
+    culture.type = ParamType::String;
+    culture.help = "the language and number and date formats of what a person reads (dashboard, "
+                   "insight titles and recommendations, charts, warnings): en, es-ES, sv-SE, zh-TW, "
+                   "it-IT or nl-NL; $null goes back to LC_ALL, LC_MESSAGES, LANG";
+    s.push_back({culture, Value()});
     return s;
   }();
   return settings;
@@ -143,6 +151,22 @@ void write_setting(TraceStore& store, const ParamSpec& param, const Value& value
                                         (param.min ? range_text(*param.min) : "any") + " to " +
                                         (param.max ? range_text(*param.max) : "any"));
   }
+  if (iequals(param.name, kCulture)) {
+    if (value.is_null() || value.to_display().empty()) {
+      store.set_config(kCulture, "");
+      return;
+    }
+    // Checked (and its catalog loaded) before it is stored.
+    std::shared_ptr<const Culture> culture;
+    try {
+      culture = Culture::get(value.to_display());
+    } catch (const Error& e) {
+      if (e.id() != "UnknownCulture") throw;
+      throw Error("InvalidSetting", "-" + std::string(kCulture) + " " + e.what());
+    }
+    store.set_config(kCulture, culture->name());
+    return;
+  }
   if (param.type == ParamType::StringArray) {
     for (const ConfigSetting& s : config_settings())
       if (s.check_items && iequals(s.param.name, param.name)) s.check_items(list_items(value), param.name);
@@ -157,6 +181,14 @@ int max_report_days(TraceStore& store) {
   std::int64_t n = v->as_int();
   if (n < 1 || n > static_cast<std::int64_t>(*param.max)) corrupt(param.name, std::to_string(n));
   return static_cast<int>(n);
+}
+
+std::shared_ptr<const Culture> culture_in_force(TraceStore& store,
+                                               const std::function<const char*(const char*)>& getenv) {
+  auto stored = store.get_config(kCulture);
+  if (!stored || stored->empty()) return Culture::from_environment(getenv);
+  if (Culture::canonical_name(*stored).empty()) corrupt(kCulture, *stored);
+  return Culture::get(*stored);
 }
 
 std::optional<double> stored_rule_parameter(TraceStore& store, const std::string& name) {
@@ -181,8 +213,10 @@ std::unique_ptr<RecordStream> set_mail_flow_config(Session& session, const Bound
         if (iequals(s.param.name, name)) spec = &s.param;
     if (!spec)
       throw Error("ParameterBindingFailed", "Set-MailFlowConfig has no setting '" + name + "'");
-    // $null clears a list setting (back to its default); other settings keep it.
-    if (!value.is_null() || spec->type == ParamType::StringArray) changes.push_back({spec, &value});
+    // $null clears a list setting (back to its default) and Culture (back to
+    // the environment's); other settings keep it.
+    if (!value.is_null() || spec->type == ParamType::StringArray || iequals(spec->name, kCulture))
+      changes.push_back({spec, &value});
   }
   if (changes.empty()) {
     std::vector<std::string> names;
@@ -195,6 +229,10 @@ std::unique_ptr<RecordStream> set_mail_flow_config(Session& session, const Bound
   Transaction tx(session.store->db());
   for (const auto& [spec, value] : changes) write_setting(*session.store, *spec, *value);
   tx.commit();
+  // The new culture applies from the next command on.
+  for (const auto& [spec, value] : changes)
+    if (iequals(spec->name, kCulture))
+      set_default_culture(culture_in_force(*session.store, [](const char* n) { return std::getenv(n); }));
   return std::make_unique<VectorStream>(std::vector<Value>{});
 }
 
@@ -204,7 +242,10 @@ std::unique_ptr<RecordStream> get_mail_flow_config(Session& session, const Bound
   std::vector<Value> values;
   for (const ConfigSetting& s : config_settings()) {
     names.push_back(s.param.name);
-    values.push_back(read_setting(*session.store, s.param).value_or(s.default_value));
+    if (iequals(s.param.name, kCulture))  // in force: stored, else the environment's
+      values.emplace_back(current_culture().name());
+    else
+      values.push_back(read_setting(*session.store, s.param).value_or(s.default_value));
   }
   if (session.rules) {
     std::set<std::string, ILess> seen(names.begin(), names.end());
@@ -230,14 +271,19 @@ CmdletSpec set_mail_flow_config_cmdlet() {
       "Stores MaxReportDays (the longest range reports accept), the organisation boundary "
       "(OrganizationDomains, InternalNetworks) that server-log imports use, and the default of "
       "every insight rule parameter (NoTlsThreshold, Tls10Threshold, ...). Get-MailFlowInsights "
-      "uses a stored threshold unless the parameter is given. All given settings change together "
-      "or none does; $null clears a list setting.";
+      "uses a stored threshold unless the parameter is given. Culture sets the language and "
+      "number and date formats of what a person reads (the dashboard, insight titles and "
+      "recommendations, charts, the REPL banner, import warnings; not Get-Help, errors or "
+      "JSON/CSV output). All given settings change together or none does; $null clears a list "
+      "setting or Culture.";
   for (const ConfigSetting& s : config_settings()) spec.parameters.push_back(s.param);
   spec.examples = {
       {"Set-MailFlowConfig -MaxReportDays 90", "Lets reports cover up to 90 days."},
       {"Set-MailFlowConfig -MaxReportDays 30", "Back to the dashboard's cap. Rule parameters (-NoTlsThreshold 10) are stored the same way."},
       {"Set-MailFlowConfig -OrganizationDomains contoso.com,*.contoso.com -InternalNetworks 10.0.0.0/8,2001:db8::/32",
        "Draws the organisation boundary that Postfix imports use to tell inbound, outbound and internal mail apart."},
+      {"Set-MailFlowConfig -Culture sv-SE",
+       "Dashboard, insight texts, charts and warnings in Swedish from now on; Get-Help and errors stay English."},
   };
   spec.run = set_mail_flow_config;
   return spec;
@@ -249,7 +295,7 @@ CmdletSpec get_mail_flow_config_cmdlet() {
   spec.synopsis = "Shows the settings in force.";
   spec.description =
       "One record with every setting: the stored value, or the default when it was never set.";
-  spec.outputs = {kMaxReportDays, kOrganizationDomains, kInternalNetworks, "NoTlsThreshold",
+  spec.outputs = {kMaxReportDays, kOrganizationDomains, kInternalNetworks, kCulture, "NoTlsThreshold",
                   "Tls10Threshold"};
   spec.examples = {{"Get-MailFlowConfig", "Shows MaxReportDays and the insight thresholds."}};
   spec.run = get_mail_flow_config;

@@ -6,6 +6,8 @@
 // config_settings() - encoding, validation, Get and Set follow from its type.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +16,8 @@
 #include "store/trace_store.h"
 
 namespace mailflow {
+
+class Culture;
 
 struct ConfigSetting {
   ParamSpec param;      // how Set-MailFlowConfig takes it; param.name is the config key
@@ -38,9 +42,17 @@ void write_setting(TraceStore& store, const ParamSpec& param, const Value& value
 inline constexpr const char* kMaxReportDays = "MaxReportDays";
 inline constexpr const char* kOrganizationDomains = "OrganizationDomains";
 inline constexpr const char* kInternalNetworks = "InternalNetworks";
+inline constexpr const char* kCulture = "Culture";
 
 // The MaxReportDays in force (stored, else 30).
 int max_report_days(TraceStore& store);
+
+// The culture in force: the stored Culture, else the environment's (LC_ALL,
+// LC_MESSAGES, LANG through `getenv`). Throws Error("CorruptSetting") for a
+// stored name that is not a culture, Error("CatalogNotFound") when its
+// catalog is not installed.
+std::shared_ptr<const Culture> culture_in_force(TraceStore& store,
+                                               const std::function<const char*(const char*)>& getenv);
 
 // A rule parameter's stored value (NoTlsThreshold ...), nullopt when never set.
 std::optional<double> stored_rule_parameter(TraceStore& store, const std::string& name);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/time.h"
+#include "locale/messages.h"
 #include "store/store_overview.h"
 #include "store/trace_store.h"
 
@@ -20,9 +21,11 @@ std::vector<std::string> store_connector_names(Session& session) {
 
 std::string store_contents_summary(Session& session) {
   TraceSpan span = trace_span(*session.store);
-  if (span.traces == 0) return "no traces yet (Import-MessageTrace -Path FILE)";
-  return std::to_string(span.traces) + (span.traces == 1 ? " trace" : " traces") + ", " +
-         format_date(day_of(*span.first)) + " to " + format_date(day_of(*span.last));
+  if (span.traces == 0) return _("no traces yet (Import-MessageTrace -Path FILE)");
+  const Culture& culture = current_culture();
+  return format_message(_n("%1$s trace, %2$s to %3$s", "%1$s traces, %2$s to %3$s", span.traces),
+                        {culture.count(span.traces), culture.date(day_of(*span.first)),
+                         culture.date(day_of(*span.last))});
 }
 
 void interrupt_store(Session& session) {

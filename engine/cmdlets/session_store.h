@@ -17,7 +17,7 @@ std::string store_file_name(const Session& session);
 std::vector<std::string> store_connector_names(Session& session);
 
 // One line for the REPL banner: "no traces yet (...)" or
-// "N traces, YYYY-MM-DD to YYYY-MM-DD".
+// "N traces, YYYY-MM-DD to YYYY-MM-DD", in the current culture.
 std::string store_contents_summary(Session& session);
 
 // Stops the statement running on the session's store, if any. Called from a

@@ -15,6 +15,9 @@ namespace mailflow {
 // RegisterInsightRule (lua_insight_rule.cpp).
 void register_rule_api(lua_State* L);
 
+// _, N_ and FormatPercent (locale_bindings.cpp).
+void register_locale_api(lua_State* L);
+
 // One `VerbNoun` function per cmdlet of `registry`, Invoke and
 // RegisterCmdlet (cmdlet_bindings.cpp).
 void register_cmdlet_api(lua_State* L, const Registry& registry);

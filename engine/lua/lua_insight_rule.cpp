@@ -6,6 +6,7 @@
 
 #include "core/text.h"
 #include "host/cmdlet.h"
+#include "locale/messages.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
 #include "lua/lua_runtime.h"
@@ -78,6 +79,20 @@ std::string string_field(lua_State* L, const char* key, bool required) {
     out.assign(text, len);  // the whole string: "A\0B" is not "A"
   } else if (type != LUA_TNIL || required)
     throw Error("BadInsightRule", std::string("RegisterInsightRule: ") + key + " must be a string" +
+                                      (type == LUA_TNIL ? " (it is missing)" : ""));
+  lua_pop(L, 1);
+  return out;
+}
+
+// A Title or Recommendation field: a string or a table of translations.
+LocalizedText localized_field(lua_State* L, const char* key, bool required) {
+  int type = raw_field(L, key);
+  LocalizedText out;
+  if (type == LUA_TSTRING || type == LUA_TTABLE)
+    out = localized_text_at(L, -1, std::string("RegisterInsightRule: ") + key);
+  else if (type != LUA_TNIL || required)
+    throw Error("BadInsightRule", std::string("RegisterInsightRule: ") + key +
+                                      " must be a string or a table of translations { en = ..., es = ... }" +
                                       (type == LUA_TNIL ? " (it is missing)" : ""));
   lua_pop(L, 1);
   return out;
@@ -179,8 +194,8 @@ int l_register_insight_rule(lua_State* L) {
       throw Error("BadInsightRule", "RegisterInsightRule: Name '" + shown +
                                         "' must be letters, digits and _ (it is used as -Rule NAME)");
     }
-    def.title = string_field(L, "Title", true);
-    def.recommendation = string_field(L, "Recommendation", false);
+    def.title = localized_field(L, "Title", true);
+    def.recommendation = localized_field(L, "Recommendation", false);
     def.parameters = parameters_field(L, def.name);
     check_parameter_names(rt.session(), def);
     def.source = caller_source(L);
@@ -202,6 +217,8 @@ const luaL_Reg kRuleFunctions[] = {
     /// RegisterInsightRule{ Name, Title, Parameters = { {Name=, Default=, Help=} }, Recommendation,
     /// Evaluate = function(stats, params) return fires, value, recommendation end } -> nil:
     /// adds an insight rule to Get-MailFlowInsights; its parameters become -Name options.
+    /// Title and Recommendation are strings or tables of translations
+    /// { en = "...", es = "...", ["zh-TW"] = "..." } (en is the fallback).
     {"RegisterInsightRule", l_register_insight_rule},
     {nullptr, nullptr}};
 
@@ -210,11 +227,36 @@ const luaL_Reg kRuleFunctions[] = {
 void register_rule_api(lua_State* L) { set_base_functions(L, kRuleFunctions); }
 
 std::string format_threshold(double value) {
+  if (!current_culture().is_invariant() && std::isfinite(value)) return current_culture().threshold(value);
   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 1e15)
     return std::to_string(static_cast<long long>(value));
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", value);
   return buf;
+}
+
+LocalizedText localized_text_at(lua_State* L, int index, const std::string& what) {
+  index = lua_absindex(L, index);
+  if (lua_type(L, index) == LUA_TSTRING) return LocalizedText::plain(lua_tostring(L, index));
+  if (lua_type(L, index) != LUA_TTABLE)
+    throw Error("BadInsightRule", what + " must be a string or a table of translations { en = ..., es = ... }");
+  std::map<std::string, std::string> translations;
+  lua_pushnil(L);
+  while (lua_next(L, index)) {
+    if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING) {
+      std::string key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : luaL_typename(L, -2);
+      lua_pop(L, 2);
+      throw Error("BadInsightRule", what + ": the translation '" + key +
+                                        "' must be a string keyed by language (en = \"...\")");
+    }
+    translations[lua_tostring(L, -2)] = lua_tostring(L, -1);
+    lua_pop(L, 1);
+  }
+  try {
+    return LocalizedText::table(translations);
+  } catch (const Error& e) {
+    throw Error("BadInsightRule", what + ": " + e.what());
+  }
 }
 
 bool same_stats(const InsightStats& a, const InsightStats& b) {
@@ -272,7 +314,7 @@ std::string LuaInsightRule::title(const std::map<std::string, double>& params) c
     return std::nullopt;
   };
   std::string out;
-  const std::string& t = def_.title;
+  const std::string t = def_.title.in(current_culture());
   for (size_t i = 0; i < t.size(); ++i) {
     size_t close = t[i] == '{' ? t.find('}', i) : std::string::npos;
     if (close != std::string::npos) {
@@ -356,7 +398,7 @@ RuleVerdict LuaInsightRule::evaluate(const InsightStats& stats,
                                      "): Evaluate must return fires, value, recommendation; " +
                                      fault);
   if (!verdict.recommendation && !def_.recommendation.empty())
-    verdict.recommendation = def_.recommendation;
+    verdict.recommendation = def_.recommendation.in(current_culture());
   return verdict;
 }
 

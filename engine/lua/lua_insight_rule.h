@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "locale/localized_text.h"
 #include "lua/lua_state.h"
 #include "reports/insight_rule.h"
 
@@ -15,9 +16,9 @@ namespace mailflow {
 
 struct LuaRuleDefinition {
   std::string name;
-  std::string title;  // "{threshold}" and "{ParamName}" are replaced
+  LocalizedText title;  // "{threshold}" and "{ParamName}" are replaced
   std::vector<RuleParameter> parameters;
-  std::string recommendation;  // used when Evaluate returns none
+  LocalizedText recommendation;  // used when Evaluate returns none
   std::string source;          // the file that registered it
 };
 
@@ -68,7 +69,13 @@ class LuaInsightRule : public InsightRule {
   int params_ref_ = LUA_NOREF;
 };
 
-// "25" for 25.0, "12.5" for 12.5: numbers in titles.
+// "25" for 25.0, "12.5" for 12.5 ("12,5" in es): numbers in titles, in the
+// current culture.
 std::string format_threshold(double value);
+
+// [-0, +0] Reads a Title or Recommendation as RegisterInsightRule takes it: a
+// string, or a table of translations { en = "...", es = "..." }. Throws
+// Error("BadInsightRule") naming `what` otherwise.
+LocalizedText localized_text_at(lua_State* L, int index, const std::string& what);
 
 }  // namespace mailflow

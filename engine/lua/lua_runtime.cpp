@@ -102,6 +102,7 @@ LuaRuntime::LuaRuntime(Session& session, LuaLimits limits)
   lua_setfield(L, -2, "version");
   set_base(L, "mailflow");
   register_rule_api(L);
+  register_locale_api(L);
   register_cmdlet_api(L, *session.registry);
 
   push_environment(L, EnvMode::Session);

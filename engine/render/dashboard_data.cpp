@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "locale/messages.h"
 
 namespace mailflow {
 
@@ -74,7 +75,8 @@ class RecordReader {
 }  // namespace
 
 std::string connector_label(const std::optional<std::string>& connector) {
-  return connector ? *connector : "(none)";
+  // TRANSLATORS: the connector of traffic that used none, as the reports show it.
+  return connector ? *connector : _("(none)");
 }
 
 std::vector<FlowRow> flow_rows(const std::vector<Value>& records) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +15,12 @@
 
 namespace mailflow {
 
+class Culture;
+
 struct DashboardInput {
+  // The page's language and number and date formats; null: the current
+  // culture (Export-MailFlowReport -Culture, else the session's).
+  std::shared_ptr<const Culture> culture;
   DayNumber start_day = 0;  // the range, inclusive
   DayNumber end_day = 0;
   std::string store;         // the trace store's path
@@ -58,7 +64,8 @@ std::vector<FlowRow> flow_rows(const std::vector<Value>& records);
 std::vector<TlsRow> tls_rows(const std::vector<Value>& records, const char* cmdlet);
 std::vector<InsightRow> insight_rows(const std::vector<Value>& records);
 
-// The label of a connector as the reports show it: nil is "(none)".
+// The label of a connector as the reports show it: nil is "(none)", in the
+// current culture's words.
 std::string connector_label(const std::optional<std::string>& connector);
 
 }  // namespace mailflow

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/trace.h"
+#include "locale/messages.h"
 #include "render/dashboard_style.h"
 #include "render/html_text.h"
 #include "render/svg_chart.h"
@@ -23,8 +24,52 @@ const char* const kNoConnectorColour = "#bab0ac";
 
 std::string lower(const std::string& s) { return to_lower(s); }
 
-std::string plural(std::int64_t n, const char* one, const char* many) {
-  return format_count(n) + " " + (n == 1 ? one : many);
+// What the page shows is written for the culture (render_dashboard_html makes
+// it current); data-* attributes keep the cmdlets' invariant values.
+std::string count(std::int64_t n) { return current_culture().count(n); }
+std::string number2(double v) { return current_culture().number(v, 2); }
+std::string date(DayNumber day) { return current_culture().date(day); }
+
+// The culture's percentage with its number wrapped in a span of `cls`
+// ("<span class=...>58,50</span>&nbsp;%").
+std::string percent_span(double v, const char* cls) {
+  const std::string whole = current_culture().percent(v);
+  const std::string digits = number2(v);
+  size_t at = whole.find(digits);
+  std::string span = "<span class=\"" + std::string(cls) + "\">" + digits + "</span>";
+  if (at == std::string::npos) return span + "%";
+  return html_escape(whole.substr(0, at)) + span + html_escape(whole.substr(at + digits.size()));
+}
+
+// A message with HTML in its arguments: the translation is escaped, the
+// arguments (already HTML) are not.
+std::string format_html(const std::string& message, std::initializer_list<std::string> html_args) {
+  return format_message(html_escape(message), html_args);
+}
+
+std::string header_cell(const std::string& text) {
+  return "<th scope=\"col\">" + html_escape(text) + "</th>";
+}
+
+bool inbound(const std::string& dir) { return iequals(dir, "Inbound"); }
+
+std::string direction_label(const std::string& dir) {
+  if (inbound(dir)) return _p("direction", "Inbound");
+  if (iequals(dir, "Outbound")) return _p("direction", "Outbound");
+  return dir;
+}
+
+std::string no_messages(const std::string& dir) {
+  return inbound(dir) ? _("No inbound messages in this range.")
+                      : _("No outbound messages in this range.");
+}
+
+// A TLS version as a legend or a header names it: the protocol names stay,
+// None (plain text) and Unknown (not recorded) are words.
+std::string tls_label(const std::string& version) {
+  if (version == "None") return _p("TLS version", "None");
+  if (version == "Unknown") return _p("TLS version", "Unknown");
+  return version;
 }
 
 std::string swatch(const std::string& colour) {
@@ -54,14 +99,14 @@ std::string canonical_tls(const std::string& text) {
 
 std::vector<std::pair<std::string, std::string>> tls_legend() {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& v : tls_versions()) out.emplace_back(v, tls_colour(v));
+  for (const std::string& v : tls_versions()) out.emplace_back(tls_label(v), tls_colour(v));
   return out;
 }
 
 std::string range_text(const DashboardInput& in) {
   int days = in.end_day - in.start_day + 1;
-  return format_date(in.start_day) + " – " + format_date(in.end_day) + " (" +
-         plural(days, "day", "days") + ", UTC)";
+  return format_message(_n("%1$s – %2$s (%3$s day, UTC)", "%1$s – %2$s (%3$s days, UTC)", days),
+                        {date(in.start_day), date(in.end_day), count(days)});
 }
 
 // --- Message protected in transit (by TLS) ---------------------------------
@@ -70,7 +115,7 @@ PercentBar percent_bar(const std::string& label, const std::string& direction,
                        const std::vector<const TlsRow*>& rows) {
   PercentBar bar{label, direction, 0, {}};
   for (const std::string& version : tls_versions()) {
-    PercentSegment seg{version, tls_colour(version), 0, 0};
+    PercentSegment seg{version, tls_label(version), tls_colour(version), 0, 0};
     for (const TlsRow* r : rows)
       if (canonical_tls(r->tls_version) == version) {
         seg.messages += r->messages;
@@ -84,46 +129,56 @@ PercentBar percent_bar(const std::string& label, const std::string& direction,
 
 std::string protected_section(const DashboardInput& in, const std::vector<std::string>& directions) {
   std::vector<TlsRow> rows = tls_rows(in.tls_summary, "Get-TlsUsage");
-  std::string out =
-      "<section id=\"protected\">\n<h2>Message protected in transit (by TLS)</h2>\n"
-      "<p class=\"lead\">Share of the messages that crossed the organisation's boundary over a "
-      "TLS-encrypted connection.</p>\n<div class=\"stats\">\n";
+  std::string out = "<section id=\"protected\">\n<h2>" +
+                    html_escape(_("Message protected in transit (by TLS)")) +
+                    "</h2>\n<p class=\"lead\">" +
+                    html_escape(_("Share of the messages that crossed the organisation's boundary "
+                                  "over a TLS-encrypted connection.")) +
+                    "</p>\n<div class=\"stats\">\n";
   std::vector<PercentBar> bars;
   for (const std::string& dir : directions) {
     std::vector<const TlsRow*> mine;
     for (const TlsRow& r : rows)
       if (iequals(r.direction, dir)) mine.push_back(&r);
-    PercentBar bar = percent_bar(dir, dir, mine);
+    PercentBar bar = percent_bar(direction_label(dir), dir, mine);
     std::int64_t plain = 0;
     for (const PercentSegment& s : bar.segments)
       if (s.key == "None") plain = s.messages;
     out += "<div class=\"stat\" data-direction=\"" + html_escape(dir) + "\">\n<h3>" +
-           html_escape(dir) + "</h3>\n";
+           html_escape(direction_label(dir)) + "</h3>\n";
     if (bar.total == 0) {
-      out += "<p class=\"big\">–</p>\n<p class=\"empty\">No " + html_escape(lower(dir)) +
-             " messages in this range.</p>\n</div>\n";
+      out += "<p class=\"big\">–</p>\n<p class=\"empty\">" + html_escape(no_messages(dir)) +
+             "</p>\n</div>\n";
       continue;
     }
     double share = 100.0 * static_cast<double>(bar.total - plain) / static_cast<double>(bar.total);
-    out += "<p class=\"big\"><span class=\"protected-percent\">" + format_percent(share) +
-           "</span>%</p>\n<p>of <span class=\"protected-total\">" + format_count(bar.total) +
-           "</span> " + html_escape(lower(dir)) + " messages were protected by TLS (" +
-           format_count(bar.total - plain) + " encrypted, " + format_count(plain) +
-           " in plain text).</p>\n</div>\n";
+    // TRANSLATORS: under the big percentage of protected messages, e.g.
+    // "58.50%" / "of 1234 inbound messages were protected by TLS (722 encrypted, 512 in plain text)."
+    const std::string sentence =
+        inbound(dir) ? _n("of %1$s inbound message was protected by TLS (%2$s encrypted, %3$s in plain text).",
+                          "of %1$s inbound messages were protected by TLS (%2$s encrypted, %3$s in plain text).",
+                          bar.total)
+                     : _n("of %1$s outbound message was protected by TLS (%2$s encrypted, %3$s in plain text).",
+                          "of %1$s outbound messages were protected by TLS (%2$s encrypted, %3$s in plain text).",
+                          bar.total);
+    out += "<p class=\"big\">" + percent_span(share, "protected-percent") + "</p>\n<p>" +
+           format_html(sentence, {"<span class=\"protected-total\">" + count(bar.total) + "</span>",
+                                  html_escape(count(bar.total - plain)), html_escape(count(plain))}) +
+           "</p>\n</div>\n";
     bars.push_back(std::move(bar));
   }
   out += "</div>\n";
   if (bars.empty()) return out + "</section>\n";
   out += legend(tls_legend());
-  out += svg_percent_bars("tls-summary", "TLS version share of all messages by direction", bars);
-  out += "<div class=\"table-wrap\"><table id=\"tls-summary-table\">\n<caption>Messages by "
-         "direction and TLS version (Get-TlsUsage)</caption>\n<thead><tr><th scope=\"col\">"
-         "Direction</th><th scope=\"col\">TLS version</th><th scope=\"col\">Messages</th>"
-         "<th scope=\"col\">Percent</th></tr></thead>\n<tbody>\n";
+  out += svg_percent_bars("tls-summary", _("TLS version share of all messages by direction"), bars);
+  out += "<div class=\"table-wrap\"><table id=\"tls-summary-table\">\n<caption>" +
+         html_escape(_("Messages by direction and TLS version (Get-TlsUsage)")) +
+         "</caption>\n<thead><tr>" + header_cell(_("Direction")) + header_cell(_("TLS version")) +
+         header_cell(_("Messages")) + header_cell(_("Percent")) + "</tr></thead>\n<tbody>\n";
   for (const TlsRow& r : rows)
-    out += "<tr><th scope=\"row\">" + html_escape(r.direction) + "</th><td>" +
-           html_escape(canonical_tls(r.tls_version)) + "</td><td>" + format_count(r.messages) +
-           "</td><td>" + format_percent(r.percent) + "</td></tr>\n";
+    out += "<tr><th scope=\"row\">" + html_escape(direction_label(r.direction)) + "</th><td>" +
+           html_escape(tls_label(canonical_tls(r.tls_version))) + "</td><td>" + count(r.messages) +
+           "</td><td>" + number2(r.percent) + "</td></tr>\n";
   return out + "</tbody></table></div>\n</section>\n";
 }
 
@@ -159,10 +214,11 @@ std::string flow_section(const DashboardInput& in, const std::vector<std::string
   size_t named = 0;
   for (const auto& c : order) colours[c] = connector_colour(c ? named++ : 0, !c);
 
-  std::string out =
-      "<section id=\"mailflow\">\n<h2>Mail flow</h2>\n<p class=\"lead\">Messages per day and "
-      "connector (Connector report, Mail Flow view). Traffic that used no connector is shown as "
-      "(none).</p>\n";
+  std::string out = "<section id=\"mailflow\">\n<h2>" + html_escape(_("Mail flow")) +
+                    "</h2>\n<p class=\"lead\">" +
+                    html_escape(_("Messages per day and connector (Connector report, Mail Flow "
+                                  "view). Traffic that used no connector is shown as (none).")) +
+                    "</p>\n";
   for (const std::string& dir : directions) {
     std::vector<DailySeries> series;
     for (const auto& c : order) {
@@ -176,31 +232,33 @@ std::string flow_section(const DashboardInput& in, const std::vector<std::string
       if (any) series.push_back(std::move(s));
     }
     const std::string id = "mailflow-" + lower(dir);
-    out += "<h3>" + html_escape(dir) + "</h3>\n";
+    out += "<h3>" + html_escape(direction_label(dir)) + "</h3>\n";
     if (series.empty()) {
-      out += "<p class=\"empty\">No " + html_escape(lower(dir)) + " messages in this range.</p>\n";
+      out += "<p class=\"empty\">" + html_escape(no_messages(dir)) + "</p>\n";
       continue;
     }
     std::vector<std::pair<std::string, std::string>> entries;
     for (const DailySeries& s : series) entries.emplace_back(s.label, s.colour);
     out += legend(entries);
-    out += svg_daily_stacked(id, dir + " messages per day by connector", dir, in.start_day, days,
-                             series);
+    out += svg_daily_stacked(id,
+                             inbound(dir) ? _("Inbound messages per day by connector")
+                                          : _("Outbound messages per day by connector"),
+                             dir, in.start_day, days, series);
     out += "<div class=\"table-wrap\"><table id=\"" + id + "-table\">\n<caption>" +
-           html_escape(dir) + " messages per day and connector (Get-ConnectorReport)</caption>\n"
-           "<thead><tr><th scope=\"col\">Date</th>";
-    for (const DailySeries& s : series)
-      out += "<th scope=\"col\">" + html_escape(s.label) + "</th>";
-    out += "<th scope=\"col\">Total</th></tr></thead>\n<tbody>\n";
+           html_escape(inbound(dir) ? _("Inbound messages per day and connector (Get-ConnectorReport)")
+                                    : _("Outbound messages per day and connector (Get-ConnectorReport)")) +
+           "</caption>\n<thead><tr>" + header_cell(_("Date"));
+    for (const DailySeries& s : series) out += header_cell(s.label);
+    out += header_cell(_("Total")) + "</tr></thead>\n<tbody>\n";
     for (int d = 0; d < days; ++d) {
       std::int64_t total = 0;
-      out += "<tr><th scope=\"row\">" + format_date(in.start_day + d) + "</th>";
+      out += "<tr><th scope=\"row\">" + html_escape(date(in.start_day + d)) + "</th>";
       for (const DailySeries& s : series) {
         std::int64_t n = s.per_day[static_cast<size_t>(d)];
         total += n;
-        out += "<td>" + format_count(n) + "</td>";
+        out += "<td>" + count(n) + "</td>";
       }
-      out += "<td>" + format_count(total) + "</td></tr>\n";
+      out += "<td>" + count(total) + "</td></tr>\n";
     }
     out += "</tbody></table></div>\n";
   }
@@ -211,10 +269,11 @@ std::string flow_section(const DashboardInput& in, const std::vector<std::string
 
 std::string tls_section(const DashboardInput& in, const std::vector<std::string>& directions) {
   std::vector<TlsRow> rows = tls_rows(in.tls_by_connector, "Get-TlsUsage -ByConnector");
-  std::string out =
-      "<section id=\"tls\">\n<h2>TLS usage by connector</h2>\n<p class=\"lead\">Share of each "
-      "connector's messages by TLS version, from the strongest (TLS1.3) to plain text "
-      "(None).</p>\n";
+  std::string out = "<section id=\"tls\">\n<h2>" + html_escape(_("TLS usage by connector")) +
+                    "</h2>\n<p class=\"lead\">" +
+                    html_escape(_("Share of each connector's messages by TLS version, from the "
+                                  "strongest (TLS1.3) to plain text (None).")) +
+                    "</p>\n";
   for (const std::string& dir : directions) {
     // Connectors in the order the cmdlet listed them.
     std::vector<std::optional<std::string>> connectors;
@@ -223,9 +282,9 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
           std::find(connectors.begin(), connectors.end(), r.connector) == connectors.end())
         connectors.push_back(r.connector);
     const std::string id = "tls-" + lower(dir);
-    out += "<h3>" + html_escape(dir) + "</h3>\n";
+    out += "<h3>" + html_escape(direction_label(dir)) + "</h3>\n";
     if (connectors.empty()) {
-      out += "<p class=\"empty\">No " + html_escape(lower(dir)) + " messages in this range.</p>\n";
+      out += "<p class=\"empty\">" + html_escape(no_messages(dir)) + "</p>\n";
       continue;
     }
     std::vector<PercentBar> bars;
@@ -236,18 +295,24 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
       bars.push_back(percent_bar(connector_label(c), dir, mine));
     }
     out += legend(tls_legend());
-    out += svg_percent_bars(id, dir + " TLS usage by connector", bars);
+    out += svg_percent_bars(id,
+                            inbound(dir) ? _("Inbound TLS usage by connector")
+                                         : _("Outbound TLS usage by connector"),
+                            bars);
     out += "<div class=\"table-wrap\"><table id=\"" + id + "-table\">\n<caption>" +
-           html_escape(dir) + " messages by connector and TLS version: count (percent) "
-           "(Get-TlsUsage -ByConnector)</caption>\n<thead><tr><th scope=\"col\">Connector</th>"
-           "<th scope=\"col\">Messages</th>";
-    for (const std::string& v : tls_versions()) out += "<th scope=\"col\">" + v + "</th>";
+           html_escape(inbound(dir) ? _("Inbound messages by connector and TLS version: count "
+                                        "(percent) (Get-TlsUsage -ByConnector)")
+                                    : _("Outbound messages by connector and TLS version: count "
+                                        "(percent) (Get-TlsUsage -ByConnector)")) +
+           "</caption>\n<thead><tr>" + header_cell(_("Connector")) + header_cell(_("Messages"));
+    for (const std::string& v : tls_versions()) out += header_cell(tls_label(v));
     out += "</tr></thead>\n<tbody>\n";
     for (const PercentBar& bar : bars) {
-      out += "<tr><th scope=\"row\">" + html_escape(bar.label) + "</th><td>" +
-             format_count(bar.total) + "</td>";
+      out += "<tr><th scope=\"row\">" + html_escape(bar.label) + "</th><td>" + count(bar.total) +
+             "</td>";
       for (const PercentSegment& s : bar.segments)
-        out += "<td>" + format_count(s.messages) + " (" + format_percent(s.percent) + "%)</td>";
+        out += "<td>" + html_escape(count(s.messages) + " (" + current_culture().percent(s.percent) + ")") +
+               "</td>";
       out += "</tr>\n";
     }
     out += "</tbody></table></div>\n";
@@ -259,31 +324,37 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
 
 std::string insights_section(const DashboardInput& in) {
   std::vector<InsightRow> rows = insight_rows(in.insights);
-  std::string out = "<section id=\"insights\">\n<h2>Insights</h2>\n";
+  std::string out = "<section id=\"insights\">\n<h2>" + html_escape(_("Insights")) + "</h2>\n";
   if (rows.empty())
-    return out + "<p class=\"empty\">No insight fired for this range: no connector crossed a "
-                 "threshold.</p>\n</section>\n";
+    return out + "<p class=\"empty\">" +
+           html_escape(_("No insight fired for this range: no connector crossed a threshold.")) +
+           "</p>\n</section>\n";
   for (const InsightRow& r : rows) {
+    // TRANSLATORS: after "Inbound · Connector name:"; %1$s is the share, %3$s the threshold.
+    const std::string sentence = _n("%1$s of %2$s message (threshold %3$s).",
+                                    "%1$s of %2$s messages (threshold %3$s).", r.messages);
     out += "<article class=\"insight\"" + std::string(" data-rule=\"") + html_escape(r.rule) +
-           "\">\n<h3>" + html_escape(r.title) + "</h3>\n<p><strong>" + html_escape(r.direction) +
-           " · " + html_escape(connector_label(r.connector)) + "</strong>: <span class=\"value\">" +
-           format_percent(r.value) + "</span>% of <span class=\"messages\">" +
-           format_count(r.messages) + "</span> messages (threshold <span class=\"threshold\">" +
-           format_percent(r.threshold) + "</span>%).</p>\n";
+           "\">\n<h3>" + html_escape(r.title) + "</h3>\n<p><strong>" +
+           html_escape(direction_label(r.direction)) + " · " +
+           html_escape(connector_label(r.connector)) + "</strong>: " +
+           format_html(sentence, {percent_span(r.value, "value"),
+                                  "<span class=\"messages\">" + count(r.messages) + "</span>",
+                                  percent_span(r.threshold, "threshold")}) +
+           "</p>\n";
     if (!r.recommendation.empty())
       out += "<p class=\"recommendation\">" + html_escape(r.recommendation) + "</p>\n";
     out += "</article>\n";
   }
-  out += "<div class=\"table-wrap\"><table id=\"insights-table\">\n<caption>Insights "
-         "(Get-MailFlowInsights)</caption>\n<thead><tr><th scope=\"col\">Rule</th><th "
-         "scope=\"col\">Direction</th><th scope=\"col\">Connector</th><th scope=\"col\">Value "
-         "(%)</th><th scope=\"col\">Threshold (%)</th><th scope=\"col\">Messages</th></tr>"
-         "</thead>\n<tbody>\n";
+  out += "<div class=\"table-wrap\"><table id=\"insights-table\">\n<caption>" +
+         html_escape(_("Insights (Get-MailFlowInsights)")) + "</caption>\n<thead><tr>" +
+         header_cell(_("Rule")) + header_cell(_("Direction")) + header_cell(_("Connector")) +
+         header_cell(_("Value (%)")) + header_cell(_("Threshold (%)")) + header_cell(_("Messages")) +
+         "</tr></thead>\n<tbody>\n";
   for (const InsightRow& r : rows)
     out += "<tr><th scope=\"row\">" + html_escape(r.rule) + "</th><td>" +
-           html_escape(r.direction) + "</td><td>" + html_escape(connector_label(r.connector)) +
-           "</td><td>" + format_percent(r.value) + "</td><td>" + format_percent(r.threshold) +
-           "</td><td>" + format_count(r.messages) + "</td></tr>\n";
+           html_escape(direction_label(r.direction)) + "</td><td>" +
+           html_escape(connector_label(r.connector)) + "</td><td>" + number2(r.value) + "</td><td>" +
+           number2(r.threshold) + "</td><td>" + count(r.messages) + "</td></tr>\n";
   return out + "</tbody></table></div>\n</section>\n";
 }
 
@@ -301,6 +372,12 @@ std::string tls_colour(const std::string& tls_version) {
   return "#b2182b";
 }
 
+std::string unknown_tls_note(std::int64_t messages) {
+  return format_message(_n("%s message without TLS information",
+                           "%s messages without TLS information", messages),
+                        {current_culture().count(messages)});
+}
+
 std::string connector_colour(size_t index, bool no_connector) {
   if (no_connector) return kNoConnectorColour;
   constexpr size_t n = sizeof kConnectorPalette / sizeof kConnectorPalette[0];
@@ -312,6 +389,7 @@ std::string connector_colour(size_t index, bool no_connector) {
 }
 
 std::string render_dashboard_html(const DashboardInput& in) {
+  CultureScope culture(in.culture ? in.culture : current_culture_ptr());
   if (in.end_day < in.start_day)
     throw Error("InvalidReportData", "Export-MailFlowReport: the range ends (" +
                                          format_date(in.end_day) + ") before it starts (" +
@@ -321,30 +399,38 @@ std::string render_dashboard_html(const DashboardInput& in) {
   else directions = {"Inbound", "Outbound"};
 
   std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+      "<!DOCTYPE html>\n<html lang=\"" + current_culture().name() + "\">\n<head>\n<meta charset=\"utf-8\"/>\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
       // Everything is inline: the policy makes the browser refuse any request.
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
       "'unsafe-inline'; img-src data:\"/>\n"
       "<link rel=\"icon\" href=\"data:,\"/>\n"
-      "<title>Mail flow report " + format_date(in.start_day) + " – " + format_date(in.end_day) +
-      "</title>\n<style>" + kDashboardCss + "</style>\n</head>\n<body>\n<header>\n"
-      "<h1>Outbound and inbound mail flow</h1>\n<dl class=\"meta\">\n<dt>Range</dt><dd id=\"range\">" +
-      html_escape(range_text(in)) + "</dd>\n<dt>Direction</dt><dd>" +
-      html_escape(in.direction.value_or("Inbound and outbound")) + "</dd>\n";
+      "<title>" +
+      html_escape(format_message(_("Mail flow report %1$s – %2$s"),
+                                 {date(in.start_day), date(in.end_day)})) +
+      "</title>\n<style>" + kDashboardCss + "</style>\n</head>\n<body>\n<header>\n<h1>" +
+      // TRANSLATORS: the name of the Microsoft 365 widget the page reproduces.
+      html_escape(_("Outbound and inbound mail flow")) + "</h1>\n<dl class=\"meta\">\n<dt>" +
+      html_escape(_("Range")) + "</dt><dd id=\"range\">" + html_escape(range_text(in)) +
+      "</dd>\n<dt>" + html_escape(_("Direction")) + "</dt><dd>" +
+      html_escape(in.direction ? direction_label(*in.direction) : _("Inbound and outbound")) +
+      "</dd>\n";
   if (in.connector)
-    out += "<dt>Connector</dt><dd>" + html_escape(*in.connector) + "</dd>\n";
-  out += "<dt>Store</dt><dd id=\"store\">" + html_escape(in.store) +
-         "</dd>\n<dt>Generated</dt><dd id=\"generated\">" + html_escape(in.generated_at) +
-         "</dd>\n</dl>\n</header>\n<main>\n";
+    out += "<dt>" + html_escape(_("Connector")) + "</dt><dd>" + html_escape(*in.connector) + "</dd>\n";
+  out += "<dt>" + html_escape(_("Store")) + "</dt><dd id=\"store\">" + html_escape(in.store) +
+         "</dd>\n<dt>" + html_escape(_("Generated")) + "</dt><dd id=\"generated\">" +
+         html_escape(in.generated_at) + "</dd>\n</dl>\n</header>\n<main>\n";
   // Insights come right after the summary: they are what asks for action.
   out += protected_section(in, directions);
   out += insights_section(in);
   out += flow_section(in, directions);
   out += tls_section(in, directions);
-  out += "</main>\n<footer>Generated by mailflow " MAILFLOW_VERSION
-         " from the records of Get-TlsUsage, Get-ConnectorReport and Get-MailFlowInsights. "
-         "Volumes count delivered messages only.</footer>\n</body>\n</html>\n";
+  out += "</main>\n<footer>" +
+         html_escape(format_message(_("Generated by mailflow %s from the records of Get-TlsUsage, "
+                                      "Get-ConnectorReport and Get-MailFlowInsights. Volumes count "
+                                      "delivered messages only."),
+                                    {MAILFLOW_VERSION})) +
+         "</footer>\n</body>\n</html>\n";
   return out;
 }
 

@@ -4,6 +4,7 @@
 // font, image or request (a Content-Security-Policy says so to the browser).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "render/dashboard_data.h"
@@ -18,5 +19,9 @@ std::string render_dashboard_html(const DashboardInput& input);
 // the n-th connector of the Mail Flow view.
 std::string tls_colour(const std::string& tls_version);
 std::string connector_colour(size_t index, bool no_connector);
+
+// "12 messages without TLS information", in the current culture: the note for
+// the TLS version Unknown (the source did not record it; never plain text).
+std::string unknown_tls_note(std::int64_t messages);
 
 }  // namespace mailflow

@@ -1,5 +1,8 @@
 // The dashboard's style sheet, inline in the page (no external resources).
-// Print rules keep each chart and table on one page on A4 and Letter.
+// Print rules keep each chart and table on one page on A4 and Letter. The
+// font stack ends with fonts that cover Traditional Chinese (Noto Sans CJK TC
+// on Linux, Debian's fonts-noto-cjk; PingFang TC on macOS; Microsoft JhengHei
+// on Windows) after the Latin ones, so Latin text keeps its font.
 #pragma once
 
 namespace mailflow {
@@ -8,7 +11,8 @@ inline constexpr const char* kDashboardCss = R"css(
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --card: #f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px; color: var(--fg); background: #fff;
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans", sans-serif; }
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "DejaVu Sans",
+    "Noto Sans CJK TC", "Noto Sans TC", "PingFang TC", "Microsoft JhengHei", "Source Han Sans TC", sans-serif; }
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 15px; margin: 18px 0 6px; }

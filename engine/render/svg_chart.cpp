@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "locale/messages.h"
 #include "render/html_text.h"
 
 namespace mailflow {
@@ -21,7 +22,8 @@ std::string attr(const char* name, const std::string& value) {
   return std::string(" ") + name + "=\"" + html_escape(value) + "\"";
 }
 
-std::string month_day(DayNumber day) { return format_date(day).substr(5); }
+// Axis labels: the culture's short date without the year ("11-22", "22/11").
+std::string month_day(DayNumber day) { return current_culture().month_day(day); }
 
 // Shortens a label drawn inside the SVG (SVG text does not wrap); the full
 // text stays in the <title>.
@@ -81,7 +83,7 @@ std::string svg_daily_stacked(const std::string& chart_id, const std::string& ti
   for (int d = 0; d < days; d += label_every) {
     double x = kDailyLeft + slot * d + slot / 2;
     svg += "<text class=\"axis\" x=\"" + format_coord(x) + "\" y=\"" +
-           format_coord(bottom + 18) + "\" text-anchor=\"middle\">" + month_day(first_day + d) +
+           format_coord(bottom + 18) + "\" text-anchor=\"middle\">" + html_escape(month_day(first_day + d)) +
            "</text>\n";
   }
   // The stacked columns.
@@ -98,8 +100,9 @@ std::string svg_daily_stacked(const std::string& chart_id, const std::string& ti
              "\" width=\"" + format_coord(bar_w) + "\" height=\"" + format_coord(h) + "\"" +
              attr("fill", s.colour) + attr("data-direction", direction) + attr("data-date", date) +
              attr("data-connector", s.label) + attr("data-messages", format_count(n)) + "><title>" +
-             html_escape(date + " · " + s.label + ": " + format_count(n) +
-                         (n == 1 ? " message" : " messages")) +
+             html_escape(current_culture().date(first_day + d) + " · " + s.label + ": " +
+                         format_message(_n("%s message", "%s messages", n),
+                                        {current_culture().count(n)})) +
              "</title></rect>\n";
     }
   }
@@ -136,15 +139,18 @@ std::string svg_percent_bars(const std::string& chart_id, const std::string& tit
              attr("data-label", bar.label) + attr("data-tls", seg.key) +
              attr("data-messages", format_count(seg.messages)) +
              attr("data-percent", format_percent(seg.percent)) + "><title>" +
-             html_escape(bar.label + " · " + seg.key + ": " + format_count(seg.messages) +
-                         (seg.messages == 1 ? " message (" : " messages (") +
-                         format_percent(seg.percent) + "%)") +
+             html_escape(bar.label + " · " + seg.label + ": " +
+                         format_message(_n("%1$s message (%2$s)", "%1$s messages (%2$s)", seg.messages),
+                                        {current_culture().count(seg.messages),
+                                         current_culture().percent(seg.percent)})) +
              "</title></rect>\n";
       x += w;
     }
     svg += "<text class=\"value\" x=\"" + format_coord(kBarsWidth - 4) + "\" y=\"" +
-           format_coord(mid) + "\" text-anchor=\"end\">" + format_count(bar.total) +
-           (bar.total == 1 ? " message" : " messages") + "</text>\n";
+           format_coord(mid) + "\" text-anchor=\"end\">" +
+           html_escape(format_message(_n("%s message", "%s messages", bar.total),
+                                      {current_culture().count(bar.total)})) +
+           "</text>\n";
   }
   svg += "</svg>\n";
   return svg;

@@ -26,7 +26,8 @@ std::string svg_daily_stacked(const std::string& chart_id, const std::string& ti
                               const std::vector<DailySeries>& series);
 
 struct PercentSegment {
-  std::string key;     // TLS version
+  std::string key;     // TLS version (data-tls)
+  std::string label;   // as the legend names it (None in the culture's words)
   std::string colour;
   std::int64_t messages = 0;
   double percent = 0;  // as the cmdlet returned it

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "locale/messages.h"
 
 namespace mailflow {
 
@@ -171,8 +172,9 @@ std::vector<std::string> render_sparklines(const SparklineChart& chart, int widt
       total += v;
       peak = std::max(peak, v);
     }
-    summaries.push_back("total " + format_number(total, integral) + "  peak " +
-                        format_number(peak, integral));
+    // TRANSLATORS: after a sparkline: the sum and the largest day of the series.
+    summaries.push_back(format_message(_("total %1$s  peak %2$s"),
+                                       {format_number(total, integral), format_number(peak, integral)}));
     summary_w = std::max(summary_w, columns(summaries.back()));
   }
 
@@ -187,10 +189,12 @@ std::vector<std::string> render_sparklines(const SparklineChart& chart, int widt
   std::string dash = glyphs == Glyphs::Unicode ? " – " : " .. ";
   std::string header = format_date(chart.first_day) + dash +
                        format_date(chart.first_day + chart.days - 1) + ", " +
-                       std::to_string(chart.days) + (chart.days == 1 ? " day" : " days") + ", " +
-                       (per_char == 1 ? std::string("one day")
-                                      : std::to_string(per_char) + " days") +
-                       " per character";
+                       format_message(_n("%s day", "%s days", chart.days), {std::to_string(chart.days)}) +
+                       ", " +
+                       (per_char == 1 ? _("one day per character")
+                                      : format_message(_n("%s day per character", "%s days per character",
+                                                          per_char),
+                                                       {std::to_string(per_char)}));
   lines.push_back(header);
 
   for (size_t i = 0; i < chart.series.size(); ++i) {

@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "core/terminal.h"
 #include "core/text.h"
+#include "locale/messages.h"
 #include "reports/insight_rule.h"
 #include "repl/completion.h"
 #include "repl/entry_reader.h"
@@ -133,10 +134,11 @@ bool run_entry(Session& session, const EntryReader& entry, const std::string& wh
 }
 
 void print_banner(Session& session) {
-  std::cout << "mailflow " << MAILFLOW_VERSION << " - store " << store_file_name(session) << ": "
+  std::cout << format_message(_("mailflow %1$s - store %2$s: "), {MAILFLOW_VERSION, store_file_name(session)})
             << store_contents_summary(session) << "\n";
-  std::cout << "Get-Command lists cmdlets, Get-Help NAME explains one, other lines are Lua; "
-               "exit or Ctrl-D leaves.\n";
+  std::cout << _("Get-Command lists cmdlets, Get-Help NAME explains one, other lines are Lua; "
+                 "exit or Ctrl-D leaves.")
+            << "\n";
 }
 
 int run_terminal(Session& session, const ReplOptions& options) {

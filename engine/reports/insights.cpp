@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "locale/messages.h"
 #include "reports/connector_report.h"
 #include "reports/percent.h"
 #include "reports/rollup_query.h"
@@ -67,17 +68,25 @@ std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& f
 }
 
 std::string default_recommendation(const InsightStats& stats, const std::string& title) {
-  std::string where = stats.direction == Direction::Inbound ? "that send to you through"
-                                                           : "that receive your mail through";
-  std::string finding = title + " on " + to_lower(direction_name(stats.direction)) +
-                        " connector '" + stats.connector + "'. ";
+  const bool inbound = stats.direction == Direction::Inbound;
+  std::string text;
   if (iequals(stats.connector_type, "Partner"))
-    return finding + "Contact the partner that owns connector '" + stats.connector +
-           "' and ask them to enable TLS 1.2 or later on the servers " + where +
-           " it; once they have, turn on -RequireTls for the connector.";
-  return finding + "Upgrade or reconfigure your mail server behind connector '" + stats.connector +
-         "' to offer and accept TLS 1.2 or later (enable STARTTLS with a valid certificate and "
-         "disable TLS 1.0/1.1), then turn on -RequireTls for the connector.";
+    text = inbound ? _("%1$s on inbound connector '%2$s'. Contact the partner that owns connector "
+                       "'%2$s' and ask them to enable TLS 1.2 or later on the servers that send to "
+                       "you through it; once they have, turn on -RequireTls for the connector.")
+                   : _("%1$s on outbound connector '%2$s'. Contact the partner that owns connector "
+                       "'%2$s' and ask them to enable TLS 1.2 or later on the servers that receive "
+                       "your mail through it; once they have, turn on -RequireTls for the connector.");
+  else
+    text = inbound ? _("%1$s on inbound connector '%2$s'. Upgrade or reconfigure your mail server "
+                       "behind connector '%2$s' to offer and accept TLS 1.2 or later (enable "
+                       "STARTTLS with a valid certificate and disable TLS 1.0/1.1), then turn on "
+                       "-RequireTls for the connector.")
+                   : _("%1$s on outbound connector '%2$s'. Upgrade or reconfigure your mail server "
+                       "behind connector '%2$s' to offer and accept TLS 1.2 or later (enable "
+                       "STARTTLS with a valid certificate and disable TLS 1.0/1.1), then turn on "
+                       "-RequireTls for the connector.");
+  return format_message(text, {title, stats.connector});
 }
 
 std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& stats,

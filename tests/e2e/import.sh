@@ -28,7 +28,7 @@ cp "$root/tests/e2e/import_bad.csv" bad.csv
 run -c "Import-MessageTrace -Path bad.csv | ConvertTo-Csv" > bad-summary.csv 2> bad-warning.txt ||
   fail "import of bad.csv exited $?"
 diff -u "$expected/import_bad_summary.csv" bad-summary.csv || fail "bad.csv summary differs"
-grep -qx "WARNING: 7 record(s) of 'bad.csv' rejected and kept; list them with: Get-ImportReject -Path 'bad.csv'" bad-warning.txt ||
+grep -qx "WARNING: 7 records of 'bad.csv' rejected and kept; list them with: Get-ImportReject -Path 'bad.csv'" bad-warning.txt ||
   fail "no warning naming Get-ImportReject: $(cat bad-warning.txt)"
 run -c "Get-ImportReject -Path bad.csv | ConvertTo-Csv" | sed "s|$work/|WORK/|g" > rejects.csv ||
   fail "Get-ImportReject exited $?"

@@ -293,7 +293,7 @@ TEST_F(LuaRules, BadDefinitionsAreClearErrors) {
   EXPECT_EQ(error_of("RegisterInsightRule{ Name = 'no spaces', Title = 't', Evaluate = print }"),
             at + "RegisterInsightRule: Name 'no spaces' must be letters, digits and _ (it is used as -Rule NAME)");
   EXPECT_EQ(error_of("RegisterInsightRule{ Name = 'X', Evaluate = print }"),
-            at + "RegisterInsightRule: Title must be a string (it is missing)");
+            at + "RegisterInsightRule: Title must be a string or a table of translations { en = ..., es = ... } (it is missing)");
   EXPECT_EQ(error_of("RegisterInsightRule{ Name = 'X', Title = 't', Evaluate = print, Parameters = { { Name = 'P' } } }"),
             at + "RegisterInsightRule X: parameter P needs a numeric Default");
   EXPECT_TRUE(rules.all().empty());

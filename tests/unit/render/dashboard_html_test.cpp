@@ -12,6 +12,7 @@
 
 #include "host/cmdlet.h"
 #include "core/error.h"
+#include "locale/messages.h"
 #include "render/html_text.h"
 #include "render/html_tree.h"
 #include "render/svg_chart.h"
@@ -428,6 +429,39 @@ TEST(SvgChart, NiceScale) {
   EXPECT_EQ(nice_scale(240).step, 100);
   EXPECT_EQ(nice_scale(1234).max, 1500);
   EXPECT_EQ(nice_scale(100).max, 100);
+}
+
+// -Culture: the page's words, numbers and dates in the culture, its data-*
+// attributes and escaping unchanged.
+TEST(DashboardHtml, CultureTranslatesWordsNumbersAndDates) {
+  DashboardInput in = fixture();
+  in.culture = Culture::get("es-ES");
+  std::string html = render_dashboard_html(in);
+  EXPECT_NE(html.find("<html lang=\"es-ES\">"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  auto doc = render(in);
+  EXPECT_EQ(doc->by_id("range")->inner_text(), "16/11/26 – 22/11/26 (7 días, UTC)");
+  auto articles = doc->by_id("insights")->all("article");
+  ASSERT_EQ(articles.size(), 1u);
+  EXPECT_EQ(articles[0]->attr("data-rule"), "Tls10");
+  std::string text = articles[0]->inner_text();
+  EXPECT_NE(text.find("Entrante · " + kScript), std::string::npos);
+  EXPECT_NE(text.find("100,00\u00a0% de 8 mensajes (umbral: 50,00\u00a0%)"), std::string::npos);
+  auto table = table_cells(*doc->by_id("insights-table"));
+  EXPECT_EQ(table[0], (std::vector<std::string>{"Regla", "Dirección", "Conector", "Valor (%)", "Umbral (%)", "Mensajes"}));
+  EXPECT_EQ(table[1], (std::vector<std::string>{"Tls10", "Entrante", kScript, "100,00", "50,00", "8"}));
+  // The culture in force outside the page is untouched.
+  EXPECT_EQ(current_culture().name(), "en");
+  EXPECT_NE(render_dashboard_html(fixture()).find("<html lang=\"en\">"), std::string::npos);
+}
+
+TEST(DashboardHtml, UnknownTlsNoteInTheCulture) {
+  EXPECT_EQ(unknown_tls_note(1), "1 message without TLS information");
+  EXPECT_EQ(unknown_tls_note(1234), "1234 messages without TLS information");
+  CultureScope es(Culture::get("es-ES"));
+  EXPECT_EQ(unknown_tls_note(1234), "1.234 mensajes sin información de TLS");
+  CultureScope zh(Culture::get("zh-TW"));
+  EXPECT_EQ(unknown_tls_note(3), "3 封郵件沒有 TLS 資訊");
 }
 
 }  // namespace mailflow
