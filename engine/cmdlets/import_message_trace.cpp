@@ -23,7 +23,7 @@ const std::shared_ptr<const Schema>& summary_schema(bool log_format) {
   static const auto canonical = std::make_shared<const Schema>(
       std::vector<std::string>{"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected"});
   static const auto log = std::make_shared<const Schema>(std::vector<std::string>{
-      "Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete"});
+      "Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete", "Ignored"});
   return log_format ? log : canonical;
 }
 
@@ -33,6 +33,7 @@ Value summary_record(const ImportSummary& s) {
   if (s.log_format) {
     values.emplace_back(s.refused);
     values.emplace_back(s.incomplete);
+    values.emplace_back(s.ignored);
   }
   return Value(Record(summary_schema(s.log_format), std::move(values)));
 }
@@ -68,12 +69,13 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& given) {
 class ImportStream : public RecordStream {
  public:
   ImportStream(Session& session, std::vector<std::string> paths, ImportOptions options)
-      : session_(session), paths_(std::move(paths)), options_(std::move(options)) {}
+      : import_(*session.store, std::move(paths), std::move(options)) {}
 
   std::optional<Value> next() override {
-    if (next_ >= paths_.size()) return std::nullopt;
-    const std::string& path = paths_[next_++];
-    ImportSummary s = import_trace_file(*session_.store, path, options_);
+    std::optional<ImportSummary> one = import_.next();
+    if (!one) return std::nullopt;
+    const ImportSummary& s = *one;
+    const std::string& path = s.path;
     if (s.rejected > 0)
       // The warning stream of PowerShell: says where the kept rejects are.
       std::cerr << "WARNING: " << s.rejected << " record(s) of '" << path
@@ -82,10 +84,7 @@ class ImportStream : public RecordStream {
   }
 
  private:
-  Session& session_;
-  std::vector<std::string> paths_;
-  ImportOptions options_;
-  std::size_t next_ = 0;
+  MultiFileImport import_;
 };
 
 std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& params,
@@ -103,7 +102,8 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   reader.today = session.today;
   reader.organization_domains = config_list(*session.store, kOrganizationDomains);
   reader.internal_networks = config_list(*session.store, kInternalNetworks);
-  std::vector<std::string> paths = expand_paths(params.strings("Path"));
+  // Rotated logs oldest first, so queue ids continue from one file to the next.
+  std::vector<std::string> paths = rotation_order(expand_paths(params.strings("Path")));
   if (paths.empty()) throw Error("ParameterBindingFailed", "Import-MessageTrace: -Path names no file");
   return std::make_unique<ImportStream>(session, std::move(paths), std::move(options));
 }
@@ -136,7 +136,8 @@ CmdletSpec import_message_trace_cmdlet() {
   ParamSpec tz = param("TimeZone", ParamType::String,
                        "time zone of timestamps written without an offset (e.g. +01:00, UTC)");
   spec.parameters = {path, format, year, tz};
-  spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete"};
+  spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete",
+                  "Ignored"};
   spec.examples = {
       {"Import-MessageTrace -Path examples/sample-traces.csv",
        "Imports the bundled sample data; a second run reports every record under Duplicates."},

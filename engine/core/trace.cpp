@@ -38,4 +38,20 @@ std::optional<TlsVersion> parse_tls(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view tls_trust_name(TlsTrust t) {
+  switch (t) {
+    case TlsTrust::Anonymous: return "Anonymous";
+    case TlsTrust::Untrusted: return "Untrusted";
+    case TlsTrust::Trusted: return "Trusted";
+    case TlsTrust::Verified: return "Verified";
+  }
+  return "Anonymous";
+}
+
+std::optional<TlsTrust> parse_tls_trust(std::string_view text) {
+  for (TlsTrust t : {TlsTrust::Anonymous, TlsTrust::Untrusted, TlsTrust::Trusted, TlsTrust::Verified})
+    if (iequals(text, tls_trust_name(t))) return t;
+  return std::nullopt;
+}
+
 }  // namespace mailflow

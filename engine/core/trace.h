@@ -29,11 +29,19 @@ std::string_view tls_name(TlsVersion v);        // "None", "TLS1.0" ... "TLS1.3"
 // an empty string is None.
 std::optional<TlsVersion> parse_tls(std::string_view text);
 
+// The peer certificate's trust, where the log says it (SPEC section 4 TlsTrust).
+enum class TlsTrust : int { Anonymous, Untrusted, Trusted, Verified };
+
+std::string_view tls_trust_name(TlsTrust t);  // "Anonymous" ... "Verified"
+// Anonymous, Untrusted, Trusted, Verified, case-insensitive; nullopt otherwise.
+std::optional<TlsTrust> parse_tls_trust(std::string_view text);
+
 struct Trace {
   UnixSeconds received = 0;
   Direction direction = Direction::Inbound;
   std::optional<std::string> connector;
   TlsVersion tls = TlsVersion::None;
+  std::optional<TlsTrust> tls_trust;
   std::optional<std::string> cipher;
   std::string sender;
   std::string recipient;

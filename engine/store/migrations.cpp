@@ -118,7 +118,19 @@ DROP INDEX traces_received;
 CREATE UNIQUE INDEX traces_received_fingerprint ON traces(received, fingerprint);
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3};
+// Version 4 (issue #13, record lifecycle): the recipient routes of Pending
+// records and of the outcomes that settled them, so that a later file or
+// import turns a deferral into its outcome instead of adding a record.
+// key: "host/queue id/recipient"; pending: 1 while trace_id is Pending.
+constexpr const char* kMigration4 = R"sql(
+CREATE TABLE trace_lifecycle(
+  key      TEXT PRIMARY KEY,
+  trace_id INTEGER NOT NULL,
+  pending  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 
 int user_version(Database& db) {
