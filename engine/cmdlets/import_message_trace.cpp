@@ -120,8 +120,14 @@ CmdletSpec import_message_trace_cmdlet() {
       "counted under Rejected and kept with its file, line and reason (Get-ImportReject); the "
       "import goes on. An interrupted import keeps the batches it committed; running it again "
       "completes it. -Format Auto (the default) tells the format from the first line: '{' is "
-      "JSON Lines, a header naming the canonical keys is CSV. Lines longer than 65536 bytes and "
-      "fields longer than 4096 bytes are rejected.";
+      "JSON Lines, a header naming the canonical keys is CSV, and Postfix logs in every transport "
+      "(classic syslog, rsyslog RFC 3339 and RFC 5424, maillog_file, journalctl short, "
+      "short-precise, short-iso, short-full, json and export) are Postfix. Gzip files (.gz) are "
+      "read as they are. Several files, given or matched by a wildcard, are imported oldest "
+      "rotation first (mail.log.2.gz, mail.log.1, mail.log) and queue ids continue from one to the "
+      "next. Log formats also count Refused sessions, Incomplete queue ids and Ignored lines of "
+      "other programs; which log lines cross the boundary: Get-Help about_Boundary. Lines longer "
+      "than 65536 bytes and fields longer than 4096 bytes are rejected.";
   const auto& param = make_param;
   ParamSpec path = param("Path", ParamType::StringArray, "files to import (wildcards allowed)");
   path.mandatory = true;
@@ -143,6 +149,8 @@ CmdletSpec import_message_trace_cmdlet() {
        "Imports the bundled sample data; a second run reports every record under Duplicates."},
       {"Import-MessageTrace -Path 'examples/*.csv' -Format Csv",
        "Imports every CSV file of a folder, in name order, one summary line each."},
+      {"Import-MessageTrace -Path '/var/log/mail.log*' -Year 2026",
+       "Imports mail.log.2.gz, mail.log.1 and mail.log in that order, as one log."},
       {"Import-MessageTrace -Path examples/sample-traces.csv -TimeZone +01:00",
        "Takes timestamps written without an offset as UTC+01:00 (those with one keep theirs)."},
   };

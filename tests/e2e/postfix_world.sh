@@ -147,4 +147,16 @@ both = {k: v for k, v in status.items() if "Pending" in v and len(v) > 1}
 if both:
     sys.exit(f"pending and settled at once: {both}")
 EOF
+# The boundary rule, with the log lines that decide it.
+db="$tmp/help.db"
+mf "Get-Help about_Boundary" >boundary.txt
+for text in "relay=mx1.contoso.com[private/dovecot-lmtp]" "discard is not a delivery" "TLS connection reused" \
+            "status=expired, returned to sender" "postscreen"; do
+  grep -qF "$text" boundary.txt || fail "Get-Help about_Boundary does not show '$text'"
+done
+# Dovecot's lines in the rsyslog capture are counted as Ignored, not rejected.
+db="$tmp/ignored.db"; boundary
+mf "Import-MessageTrace -Path '$data/syslog-traditional.log' -Year 2026 -TimeZone UTC | Select-Object -ExpandProperty Ignored" >ignored
+want=$(grep -c ' dovecot: ' "$data/syslog-traditional.log")
+[ "$(cat ignored)" -ge "$want" ] || fail "Ignored $(cat ignored), but the log has $want Dovecot lines"
 echo "postfix_world: ok"
