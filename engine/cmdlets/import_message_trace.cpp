@@ -68,8 +68,8 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& given) {
 // Imports one file per pull, so each summary appears as soon as its file is done.
 class ImportStream : public RecordStream {
  public:
-  ImportStream(Session& session, std::vector<std::string> paths, ImportOptions options)
-      : import_(*session.store, std::move(paths), std::move(options)) {}
+  ImportStream(Session& session, std::vector<std::string> paths, ImportOptions options, bool verbose)
+      : import_(*session.store, std::move(paths), std::move(options)), verbose_(verbose) {}
 
   std::optional<Value> next() override {
     std::optional<ImportSummary> one = import_.next();
@@ -80,11 +80,18 @@ class ImportStream : public RecordStream {
       // The warning stream of PowerShell: says where the kept rejects are.
       std::cerr << "WARNING: " << s.rejected << " record(s) of '" << path
                 << "' rejected and kept; list them with: Get-ImportReject -Path '" << path << "'\n";
+    if (verbose_ && s.ignored > 0) {
+      // -Verbose: what the Ignored count is made of, by program.
+      std::cerr << "VERBOSE: '" << path << "': " << s.ignored << " line(s) ignored:";
+      for (const auto& [program, count] : s.ignored_by_program) std::cerr << " " << program << " " << count << ";";
+      std::cerr << "\n";
+    }
     return summary_record(s);
   }
 
  private:
   MultiFileImport import_;
+  bool verbose_;
 };
 
 std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& params,
@@ -105,7 +112,7 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   // Rotated logs oldest first, so queue ids continue from one file to the next.
   std::vector<std::string> paths = rotation_order(expand_paths(params.strings("Path")));
   if (paths.empty()) throw Error("ParameterBindingFailed", "Import-MessageTrace: -Path names no file");
-  return std::make_unique<ImportStream>(session, std::move(paths), std::move(options));
+  return std::make_unique<ImportStream>(session, std::move(paths), std::move(options), params.flag("Verbose"));
 }
 
 }  // namespace
@@ -141,7 +148,9 @@ CmdletSpec import_message_trace_cmdlet() {
   year.max = 9999;
   ParamSpec tz = param("TimeZone", ParamType::String,
                        "time zone of timestamps written without an offset (e.g. +01:00, UTC)");
-  spec.parameters = {path, format, year, tz};
+  ParamSpec verbose = param("Verbose", ParamType::Switch,
+                            "also write the Ignored lines' count per program to the error stream");
+  spec.parameters = {path, format, year, tz, verbose};
   spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete",
                   "Ignored"};
   spec.examples = {

@@ -159,4 +159,6 @@ db="$tmp/ignored.db"; boundary
 mf "Import-MessageTrace -Path '$data/syslog-traditional.log' -Year 2026 -TimeZone UTC | Select-Object -ExpandProperty Ignored" >ignored
 want=$(grep -c ' dovecot: ' "$data/syslog-traditional.log")
 [ "$(cat ignored)" -ge "$want" ] || fail "Ignored $(cat ignored), but the log has $want Dovecot lines"
+mf "Import-MessageTrace -Path '$data/syslog-traditional.log' -Year 2026 -TimeZone UTC -Verbose" >/dev/null 2>verbose
+grep -q "dovecot $want;" verbose || fail "-Verbose does not break Ignored down by program: $(cat verbose)"
 echo "postfix_world: ok"
