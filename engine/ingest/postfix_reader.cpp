@@ -344,7 +344,10 @@ void PostfixJoiner::on_client(const Event& e) {
   q.from_smtpd = true;
   q.client_host = e.m["host"];
   q.client_ip = e.m["ip"];
-  if (auto user = between(std::string(e.m["rest"]) + ",", ", sasl_username=", ',')) {
+  // ", sasl_method=PLAIN, sasl_username=alice@contoso.com" (the last field, or before ", sasl_sender=").
+  std::string rest(e.m["rest"]);
+  rest.push_back(',');
+  if (auto user = between(rest, ", sasl_username=", ',')) {
     q.authenticated = true;
     q.sasl_username = std::string(*user);
   }
