@@ -235,6 +235,37 @@ TEST(PostfixTls, ACertificateRefusalCarriedNoMailOverTls) {
   EXPECT_FALSE(got.traces[0].tls_trust);
 }
 
+// --- lifecycle keys ----------------------------------------------------------
+
+struct KeyedSink : CollectingSink {
+  std::vector<std::pair<std::string, std::vector<std::string>>> keyed;  // status, keys
+  void lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& keys) override {
+    keyed.emplace_back(t.status, keys);
+    trace(t, line);
+  }
+};
+
+TEST(PostfixLifecycle, ADeferralFlushedByTheWindowAndItsOutcomeShareTheirKey) {
+  PostfixReader reader(world_options(), /*window=*/60);
+  KeyedSink sink;
+  testing::feed(reader, lines(
+      {"Dec  1 18:00:00 vm postfix/qmgr[4]: JJJJ1: from=<carol@contoso.com>, size=10, nrcpt=1 (queue active)",
+       "Dec  1 18:00:00 vm postfix/smtp[5]: JJJJ1: to=<lee@litware.example>, relay=none, delay=0, delays=0/0/0/0, "
+       "dsn=4.4.1, status=deferred (connect to mx.litware.example[198.51.100.10]:25: Connection refused)",
+       // An hour of other traffic: the deferral is flushed as Pending.
+       "Dec  1 19:00:00 vm postfix/qmgr[4]: KKKK1: removed",
+       "Dec  1 19:05:00 vm postfix/smtp[6]: JJJJ1: to=<lee@litware.example>, relay=mx.litware.example"
+       "[198.51.100.10]:25, delay=3900, delays=0/0/0/0, dsn=2.0.0, status=sent (250 ok)",
+       "Dec  1 19:05:00 vm postfix/qmgr[4]: JJJJ1: removed"}),
+      sink);
+  ASSERT_EQ(sink.keyed.size(), 2u);
+  EXPECT_EQ(sink.keyed[0].first, "Pending");
+  EXPECT_EQ(sink.keyed[1].first, "Delivered");
+  EXPECT_EQ(sink.keyed[0].second, (std::vector<std::string>{"vm/JJJJ1/lee@litware.example"}));
+  EXPECT_EQ(sink.keyed[1].second, sink.keyed[0].second);
+  EXPECT_EQ(reader.incomplete(), 1);
+}
+
 // --- item 6 ----------------------------------------------------------------
 
 TEST(PostfixRecords, ExpiredSenderAndOnlyRealAddressesAsRemoteIp) {
