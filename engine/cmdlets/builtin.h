@@ -10,5 +10,7 @@ void register_builtin_cmdlets(Registry& registry);
 
 // Get-Help about_Pipelines (pipeline_help_topic.cpp).
 const char* pipelines_help_topic();
+// Get-Help about_Boundary (boundary_help_topic.cpp).
+const char* boundary_help_topic();
 
 }  // namespace mailflow

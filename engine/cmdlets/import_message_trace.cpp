@@ -25,7 +25,7 @@ const std::shared_ptr<const Schema>& summary_schema(bool log_format) {
   static const auto canonical = std::make_shared<const Schema>(
       std::vector<std::string>{"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected"});
   static const auto log = std::make_shared<const Schema>(std::vector<std::string>{
-      "Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete"});
+      "Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete", "Ignored"});
   return log_format ? log : canonical;
 }
 
@@ -35,6 +35,7 @@ Value summary_record(const ImportSummary& s) {
   if (s.log_format) {
     values.emplace_back(s.refused);
     values.emplace_back(s.incomplete);
+    values.emplace_back(s.ignored);
   }
   return Value(Record(summary_schema(s.log_format), std::move(values)));
 }
@@ -69,13 +70,14 @@ std::vector<std::string> expand_paths(const std::vector<std::string>& given) {
 // Imports one file per pull, so each summary appears as soon as its file is done.
 class ImportStream : public RecordStream {
  public:
-  ImportStream(Session& session, std::vector<std::string> paths, ImportOptions options)
-      : session_(session), paths_(std::move(paths)), options_(std::move(options)) {}
+  ImportStream(Session& session, std::vector<std::string> paths, ImportOptions options, bool verbose)
+      : import_(*session.store, std::move(paths), std::move(options)), verbose_(verbose) {}
 
   std::optional<Value> next() override {
-    if (next_ >= paths_.size()) return std::nullopt;
-    const std::string& path = paths_[next_++];
-    ImportSummary s = import_trace_file(*session_.store, path, options_);
+    std::optional<ImportSummary> one = import_.next();
+    if (!one) return std::nullopt;
+    const ImportSummary& s = *one;
+    const std::string& path = s.path;
     if (s.rejected > 0)
       // The warning stream of PowerShell: says where the kept rejects are.
       std::cerr << terminal_safe("WARNING: " + format_message(_n("%1$s record of '%2$s' rejected and kept; list it with: "
@@ -85,14 +87,18 @@ class ImportStream : public RecordStream {
                                      s.rejected),
                                   {current_culture().count(s.rejected), path}))
                 << "\n";
+    if (verbose_ && s.ignored > 0) {
+      // -Verbose: what the Ignored count is made of, by program.
+      std::cerr << "VERBOSE: '" << path << "': " << s.ignored << " line(s) ignored:";
+      for (const auto& [program, count] : s.ignored_by_program) std::cerr << " " << program << " " << count << ";";
+      std::cerr << "\n";
+    }
     return summary_record(s);
   }
 
  private:
-  Session& session_;
-  std::vector<std::string> paths_;
-  ImportOptions options_;
-  std::size_t next_ = 0;
+  MultiFileImport import_;
+  bool verbose_;
 };
 
 std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& params,
@@ -110,9 +116,10 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   reader.today = session.today;
   reader.organization_domains = config_list(*session.store, kOrganizationDomains);
   reader.internal_networks = config_list(*session.store, kInternalNetworks);
-  std::vector<std::string> paths = expand_paths(params.strings("Path"));
+  // Rotated logs oldest first, so queue ids continue from one file to the next.
+  std::vector<std::string> paths = rotation_order(expand_paths(params.strings("Path")));
   if (paths.empty()) throw Error("ParameterBindingFailed", "Import-MessageTrace: -Path names no file");
-  return std::make_unique<ImportStream>(session, std::move(paths), std::move(options));
+  return std::make_unique<ImportStream>(session, std::move(paths), std::move(options), params.flag("Verbose"));
 }
 
 }  // namespace
@@ -127,8 +134,14 @@ CmdletSpec import_message_trace_cmdlet() {
       "counted under Rejected and kept with its file, line and reason (Get-ImportReject); the "
       "import goes on. An interrupted import keeps the batches it committed; running it again "
       "completes it. -Format Auto (the default) tells the format from the first line: '{' is "
-      "JSON Lines, a header naming the canonical keys is CSV. Lines longer than 65536 bytes and "
-      "fields longer than 4096 bytes are rejected.";
+      "JSON Lines, a header naming the canonical keys is CSV, and Postfix logs in every transport "
+      "(classic syslog, rsyslog RFC 3339 and RFC 5424, maillog_file, journalctl short, "
+      "short-precise, short-iso, short-full, json and export) are Postfix. Gzip files (.gz) are "
+      "read as they are. Several files, given or matched by a wildcard, are imported oldest "
+      "rotation first (mail.log.2.gz, mail.log.1, mail.log) and queue ids continue from one to the "
+      "next. Log formats also count Refused sessions, Incomplete queue ids and Ignored lines of "
+      "other programs; which log lines cross the boundary: Get-Help about_Boundary. Lines longer "
+      "than 65536 bytes and fields longer than 4096 bytes are rejected.";
   const auto& param = make_param;
   ParamSpec path = param("Path", ParamType::StringArray, "files to import (wildcards allowed)");
   path.mandatory = true;
@@ -142,13 +155,18 @@ CmdletSpec import_message_trace_cmdlet() {
   year.max = 9999;
   ParamSpec tz = param("TimeZone", ParamType::String,
                        "time zone of timestamps written without an offset (e.g. +01:00, UTC)");
-  spec.parameters = {path, format, year, tz};
-  spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete"};
+  ParamSpec verbose = param("Verbose", ParamType::Switch,
+                            "also write the Ignored lines' count per program to the error stream");
+  spec.parameters = {path, format, year, tz, verbose};
+  spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete",
+                  "Ignored"};
   spec.examples = {
       {"Import-MessageTrace -Path examples/sample-traces.csv",
        "Imports the bundled sample data; a second run reports every record under Duplicates."},
       {"Import-MessageTrace -Path 'examples/*.csv' -Format Csv",
        "Imports every CSV file of a folder, in name order, one summary line each."},
+      {"Import-MessageTrace -Path '/var/log/mail.log*' -Year 2026",
+       "Imports mail.log.2.gz, mail.log.1 and mail.log in that order, as one log."},
       {"Import-MessageTrace -Path examples/sample-traces.csv -TimeZone +01:00",
        "Takes timestamps written without an offset as UTC+01:00 (those with one keep theirs)."},
   };

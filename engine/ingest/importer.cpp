@@ -1,5 +1,7 @@
 #include "ingest/importer.h"
 
+#include <algorithm>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <optional>
@@ -84,6 +86,31 @@ class ImportSink : public ReaderSink {
     count_record();
   }
 
+  void lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys) override {
+    std::int64_t content = trace_fingerprint(in, 0);
+    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
+    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    Trace t = in;
+    if (attribution_ && !in.connector) t.connector = attribution_->attribute(in);
+    if (writer_->add_in_lifecycle(t, fingerprint, file_id_, keys) == TraceWriter::Lifecycle::Duplicate)
+      ++summary_.duplicates;
+    else
+      ++summary_.imported;
+    count_record();
+  }
+
+  void expire_queue(std::string_view queue_key, UnixSeconds time) override {
+    writer_->expire_pending(std::string(queue_key), time);
+  }
+
+  void ignored(std::string_view program) override {
+    ++summary_.ignored;
+    auto it = std::find_if(summary_.ignored_by_program.begin(), summary_.ignored_by_program.end(),
+                           [&](const auto& p) { return p.first == program; });
+    if (it != summary_.ignored_by_program.end()) ++it->second;
+    else if (summary_.ignored_by_program.size() < 64) summary_.ignored_by_program.emplace_back(program, 1);
+  }
+
   void reject(std::int64_t line, std::string_view reason, std::string_view text) override {
     keep_import_reject(store_, file_id_, key_path_, line, reason, text);
     ++summary_.rejected;
@@ -93,8 +120,8 @@ class ImportSink : public ReaderSink {
   void refused(const RefusedConnection& r, std::int64_t) override {
     std::uint64_t content = refused_hash(r);
     std::uint32_t occurrence = refused_occurrences_.next(content, r.time);
-    add_refused_connection(store_, r, with_occurrence(content, occurrence), file_id_);
-    ++summary_.refused;
+    if (add_refused_connection(store_, r, with_occurrence(content, occurrence), file_id_))
+      ++summary_.refused;  // only what this import added
     count_record();
   }
 
@@ -214,56 +241,129 @@ std::optional<int> parse_utc_offset(std::string_view text) {
   return sign * (hours * 3600 + minutes * 60);
 }
 
-ImportSummary import_trace_file(TraceStore& store, const std::string& path,
-                                const ImportOptions& options) {
-  LineSource source(path, 1 << 20, options.interrupted);
-  const ReaderFormat& format = resolve_format(path, options.format, source);
+namespace {
+
+// "mail.log.2.gz" -> ("mail.log", 2); "mail.log-20261201" -> ("mail.log",
+// days before 9999-12-31); "mail.log" -> ("mail.log", 0): the larger the
+// rank, the older the file.
+std::pair<std::string, std::int64_t> rotation_rank(const std::string& path) {
+  std::string name = path;
+  for (const char* ext : {".gz", ".xz", ".zst", ".bz2"})
+    if (name.size() > std::strlen(ext) && name.ends_with(ext)) {
+      name.resize(name.size() - std::strlen(ext));
+      break;
+    }
+  std::size_t cut = name.find_last_of(".-");
+  if (cut == std::string::npos || cut + 1 == name.size()) return {name, 0};
+  std::string_view suffix = std::string_view(name).substr(cut + 1);
+  if (suffix.size() > 9 || suffix.find_first_not_of("0123456789") != std::string_view::npos) return {name, 0};
+  std::int64_t n = std::stoll(std::string(suffix));
+  if (name[cut] == '-') n = 99991231 - n;  // logrotate dateext: an earlier date is older
+  else if (n == 0) return {name, 0};
+  return {name.substr(0, cut), n};
+}
+
+}  // namespace
+
+std::vector<std::string> rotation_order(std::vector<std::string> paths) {
+  // Files of one log keep the places they had in the list, filled oldest
+  // first; other files stay where they are.
+  std::vector<std::pair<std::string, std::int64_t>> ranks;
+  for (const std::string& p : paths) ranks.push_back(rotation_rank(p));
+  std::vector<bool> placed(paths.size(), false);
+  std::vector<std::string> out = paths;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (placed[i]) continue;
+    std::vector<std::size_t> group;
+    for (std::size_t j = i; j < paths.size(); ++j)
+      if (!placed[j] && ranks[j].first == ranks[i].first) group.push_back(j);
+    std::vector<std::size_t> sorted = group;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [&](std::size_t a, std::size_t b) { return ranks[a].second > ranks[b].second; });
+    for (std::size_t k = 0; k < group.size(); ++k) {
+      out[group[k]] = paths[sorted[k]];
+      placed[group[k]] = true;
+    }
+  }
+  return out;
+}
+
+struct MultiFileImport::Carry {
+  const ReaderFormat* format = nullptr;
+  std::unique_ptr<TraceReader> reader;
+};
+
+MultiFileImport::MultiFileImport(TraceStore& store, std::vector<std::string> paths, ImportOptions options)
+    : store_(store), paths_(std::move(paths)), options_(std::move(options)), carry_(std::make_unique<Carry>()) {}
+
+MultiFileImport::~MultiFileImport() = default;
+
+std::optional<ImportSummary> MultiFileImport::next() {
+  if (next_ >= paths_.size()) return std::nullopt;
+  const std::string& path = paths_[next_++];
+  bool last = next_ == paths_.size();
+  LineSource source(path, 1 << 20, options_.interrupted);
+  const ReaderFormat& format = resolve_format(path, options_.format, source);
 
   ImportSummary summary;
   summary.path = path;
   summary.format = format.name;
   summary.log_format = format.log_format;
 
-  std::unique_ptr<TraceReader> reader;
-  ReaderOptions reader_options = options.reader;
-  std::error_code mtime_error;
-  auto mtime = std::filesystem::last_write_time(path, mtime_error);
-  if (!mtime_error)  // for year inference from syslog timestamps
-    reader_options.file_mtime = std::chrono::duration_cast<std::chrono::seconds>(
-                                    std::chrono::file_clock::to_sys(mtime).time_since_epoch())
-                                    .count();
-  try {
-    reader = format.make(reader_options);
-  } catch (const Error& e) {
-    throw Error(e.id(), "cannot import '" + path + "': " + e.what());
+  // A log reader carries over to the next file of the same format (the
+  // next rotated file); any other reader starts afresh.
+  if (carry_->reader && carry_->format != &format) carry_->reader.reset();
+  if (!carry_->reader) {
+    ReaderOptions reader_options = options_.reader;
+    std::error_code mtime_error;
+    auto mtime = std::filesystem::last_write_time(path, mtime_error);
+    if (!mtime_error)  // for year inference from syslog timestamps
+      reader_options.file_mtime = std::chrono::duration_cast<std::chrono::seconds>(
+                                      std::chrono::file_clock::to_sys(mtime).time_since_epoch())
+                                      .count();
+    try {
+      carry_->reader = format.make(reader_options);
+    } catch (const Error& e) {
+      throw Error(e.id(), "cannot import '" + path + "': " + e.what());
+    }
+    carry_->format = &format;
   }
+  TraceReader& reader = *carry_->reader;
+  std::int64_t incomplete_before = reader.incomplete();
 
-  ImportSink sink(store, options, summary, import_key_path(path), source.head_hash(),
-                  source.file_size());
-  if (format.log_format) sink.set_attribution(std::make_unique<ConnectorAttribution>(ConnectorStore(store).list()));
+  ImportSink sink(store_, options_, summary, import_key_path(path), source.head_hash(), source.file_size());
+  if (format.log_format) sink.set_attribution(std::make_unique<ConnectorAttribution>(ConnectorStore(store_).list()));
   LineSource::Line line;
   try {
     while (source.next(line)) {
       sink.set_lines(line.number);
       if (line.overlong) {
-        sink.reject(line.number, "line longer than " + std::to_string(kMaxRecordBytes) + " bytes",
-                    line.text);
+        sink.reject(line.number, "line longer than " + std::to_string(kMaxRecordBytes) + " bytes", line.text);
         continue;
       }
-      reader->line(line.text, line.number, sink);
+      reader.line(line.text, line.number, sink);
     }
-    reader->finish(sink);
+    bool carries = !last && format.log_format;
+    if (carries) reader.next_file(sink);
+    else reader.finish(sink);
+    summary.incomplete = reader.incomplete() - incomplete_before;
+    if (!carries) carry_->reader.reset();
   } catch (const Error& e) {
+    carry_->reader.reset();
     // A reader's terminating error (a CSV without its header): name the file.
     if (e.id() == "ImportFormat") throw Error(e.id(), "cannot import '" + path + "': " + e.what());
     throw;
   }
   summary.lines = line.number;
-  summary.incomplete = reader->incomplete();
   sink.set_lines(summary.lines);
   sink.check_interrupted();
   sink.commit_batch();
   return summary;
+}
+
+ImportSummary import_trace_file(TraceStore& store, const std::string& path, const ImportOptions& options) {
+  MultiFileImport one(store, {path}, options);
+  return *one.next();
 }
 
 }  // namespace mailflow

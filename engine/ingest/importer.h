@@ -18,7 +18,10 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ingest/trace_reader.h"
 #include "store/trace_store.h"
@@ -45,7 +48,38 @@ struct ImportSummary {
   std::int64_t rejected = 0;
   std::int64_t refused = 0;
   std::int64_t incomplete = 0;  // log formats: queue ids flushed before they completed
+  // Log formats: lines that were not the format's (other programs, Postfix
+  // daemons that say nothing about mail flow), and how many per program.
+  std::int64_t ignored = 0;
+  std::vector<std::pair<std::string, std::int64_t>> ignored_by_program;
 };
+
+// Several files in one import, in the given order (rotation_order() puts
+// rotated logs oldest first): a log reader carries its open queue ids from
+// one file to the next of the same format, so that importing mail.log.2.gz,
+// mail.log.1 and mail.log in one call equals importing their concatenation.
+// One summary per file; each file's records count in its own summary.
+class MultiFileImport {
+ public:
+  MultiFileImport(TraceStore& store, std::vector<std::string> paths, ImportOptions options);
+  ~MultiFileImport();
+  // Imports the next file (throws as import_trace_file does); nullopt when done.
+  std::optional<ImportSummary> next();
+
+ private:
+  struct Carry;
+  TraceStore& store_;
+  std::vector<std::string> paths_;
+  ImportOptions options_;
+  std::size_t next_ = 0;
+  std::unique_ptr<Carry> carry_;
+};
+
+// Rotated files of one log, oldest first, in the places the list gave them:
+// "mail.log", "mail.log.1", "mail.log.2.gz" -> "mail.log.2.gz", "mail.log.1",
+// "mail.log" (also logrotate's dateext "mail.log-20261201"); other files keep
+// their place.
+std::vector<std::string> rotation_order(std::vector<std::string> paths);
 
 // Imports one file. Throws Error naming the path for a missing or unreadable
 // file, an unknown or not yet implemented format, an undetectable format or

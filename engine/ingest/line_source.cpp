@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -54,13 +56,40 @@ LineSource::LineSource(const std::string& path, std::size_t chunk_bytes,
   regular_ = S_ISREG(st.st_mode);
   int flags = ::fcntl(fd_, F_GETFL);
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
+  unsigned char magic[2] = {0, 0};
+  if (::pread(fd_, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+    // gzdopen takes the descriptor over (gzclose closes it).
+    gz_ = gzdopen(fd_, "rb");
+    if (!gz_) {
+      ::close(fd_);
+      fd_ = -1;
+      throw Error("FileUnreadable", "cannot import '" + path + "': cannot open it as gzip");
+    }
+    gzbuffer(static_cast<gzFile>(gz_), 1 << 17);
+  }
   if (!fill()) return;  // empty file
   head_hash_ = fnv1a(buffer_.data(), end_ < 4096 ? end_ : 4096);
   if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) begin_ = 3;
 }
 
 LineSource::~LineSource() {
-  if (fd_ >= 0) ::close(fd_);
+  if (gz_) gzclose(static_cast<gzFile>(gz_));
+  else if (fd_ >= 0) ::close(fd_);
+}
+
+long LineSource::read_some(char* into, std::size_t size) {
+  if (!gz_) return static_cast<long>(::read(fd_, into, size));
+  int n = gzread(static_cast<gzFile>(gz_), into, static_cast<unsigned>(size));
+  if (n > 0) return n;
+  // At the end, Z_BUF_ERROR says the file stopped inside a gzip stream
+  // (a truncated or still-being-written file); -1 is damaged data.
+  int code = 0;
+  const char* why = gzerror(static_cast<gzFile>(gz_), &code);
+  if (n == 0 && code == Z_OK) return 0;
+  if (code == Z_ERRNO) return -1;
+  if (code == Z_BUF_ERROR)
+    throw Error("FileUnreadable", "cannot read '" + path_ + "': the gzip data ends before its end (truncated)");
+  throw Error("FileUnreadable", "cannot read '" + path_ + "': gzip data is damaged (" + why + ")");
 }
 
 // Reads the next chunk into the buffer (which must be fully consumed).
@@ -69,8 +98,8 @@ bool LineSource::fill() {
   begin_ = end_ = 0;
   while (end_ == 0) {
     check_interrupted();
-    wait_readable();
-    ssize_t n = ::read(fd_, buffer_.data(), buffer_.size());
+    if (!gz_) wait_readable();
+    long n = read_some(buffer_.data(), buffer_.size());
     if (n < 0) {
       if (errno == EINTR) continue;  // the loop looks at the flag first
       throw Error("FileUnreadable", "cannot read '" + path_ + "': " + std::strerror(errno));

@@ -3,7 +3,8 @@
 // size. Lines end at "\n"; a "\r" before it is dropped; a UTF-8 byte order
 // mark at the start of the file is dropped. A line longer than
 // kMaxRecordBytes is cut there and flagged `overlong`; the rest of it is
-// skipped without being buffered.
+// skipped without being buffered. A gzip file (rotated logs: mail.log.2.gz)
+// is read through zlib as its uncompressed text, whatever its name.
 #pragma once
 
 #include <atomic>
@@ -48,8 +49,12 @@ class LineSource {
   void wait_readable() const;
   void finish_line(std::string_view text, bool overlong, Line& out);
 
+  // Reads up to `size` bytes of the file's (uncompressed) text.
+  long read_some(char* into, std::size_t size);
+
   std::string path_;
   int fd_ = -1;
+  void* gz_ = nullptr;  // zlib's gzFile when the file is gzip-compressed
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes in buffer_
   bool eof_ = false;

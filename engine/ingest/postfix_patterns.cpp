@@ -22,45 +22,65 @@ std::vector<PostfixPattern> pattern_table() {
       {E::Disconnect, D::Smtpd, "disconnect from {host}[{ip}]{*}",
        {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: disconnect from mail.fabrikam.example[127.0.0.2] ehlo=2 "
         "starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=7"}},
-      {E::TlsFrom, D::Smtpd, "{*} TLS connection established from {host}[{ip}]: {version} with cipher {cipher} {*}",
+      {E::TlsFrom, D::Smtpd,
+       "{trust} TLS connection established from {host}[{ip}]: {version} with cipher {cipher} {*}",
        {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: Anonymous TLS connection established from "
         "mail.tailspin.example[127.0.0.3]: TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)",
         "Nov 23 13:02:44 mx1 postfix/submission/smtpd[19120]: Anonymous TLS connection established from "
         "unknown[::1]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
-        "server-signature RSA-PSS (2048 bits) server-digest SHA256"}},
-      {E::Client, D::Smtpd, "{qid}: client={host}[{ip}]{*}",
+        "server-signature RSA-PSS (2048 bits) server-digest SHA256",
+        // tests/data/postfix-world: a client certificate from the local CA.
+        "Dec  1 18:35:40 vm postfix/smtpd[30092]: Trusted TLS connection established from "
+        "mx.margie.example[127.0.0.14]: TLSv1.1 with cipher ECDHE-RSA-AES256-SHA (256/256 bits)"}},
+      {E::Client, D::Smtpd, "{qid}: client={host}[{ip}]{rest}",
        {"Nov 23 13:02:37 mx1 postfix/smtpd[19018]: 5AAA410E884: client=mail.fabrikam.example[127.0.0.2]",
         "Nov 23 13:02:43 mx1 postfix/submission/smtpd[19120]: 8F07510E8AC: "
-        "client=roaming.contoso-users.example[127.0.0.5], sasl_method=PLAIN, sasl_username=alice@contoso.com"}},
+        "client=roaming.contoso-users.example[127.0.0.5], sasl_method=PLAIN, sasl_username=alice@contoso.com",
+        // tests/data/postfix-world: the content filter's re-injection (XFORWARD).
+        "Dec  1 18:35:24 vm postfix/reinject/smtpd[29922]: D2BF011410B: client=localhost[127.0.0.1], "
+        "orig_queue_id=8681E114107, orig_client=mail.fabrikam.example[127.0.0.2]"}},
+      // postscreen first: its client has no name ("from [ip]:port").
+      {E::PostscreenReject, D::Postscreen, "NOQUEUE: reject: {command} from [{ip}]:{port}: {detail}",
+       {"Dec  1 18:35:31 vm postfix/postscreen[29907]: NOQUEUE: reject: RCPT from [127.0.0.66]:56227: 550 5.3.2 "
+        "Service currently unavailable; from=<promo@bulk-sender.example>, to=<bob@contoso.com>, proto=ESMTP, "
+        "helo=<spam.bulk-sender.example>"}},
       {E::NoqueueReject, D::Smtpd, "NOQUEUE: reject: {command} from {host}[{ip}]: {detail}",
        {"Nov 23 13:02:38 mx1 postfix/smtpd[19018]: NOQUEUE: reject: RCPT from smtp.woodgrove.example[127.0.0.4]: "
         "554 5.7.1 <victim@elsewhere.example>: Relay access denied; from=<wendy@woodgrove.example> "
         "to=<victim@elsewhere.example> proto=ESMTP helo=<smtp.woodgrove.example>"}},
-      // smtpd_check.c log_whatsup() with a queue id (a DATA-phase restriction).
       {E::QueueReject, D::Smtpd, "{qid}: reject: {command} from {host}[{ip}]: {detail}",
-       {"Nov 23 13:05:12 mx1 postfix/smtpd[19018]: 4D11C10E8A6: reject: DATA from mail.fabrikam.example[127.0.0.2]: "
+       {// smtpd_check.c log_whatsup() with a queue id (a DATA-phase restriction).
+        "Nov 23 13:05:12 mx1 postfix/smtpd[19018]: 4D11C10E8A6: reject: DATA from mail.fabrikam.example[127.0.0.2]: "
         "550 5.7.1 <DATA>: Data command rejected: Multi-recipient bounce; from=<> proto=ESMTP "
-        "helo=<mail.fabrikam.example>"}},
+        "helo=<mail.fabrikam.example>",
+        // tests/data/postfix-world: a second recipient refused after the first was accepted.
+        "Dec  1 18:35:27 vm postfix/smtpd[29908]: C101111415E: reject: RCPT from mail.fabrikam.example[127.0.0.2]: "
+        "550 5.1.1 <nosuch@contoso.com>: Recipient address rejected: User unknown in virtual mailbox table; "
+        "from=<pat@fabrikam.example> to=<nosuch@contoso.com> proto=ESMTP helo=<mail.fabrikam.example>"}},
       {E::MessageId, D::Cleanup, "{qid}: message-id={id}",
        {"Nov 23 13:00:38 mx1 postfix/cleanup[15299]: 9632710E881: message-id=<20261123130038.015293@vm>"}},
       {E::QueuedFrom, D::Qmgr, "{qid}: from=<{sender}>, size={size}, nrcpt={nrcpt} {*}",
        {"Nov 23 13:00:38 mx1 postfix/qmgr[15149]: 9632710E881: from=<wendy@woodgrove.example>, size=438, nrcpt=1 "
         "(queue active)",
         "Nov 23 13:00:40 mx1 postfix/qmgr[15149]: A1B0710E889: from=<>, size=2456, nrcpt=1 (queue active)"}},
-      // qmgr_active.c: a message past maximal_queue_lifetime.
       {E::Expired, D::Qmgr, "{qid}: from=<{sender}>, status=expired, returned to sender",
-       {"Nov 28 13:02:52 mx1 postfix/qmgr[15149]: D613310E8B0: from=<bob@contoso.com>, status=expired, returned "
+       {"Dec  1 18:37:17 vm postfix/qmgr[29797]: B8FB311417D: from=<bob@contoso.com>, status=expired, returned "
         "to sender"}},
       {E::Removed, D::Qmgr, "{qid}: removed",
        {"Nov 23 13:00:38 mx1 postfix/qmgr[15149]: 9632710E881: removed"}},
       {E::Pickup, D::Pickup, "{qid}: uid={uid} from=<{sender}>",
        {"Nov 23 13:02:45 mx1 postfix/pickup[18843]: BC1EB10E8AF: uid=0 from=<carol@contoso.com>"}},
-      {E::TlsTo, D::SmtpClient, "{*} TLS connection established to {host}[{ip}]:{port}: {version} with cipher {cipher} {*}",
+      {E::TlsTo, D::SmtpClient,
+       "{trust} TLS connection {how} to {host}[{ip}]:{port}: {version} with cipher {cipher} {*}",
        {"Nov 23 13:02:40 mx1 postfix/smtp[19032]: Anonymous TLS connection established to "
         "mx.tailspin.example[127.0.0.9]:25: TLSv1.2 with cipher ADH-AES256-GCM-SHA384 (256/256 bits)",
         "Nov 23 13:02:44 mx1 postfix-out/smtp[19147]: Untrusted TLS connection established to "
         "smarthost.relay.example[127.0.0.9]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) "
-        "key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256"}},
+        "key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256",
+        // tests/data/postfix-world: smtp_tls_connection_reuse through tlsproxy.
+        "Dec  1 18:35:46 vm postfix/smtp[30057]: Verified TLS connection reused to "
+        "mx.fabrikam.example[127.0.0.9]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) "
+        "key-exchange X25519 server-signature RSA-PSS (2048 bits)"}},
       {E::Delivery, D::SmtpClient, "{qid}: to=<{recipient}>, {fields}",
        {"Nov 23 13:02:42 mx1 postfix/smtp[19032]: 4ED5110E8A9: to=<nobody@fabrikam.example>, "
         "relay=mx.fabrikam.example[127.0.0.9]:25, delay=0.08, delays=0.01/0/0.05/0.02, dsn=5.1.1, status=bounced "
@@ -71,7 +91,13 @@ std::vector<PostfixPattern> pattern_table() {
         "refused)",
         "Nov 23 13:02:37 mx1 postfix/virtual[19024]: DBB4F10E884: to=<alice@contoso.com>, "
         "orig_to=<team@contoso.com>, relay=virtual, delay=0.01, delays=0.01/0/0/0, dsn=2.0.0, status=sent "
-        "(delivered to maildir)"}},
+        "(delivered to maildir)",
+        // tests/data/postfix-world: Dovecot LMTP over a unix socket; the retry transport.
+        "Dec  1 18:35:25 vm postfix/lmtp[29923]: D2BF011410B: to=<alice@contoso.com>, "
+        "relay=mx1.contoso.com[private/dovecot-lmtp], delay=0.56, delays=0.02/0.14/0.19/0.21, dsn=2.0.0, "
+        "status=sent (250 2.0.0 <alice@contoso.com> jxIdDG0TD2vkdAAAg+zDdQ Saved)",
+        "Dec  1 18:35:44 vm postfix/error[30144]: 55DCE11417A: to=<ops@paused.example>, relay=none, delay=0.13, "
+        "delays=0.02/0.1/0/0.01, dsn=4.3.2, status=deferred (deliveries paused for maintenance)"}},
   };
 }
 
@@ -79,6 +105,7 @@ std::vector<PostfixPattern> pattern_table() {
 
 PostfixDaemon postfix_daemon(std::string_view name) {
   if (name == "smtpd") return D::Smtpd;
+  if (name == "postscreen") return D::Postscreen;
   if (name == "cleanup") return D::Cleanup;
   if (name == "qmgr" || name == "nqmgr") return D::Qmgr;
   if (name == "pickup") return D::Pickup;
@@ -96,6 +123,12 @@ bool is_queue_id(std::string_view s) {
   return true;
 }
 
+std::string_view PatternMatch::operator[](std::string_view name) const {
+  for (int i = 0; i < count; ++i)
+    if (names[i] == name) return captures[i];
+  throw std::logic_error("Postfix pattern has no capture {" + std::string(name) + "}");
+}
+
 CompiledPattern::CompiledPattern(const std::string& pattern) {
   size_t i = 0;
   while (i < pattern.size()) {
@@ -103,7 +136,7 @@ CompiledPattern::CompiledPattern(const std::string& pattern) {
       size_t close = pattern.find('}', i);
       if (close == std::string::npos) throw std::logic_error("unclosed capture in pattern: " + pattern);
       std::string name = pattern.substr(i + 1, close - i - 1);
-      parts_.push_back(Part{true, name != "*", name == "qid", {}});
+      parts_.push_back(Part{true, name != "*", name == "qid", name});
       i = close + 1;
     } else {
       size_t next = pattern.find('{', i);
@@ -138,6 +171,7 @@ bool CompiledPattern::match(std::string_view m, PatternMatch& out) const {
     if (p.qid && !is_queue_id(value)) return false;
     if (p.named) {
       if (out.count == kMaxCaptures) return false;
+      out.names[out.count] = p.literal;
       out.captures[out.count++] = value;
     }
   }
@@ -149,8 +183,8 @@ const PostfixPatternSet& postfix_patterns() {
     PostfixPatternSet s;
     s.patterns = pattern_table();
     for (const PostfixPattern& p : s.patterns) s.compiled.emplace_back(p.pattern);
-    // Every sample must match its own pattern and no earlier one of its
-    // daemon; every pattern must have a sample.
+    // Every sample must match its own pattern and no earlier one; every
+    // pattern must have a sample.
     for (size_t i = 0; i < s.patterns.size(); ++i) {
       const PostfixPattern& p = s.patterns[i];
       if (p.samples.empty()) throw std::logic_error("Postfix pattern without a sample: " + p.pattern);
@@ -160,8 +194,10 @@ const PostfixPatternSet& postfix_patterns() {
         if (tag_end == std::string::npos) throw std::logic_error("Postfix sample without a tag: " + sample);
         std::string_view message = std::string_view(sample).substr(tag_end + 3);
         PatternMatch m;
+        // No earlier pattern of any daemon may match: a log that does not
+        // name the daemon (PostfixDaemon::Unknown) tries them all in order.
         for (size_t j = 0; j < i; ++j)
-          if (s.patterns[j].daemon == p.daemon && s.compiled[j].match(message, m))
+          if (s.compiled[j].match(message, m))
             throw std::logic_error("Postfix sample matches an earlier pattern (" + s.patterns[j].pattern + "): " +
                                    sample);
         if (!s.compiled[i].match(message, m))

@@ -18,24 +18,27 @@ namespace mailflow {
 
 // What a matched line means to the joiner (postfix_reader.cpp).
 enum class PostfixEvent {
-  Connect,        // smtpd: a client session begins
-  Disconnect,     // smtpd: it ends
-  TlsFrom,        // smtpd: the session's TLS
-  Client,         // smtpd: a queue id opened in this session
-  NoqueueReject,  // smtpd: a refused recipient/sender/client
-  QueueReject,    // smtpd: a refusal after the queue id was assigned
-  MessageId,      // cleanup
-  QueuedFrom,     // qmgr: sender and size; the message is queued
-  Expired,        // qmgr: gave up on deferred recipients
-  Removed,        // qmgr: the queue id is done
-  Pickup,         // pickup: local submission (sendmail)
-  Delivery,       // smtp/lmtp/virtual/local/pipe/error: one recipient's outcome
-  TlsTo,          // smtp/lmtp: the TLS of the connection the next deliveries use
+  Connect,           // smtpd: a client session begins
+  Disconnect,        // smtpd: it ends
+  TlsFrom,           // smtpd: the session's TLS and the client certificate's trust
+  Client,            // smtpd: a queue id opened in this session (with sasl_username=)
+  NoqueueReject,     // smtpd: a refused recipient/sender/client
+  QueueReject,       // smtpd: a refusal after the queue id was assigned
+  PostscreenReject,  // postscreen: a refused client ("from [ip]:port")
+  MessageId,         // cleanup
+  QueuedFrom,        // qmgr: sender and size; the message is queued
+  Expired,           // qmgr: gave up on deferred recipients
+  Removed,           // qmgr: the queue id is done
+  Pickup,            // pickup: local submission (sendmail)
+  Delivery,          // smtp/lmtp/virtual/local/pipe/error/discard: one recipient's outcome
+  TlsTo,             // smtp/lmtp: the TLS of the connection the next deliveries use
+                     // ("established" or "reused" through tlsproxy)
 };
-
 // Which daemons a pattern applies to (the last part of the syslog tag,
-// "postfix/submission/smtpd" -> "smtpd").
-enum class PostfixDaemon { Smtpd, Cleanup, Qmgr, Pickup, SmtpClient, LocalDelivery, Other };
+// "postfix/submission/smtpd" -> "smtpd"). Unknown: the log does not say
+// (rsyslog's RFC 5424 template cuts the APP-NAME "postfix/smtpd" to
+// "postfix"): every pattern is tried, in table order.
+enum class PostfixDaemon { Smtpd, Postscreen, Cleanup, Qmgr, Pickup, SmtpClient, LocalDelivery, Unknown, Other };
 PostfixDaemon postfix_daemon(std::string_view name);
 
 struct PostfixPattern {
@@ -45,11 +48,16 @@ struct PostfixPattern {
   std::vector<std::string> samples;  // whole log lines, as Postfix wrote them
 };
 
-// Up to this many named captures per pattern, in pattern order.
-inline constexpr int kMaxCaptures = 6;
+// Up to this many captures per pattern. Handlers read them by name
+// (m["host"]), never by position.
+inline constexpr int kMaxCaptures = 8;
 struct PatternMatch {
   std::array<std::string_view, kMaxCaptures> captures{};
+  std::array<std::string_view, kMaxCaptures> names{};
   int count = 0;
+  // The capture called `name`; throws std::logic_error when the pattern has
+  // none (a handler asking for a capture its pattern lacks is a bug).
+  std::string_view operator[](std::string_view name) const;
 };
 
 // A parsed pattern: literals and captures, matched without regular
@@ -64,7 +72,7 @@ class CompiledPattern {
     bool capture;
     bool named;
     bool qid;
-    std::string literal;
+    std::string literal;  // the literal text, or the capture's name
   };
   std::vector<Part> parts_;
 };

@@ -1,34 +1,43 @@
-// -Format Postfix: joins Postfix log lines (classic syslog, rsyslog RFC 3339,
-// or Postfix's own maillog_file) into trace records.
+// -Format Postfix: joins Postfix log lines into trace records, in every
+// transport administrators keep them in: classic syslog, rsyslog's RFC 3339
+// and RFC 5424 templates, Postfix's maillog_file, and journalctl's short,
+// short-precise, short-iso(-precise), short-full, json and export outputs
+// (syslog_header.h; json and export records are read here).
 //
-//   smtpd sessions (keyed by process)  -> client host/IP and TLS of each queue id
+//   smtpd sessions (keyed by process)  -> client host/IP, TLS and trust of each queue id
 //   cleanup message-id, qmgr from=/size -> the message
-//   smtp "TLS connection established to" + "to=, relay=, status=" lines
-//                                       -> outbound deliveries and their TLS
+//   smtp "TLS connection established/reused to" + "to=, relay=, status=" lines
+//                                       -> outbound deliveries, their TLS and trust
 //   qmgr "removed"                      -> the queue id is complete: emit
 //
-// One record per inbound message (a client outside InternalNetworks that did
-// not authenticate); one record per outbound message per relay host, TLS and
-// outcome (recipients delivered over one connection share a record, their
-// addresses joined with ';'). Internal mail, local submissions and bounce
-// notices delivered locally make no record. "NOQUEUE: reject" lines are
-// refused sessions. Queue ids still open after `window` seconds of log time,
-// and at the end of the file, are emitted with the status known so far.
+// The organisation's boundary (Get-Help about_Boundary): one record per
+// inbound message (a client outside InternalNetworks that did not
+// authenticate); one record per outbound message per relay host, TLS and
+// outcome, where outbound is only a hand-off to a server outside: local,
+// virtual, pipe, lmtp or smtp to a unix socket or to a host in
+// InternalNetworks (content filters on loopback) stay inside, discard is no
+// delivery, and the error and retry transports are outcomes of mail for
+// outside domains. Refused attempts (smtpd and postscreen rejects, with or
+// without a queue id) are refused sessions; a refused recipient never
+// removes the accepted ones.
+//
+// Lifecycle: a deferred recipient is one Pending record; its later outcome
+// (sent, bounced, expired) settles it through the sink's lifecycle keys
+// ("host/queue id/recipient"), within a file, across files and imports.
+// Queue ids still open after `window` seconds of log time, and at the end of
+// the input, are emitted with the status known so far.
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
-#include "core/net_match.h"
-#include "ingest/postfix_patterns.h"
-#include "ingest/syslog_header.h"
 #include "ingest/trace_reader.h"
 
 namespace mailflow {
+
+class PostfixJoiner;
 
 class PostfixReader : public TraceReader {
  public:
@@ -38,31 +47,37 @@ class PostfixReader : public TraceReader {
   explicit PostfixReader(const ReaderOptions& options, UnixSeconds window = kDefaultWindow);
   ~PostfixReader() override;
 
-  // -Format Auto: one of the first lines is a Postfix syslog line.
+  // -Format Auto: one of the first lines is a Postfix syslog line or a
+  // journald record (json, export).
   static bool looks_like(const std::vector<std::string>& head);
 
   void line(std::string_view text, std::int64_t number, ReaderSink& sink) override;
   void finish(ReaderSink& sink) override;
+  // The next file of the same import continues this one (rotated logs read
+  // oldest first): open queue ids and sessions carry over.
+  void next_file(ReaderSink& sink) override;
 
-  // Queue ids emitted incomplete: open past the window, or at the end of the file.
-  std::int64_t incomplete() const override { return incomplete_; }
+  // Queue ids emitted incomplete: open past the window, or at the end of the input.
+  std::int64_t incomplete() const override;
   // Queue ids held in memory right now (for the memory-bound test).
   std::size_t open_queue_ids() const;
 
  private:
-  struct State;
-  void handle(PostfixEvent event, const PatternMatch& m, const SyslogHeader& h, UnixSeconds time,
-              std::string_view line, std::int64_t number, ReaderSink& sink);
-  void sweep(UnixSeconds now, ReaderSink& sink);
+  // journald records: one JSON object a line, or KEY=value lines ending
+  // with an empty line (export).
+  enum class Mode { Unknown, Syslog, Json, Export };
+  void json_line(std::string_view text, std::int64_t number, ReaderSink& sink);
+  void export_line(std::string_view text, std::int64_t number, ReaderSink& sink);
+  void journal_entry(std::int64_t number, std::string_view raw, ReaderSink& sink);
 
-  ReaderOptions options_;
-  UnixSeconds window_;
-  SyslogClock clock_;
-  std::vector<IpRange> internal_;
-  std::vector<DomainPattern> org_domains_;
-  std::unique_ptr<State> state_;
-  UnixSeconds next_sweep_ = 0;
-  std::int64_t incomplete_ = 0;
+  std::unique_ptr<PostfixJoiner> joiner_;
+  Mode mode_ = Mode::Unknown;
+  // The journald record being read (export spans lines).
+  struct JournalEntry {
+    std::string realtime, host, identifier, pid, message, raw;
+    std::int64_t first_line = 0;
+    bool binary = false;
+  } entry_;
 };
 
 }  // namespace mailflow

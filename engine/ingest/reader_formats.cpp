@@ -23,16 +23,17 @@ ReaderOptions canonical_options(const ReaderOptions& o, const char* format) {
 
 // Every import format, in detection order: one line per format. A format
 // whose reader is not written yet has no `make`; Import-MessageTrace then
-// says so by name. Jsonl goes first: a line starting with '{' is never a
-// CSV header.
+// says so by name. Postfix goes first: it takes only lines of Postfix's
+// daemons (and journald's JSON records of them, which Jsonl would claim);
+// then Jsonl: a line starting with '{' is never a CSV header.
 const std::vector<ReaderFormat>& reader_formats() {
   static const std::vector<ReaderFormat> formats = {
+      {"Postfix", true, PostfixReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<PostfixReader>(o); }},
       {"Jsonl", false, JsonlReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<JsonlReader>(canonical_options(o, "Jsonl")); }},
       {"Csv", false, CsvReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<CsvReader>(canonical_options(o, "Csv")); }},
-      {"Postfix", true, PostfixReader::looks_like,
-       [](const ReaderOptions& o) { return std::make_unique<PostfixReader>(o); }},
       {"ExchangeTracking", true, nullptr, nullptr},
       {"ExchangeOnline", false, nullptr, nullptr},
   };

@@ -1,12 +1,20 @@
-// The header of a syslog-style line, in the three forms Postfix logs reach
-// files in:
-//   classic syslog and Postfix's own maillog_file:
-//     "Nov 23 06:20:07 mx1 postfix/smtp[6683]: message"
-//   rsyslog's high-precision (RFC 3339) format:
+// The header of a syslog-style line, in every form Postfix logs reach files in:
+//   classic syslog and Postfix's own maillog_file, zero-padded, space-padded
+//   or (hand-edited, some relays) single-space day:
+//     "Nov 23 06:20:07 mx1 postfix/smtp[6683]: message"   "Oct  7 ..."  "Oct 7 ..."
+//   journalctl -o short-precise:  "Mar 14 00:00:31.185246 mx1 postfix/smtp[6683]: ..."
+//   rsyslog RSYSLOG_FileFormat (RFC 3339), journalctl -o short-iso and
+//   short-iso-precise (zone as +0100 before systemd 255, +01:00 after):
 //     "2026-11-23T13:03:05.082436+00:00 mx1 postfix/smtp[6683]: message"
-// Classic timestamps carry neither a year nor a zone: SyslogClock supplies
-// them (-Year, else the file's modification time, with the December to
-// January rollover handled; -TimeZone, else the machine's zone).
+//   journalctl -o short-full:  "Tue 2023-03-14 00:00:31 CET mx1 postfix/smtp[6683]: ..."
+//   RFC 5424 (rsyslog RSYSLOG_SyslogProtocol23Format, syslog-ng):
+//     "<22>1 2026-12-01T18:35:16.708433+00:00 mx1 postfix 29793 - -  message"
+//     (rsyslog cuts the APP-NAME at the '/': the daemon is not named)
+// journalctl -o json and -o export are records, not lines: postfix_reader.cpp
+// reads them and fills a SyslogHeader itself.
+// Timestamps without a year or a zone get them from SyslogClock (-Year, else
+// the file's modification time, with the December to January rollover
+// handled; -TimeZone, else the machine's zone).
 #pragma once
 
 #include <optional>
@@ -18,14 +26,17 @@
 namespace mailflow {
 
 struct SyslogHeader {
-  // Classic form: month/day/time without a year; RFC 3339 form: the instant.
+  // An instant (RFC 3339, RFC 5424, short-full in UTC) or a civil time
+  // without a zone; `year` is 0 when the line does not say it (classic forms).
   bool has_instant = false;
   UnixSeconds instant = 0;
+  int year = 0;
   unsigned month = 0, day = 0;
   int hour = 0, minute = 0, second = 0;
   std::string_view host;
   std::string_view tag;      // "postfix/submission/smtpd[19120]" (with the pid)
   std::string_view program;  // "postfix/submission/smtpd"
+  std::string_view pid;      // "19120", empty when the line has none
   std::string_view message;  // after "]: "
 };
 

@@ -58,6 +58,24 @@ class ReaderSink {
   virtual void trace(const Trace& trace, std::int64_t line) = 0;
   virtual void reject(std::int64_t line, std::string_view reason, std::string_view text) = 0;
   virtual void refused(const RefusedConnection& refused, std::int64_t line) = 0;
+  // A record in a message's lifecycle (log formats): `keys` name its
+  // recipient routes ("host/queue id/recipient"). A Pending record is
+  // replaced by the later outcome of the same keys, whatever file or import
+  // brings it (SPEC section 4). Sinks without a lifecycle store it as is.
+  virtual void lifecycle_trace(const Trace& trace, std::int64_t line, const std::vector<std::string>& keys) {
+    (void)keys;
+    this->trace(trace, line);
+  }
+  // A queue id gave up ("status=expired") on recipients deferred before the
+  // lines this reader saw: their Pending records (keys starting with
+  // `queue_key`) become Failed at `time`.
+  virtual void expire_queue(std::string_view queue_key, UnixSeconds time) {
+    (void)queue_key;
+    (void)time;
+  }
+  // A line that is not the format's (another program's, a Postfix daemon
+  // that says nothing about mail flow): counted under Ignored by program.
+  virtual void ignored(std::string_view program) { (void)program; }
 };
 
 class TraceReader {
@@ -69,6 +87,10 @@ class TraceReader {
   virtual void line(std::string_view text, std::int64_t number, ReaderSink& sink) = 0;
   // End of file: emit whatever is still pending (or reject it).
   virtual void finish(ReaderSink& sink) = 0;
+  // Several files in one import (rotated logs, oldest first): called between
+  // two files instead of finish(). Readers that join lines into messages
+  // carry their open state over, so one call equals the concatenation.
+  virtual void next_file(ReaderSink& sink) { finish(sink); }
   // Log readers that join lines: records emitted before their message was
   // complete (open past the reader's window, or at the end of the file).
   virtual std::int64_t incomplete() const { return 0; }

@@ -48,7 +48,7 @@ void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::stri
   s->run();
 }
 
-void add_refused_connection(TraceStore& store, const RefusedConnection& r, std::int64_t fingerprint,
+bool add_refused_connection(TraceStore& store, const RefusedConnection& r, std::int64_t fingerprint,
                             std::int64_t file_id) {
   StatementUse s(store.db().cached(
       "ingest.refused",
@@ -63,6 +63,7 @@ void add_refused_connection(TraceStore& store, const RefusedConnection& r, std::
       .bind(7, fingerprint)
       .bind(8, file_id);
   s->run();
+  return store.db().changes() > 0;
 }
 
 ImportRejectCursor::ImportRejectCursor(TraceStore& store, const std::optional<std::string>& path,

@@ -30,7 +30,8 @@ void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::stri
                         std::int64_t line, std::string_view reason, std::string_view text);
 
 // Adds a refused session unless one with the same fingerprint is stored.
-void add_refused_connection(TraceStore& store, const RefusedConnection& row, std::int64_t fingerprint,
+// true when the row is new (a re-import adds nothing).
+bool add_refused_connection(TraceStore& store, const RefusedConnection& row, std::int64_t fingerprint,
                             std::int64_t file_id);
 
 struct ImportRejectRow {

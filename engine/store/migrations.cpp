@@ -126,7 +126,19 @@ constexpr const char* kMigration4 = R"sql(
 ALTER TABLE traces ADD COLUMN tls_trust TEXT;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4};
+// Version 5 (issue #13, record lifecycle): the recipient routes of Pending
+// records and of the outcomes that settled them, so that a later file or
+// import turns a deferral into its outcome instead of adding a record.
+// key: "host/queue id/recipient"; pending: 1 while trace_id is Pending.
+constexpr const char* kMigration5 = R"sql(
+CREATE TABLE trace_lifecycle(
+  key      TEXT PRIMARY KEY,
+  trace_id INTEGER NOT NULL,
+  pending  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 
 // Read as 64-bit: a file whose header holds a negative or garbage version

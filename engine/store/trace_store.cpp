@@ -1,5 +1,7 @@
 #include "store/trace_store.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "store/migrations.h"
 
@@ -136,6 +138,113 @@ void TraceWriter::set_status(std::int64_t id, const Trace& before, const std::st
   Trace after = before;
   after.status = status;
   account(after, +1);
+}
+
+namespace {
+
+// The columns of a stored trace that the rollup and the lifecycle read.
+Trace stored_trace(Database& db, std::int64_t id) {
+  StatementUse s(db.cached("lifecycle.trace",
+                           "SELECT received, direction, connector, tls, status, size, sender, message_id"
+                           " FROM traces WHERE id = ?1"));
+  s->bind(1, id);
+  Trace t;
+  if (!s->step()) return t;
+  t.received = s->column_int(0);
+  t.direction = static_cast<Direction>(s->column_int(1));
+  if (!s->column_is_null(2)) t.connector = s->column_text(2);
+  t.tls = static_cast<TlsVersion>(s->column_int(3));
+  t.status = s->column_text(4);
+  t.size = s->column_int(5);
+  t.sender = s->column_text(6);
+  if (!s->column_is_null(7)) t.message_id = s->column_text(7);
+  return t;
+}
+
+}  // namespace
+
+TraceWriter::Lifecycle TraceWriter::add_in_lifecycle(const Trace& t, std::int64_t fingerprint,
+                                                     std::optional<std::int64_t> file_id,
+                                                     const std::vector<std::string>& keys) {
+  Database& db = store_.db();
+  // What the store knows of each key: pending trace ids, settled keys.
+  std::vector<std::int64_t> pending_ids;
+  std::size_t settled = 0;
+  {
+    StatementUse find(db.cached("lifecycle.find", "SELECT trace_id, pending FROM trace_lifecycle WHERE key = ?1"));
+    for (const std::string& k : keys) {
+      find->bind(1, k);
+      if (find->step()) {
+        if (find->column_int(1) != 0) pending_ids.push_back(find->column_int(0));
+        else ++settled;
+      }
+      find->reset();
+    }
+  }
+  bool pending = t.status == "Pending";
+  if (pending && (settled > 0 || !pending_ids.empty())) return Lifecycle::Duplicate;  // deferred again, or settled
+  if (!pending && settled == keys.size() && !keys.empty()) return Lifecycle::Duplicate;
+
+  Trace final = t;
+  std::sort(pending_ids.begin(), pending_ids.end());
+  pending_ids.erase(std::unique(pending_ids.begin(), pending_ids.end()), pending_ids.end());
+  for (std::int64_t id : pending_ids) {
+    Trace before = stored_trace(db, id);
+    if (final.sender.empty()) final.sender = before.sender;
+    if (final.size == 0) final.size = before.size;
+    if (!final.message_id) final.message_id = before.message_id;
+    StatementUse del(db.cached("lifecycle.delete_trace", "DELETE FROM traces WHERE id = ?1"));
+    del->bind(1, id);
+    del->run();
+    account(before, -1);
+  }
+  if (!add(final, fingerprint, file_id)) return Lifecycle::Duplicate;
+  std::int64_t id = db.last_insert_rowid();
+  StatementUse keep(db.cached("lifecycle.keep",
+                              "INSERT INTO trace_lifecycle(key, trace_id, pending) VALUES(?1, ?2, ?3)"
+                              " ON CONFLICT(key) DO UPDATE SET trace_id = excluded.trace_id,"
+                              " pending = excluded.pending"));
+  for (const std::string& k : keys) {
+    keep->bind(1, k).bind(2, id).bind(3, pending ? 1 : 0);
+    keep->run();
+  }
+  return pending_ids.empty() ? Lifecycle::Added : Lifecycle::Settled;
+}
+
+std::int64_t TraceWriter::expire_pending(const std::string& queue_key, UnixSeconds time) {
+  Database& db = store_.db();
+  // Keys are "host/queue id/recipient": the queue's keys sort between
+  // "host/queue id/" and "host/queue id0" ('0' follows '/').
+  std::string end = queue_key;
+  if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
+  std::vector<std::pair<std::string, std::int64_t>> found;
+  {
+    StatementUse s(db.cached("lifecycle.queue",
+                             "SELECT key, trace_id FROM trace_lifecycle"
+                             " WHERE key >= ?1 AND key < ?2 AND pending = 1"));
+    s->bind(1, queue_key).bind(2, end);
+    while (s->step()) found.emplace_back(s->column_text(0), s->column_int(1));
+  }
+  std::vector<std::int64_t> done;
+  for (const auto& [key, id] : found) {
+    if (std::find(done.begin(), done.end(), id) == done.end()) {
+      Trace before = stored_trace(db, id);
+      StatementUse u(db.cached("lifecycle.expire",
+                               "UPDATE traces SET status = 'Failed', received = ?2 WHERE id = ?1"));
+      u->bind(1, id).bind(2, time);
+      u->run();
+      account(before, -1);
+      Trace after = before;
+      after.status = "Failed";
+      after.received = time;
+      account(after, +1);
+      done.push_back(id);
+    }
+    StatementUse settle(db.cached("lifecycle.settle", "UPDATE trace_lifecycle SET pending = 0 WHERE key = ?1"));
+    settle->bind(1, key);
+    settle->run();
+  }
+  return static_cast<std::int64_t>(done.size());
 }
 
 void TraceWriter::account(const Trace& t, int sign) {

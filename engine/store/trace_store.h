@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "core/trace.h"
 #include "store/sqlite.h"
@@ -61,6 +62,22 @@ class TraceWriter {
   void set_connector(std::int64_t id, const Trace& before, const std::optional<std::string>& connector);
   // Changes the status of stored trace `id` (e.g. deferred then sent).
   void set_status(std::int64_t id, const Trace& before, const std::string& status);
+
+  // Record lifecycle (SPEC section 4; issue #13). `keys` name the record's
+  // recipient routes ("host/queue id/recipient"). A Pending record is kept
+  // with its keys unless one of them is known already. A final record
+  // (Delivered, Failed) replaces the Pending records of its keys,
+  // inheriting the sender, size and message id it lacks, and the rollup
+  // moves in the same transaction; when all its keys are settled already
+  // it is a duplicate. The SQL stays here so that the store's schema can
+  // change under this one entry point.
+  enum class Lifecycle { Added, Settled, Duplicate };
+  Lifecycle add_in_lifecycle(const Trace& trace, std::int64_t fingerprint, std::optional<std::int64_t> file_id,
+                             const std::vector<std::string>& keys);
+  // "status=expired" for a queue id whose deferrals were stored by an
+  // earlier import: its Pending records (keys starting with `queue_key`,
+  // "host/queue id/") become Failed at `time`. Returns how many.
+  std::int64_t expire_pending(const std::string& queue_key, UnixSeconds time);
 
   void commit();
 

@@ -221,7 +221,8 @@ TEST_F(HelpCmdlets, UnknownNamesAreErrors) {
                        "Get-Help: no cmdlet, alias or help topic named 'test-sam'; did you mean "
                        "Test-Sample?");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("about_Nothing")}})),
-                       "Get-Help: no help topic 'about_Nothing' (topics: about_Connectors, about_Pipelines)");
+                       "Get-Help: no help topic 'about_Nothing' (topics: about_Boundary, about_Connectors, "
+                       "about_Pipelines)");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("*zzz*")}})),
                        "Get-Help: no cmdlet or help topic matches '*zzz*'");
 }
@@ -242,7 +243,7 @@ TEST_F(HelpCmdlets, OverviewListsEveryCmdletAndTopic) {
   Lines overview = run("Get-Help", {});
   std::string text = join(overview, "\n");
   EXPECT_NE(text.find("Get-Help NAME -Parameter P"), std::string::npos);
-  EXPECT_NE(text.find("TOPICS\n    about_Connectors"), std::string::npos);
+  EXPECT_NE(text.find("TOPICS\n    about_Boundary, about_Connectors"), std::string::npos);
   for (const CmdletSpec* c : registry_.all())
     EXPECT_NE(text.find("\n    " + c->name + " "), std::string::npos) << c->name;
   for (const std::string& line : overview) EXPECT_LE(display_width(line), 80u) << line;

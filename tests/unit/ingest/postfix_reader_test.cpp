@@ -1,4 +1,5 @@
 #include "ingest/postfix_reader.h"
+#include "ingest/postfix_patterns.h"
 
 #include <gtest/gtest.h>
 
@@ -133,7 +134,9 @@ TEST(PostfixReader, PatternTableChecksItsSamples) {
   PatternMatch m;
   EXPECT_TRUE(p.match("5AAA410E884: client=mail.example[192.0.2.1]", m));
   ASSERT_EQ(m.count, 3);
-  EXPECT_EQ(m.captures[1], "mail.example");
+  EXPECT_EQ(m["host"], "mail.example");
+  EXPECT_EQ(m["ip"], "192.0.2.1");
+  EXPECT_THROW(m["sender"], std::logic_error);  // a capture the pattern lacks
   EXPECT_FALSE(p.match("NOQUEUE: client=mail.example[192.0.2.1]", m));  // not a queue id
   EXPECT_FALSE(p.match("5AAA410E884: client=mail.example", m));
 }
