@@ -158,7 +158,7 @@ CmdletSpec get_message_trace_cmdlet() {
       "paging.";
   spec.parameters = report_scope_parameters();
   ParamSpec tls = param("TlsVersion", ParamType::Enum, "only this TLS version");
-  tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"};
+  tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "Unknown"};
   tls.completion = Completion::TlsVersion;
   spec.parameters.push_back(tls);
   spec.parameters.push_back(param("SenderAddress", ParamType::String, "envelope sender; wildcards allowed"));

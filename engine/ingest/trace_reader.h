@@ -40,6 +40,25 @@ struct RefusedConnection {
   std::string reason;
 };
 
+// The TLS of one SMTP session, from a protocol log (-Format ExchangeProtocol).
+// `key` joins it to the traces that session carried (see
+// ReaderSink::session_trace): "<connector-id in lower case>|<session id>".
+struct SessionTls {
+  std::string key;
+  TlsVersion tls = TlsVersion::None;
+  std::optional<std::string> cipher;
+};
+
+// A TLS handshake that failed ("TLS negotiation failed with error E"), kept
+// for the TLS readiness reports.
+struct TlsHandshakeFailure {
+  UnixSeconds time = 0;
+  Direction direction = Direction::Inbound;
+  std::optional<std::string> peer_ip;
+  std::string reason;  // E
+  std::string text;    // the log's whole sentence
+};
+
 // What Import-MessageTrace passes to every reader. Log formats that do not
 // carry a year or a time zone (syslog) use these; canonical formats apply
 // `utc_offset_seconds` only to timestamps written without an offset.
@@ -62,6 +81,21 @@ class ReaderSink {
   virtual void trace(const Trace& trace, std::int64_t line) = 0;
   virtual void reject(std::int64_t line, std::string_view reason, std::string_view text) = 0;
   virtual void refused(const RefusedConnection& refused, std::int64_t line) = 0;
+  // A trace whose TLS the reader cannot see (Unknown) carried by SMTP session
+  // `session_key`: it takes the TLS of that session when a protocol log
+  // already gave it, and gets it when one does later.
+  virtual void session_trace(const Trace& trace, std::int64_t line, std::string_view session_key) {
+    (void)session_key;
+    this->trace(trace, line);
+  }
+  virtual void session_tls(const SessionTls& session, std::int64_t line) {
+    (void)session;
+    (void)line;
+  }
+  virtual void tls_failure(const TlsHandshakeFailure& failure, std::int64_t line) {
+    (void)failure;
+    (void)line;
+  }
 };
 
 class TraceReader {

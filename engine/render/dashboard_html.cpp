@@ -66,6 +66,13 @@ std::string range_text(const DashboardInput& in) {
 
 // --- Message protected in transit (by TLS) ---------------------------------
 
+std::int64_t unknown_messages(const std::vector<const TlsRow*>& rows) {
+  std::int64_t n = 0;
+  for (const TlsRow* r : rows)
+    if (parse_tls(r->tls_version) == TlsVersion::Unknown) n += r->messages;
+  return n;
+}
+
 PercentBar percent_bar(const std::string& label, const std::string& direction,
                        const std::vector<const TlsRow*>& rows) {
   PercentBar bar{label, direction, 0, {}};
@@ -74,7 +81,7 @@ PercentBar percent_bar(const std::string& label, const std::string& direction,
     for (const TlsRow* r : rows)
       if (canonical_tls(r->tls_version) == version) {
         seg.messages += r->messages;
-        seg.percent += r->percent;
+        seg.percent += r->percent.value_or(0);
       }
     bar.total += seg.messages;
     bar.segments.push_back(seg);
@@ -99,9 +106,18 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
       if (s.key == "None") plain = s.messages;
     out += "<div class=\"stat\" data-direction=\"" + html_escape(dir) + "\">\n<h3>" +
            html_escape(dir) + "</h3>\n";
+    // Messages whose source did not record TLS are told apart, never drawn
+    // as a version nor counted as plain text.
+    std::int64_t unknown = unknown_messages(mine);
+    std::string unknown_note =
+        unknown == 0 ? std::string()
+                     : "<p class=\"unknown-tls\">" + format_count(unknown) + " " +
+                           (unknown == 1 ? "message" : "messages") + " without TLS information</p>\n";
     if (bar.total == 0) {
-      out += "<p class=\"big\">–</p>\n<p class=\"empty\">No " + html_escape(lower(dir)) +
-             " messages in this range.</p>\n</div>\n";
+      out += "<p class=\"big\">–</p>\n" +
+             (unknown == 0 ? "<p class=\"empty\">No " + html_escape(lower(dir)) + " messages in this range.</p>\n"
+                           : unknown_note) +
+             "</div>\n";
       continue;
     }
     double share = 100.0 * static_cast<double>(bar.total - plain) / static_cast<double>(bar.total);
@@ -109,7 +125,7 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
            "</span>%</p>\n<p>of <span class=\"protected-total\">" + format_count(bar.total) +
            "</span> " + html_escape(lower(dir)) + " messages were protected by TLS (" +
            format_count(bar.total - plain) + " encrypted, " + format_count(plain) +
-           " in plain text).</p>\n</div>\n";
+           " in plain text).</p>\n" + unknown_note + "</div>\n";
     bars.push_back(std::move(bar));
   }
   out += "</div>\n";
@@ -123,7 +139,7 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
   for (const TlsRow& r : rows)
     out += "<tr><th scope=\"row\">" + html_escape(r.direction) + "</th><td>" +
            html_escape(canonical_tls(r.tls_version)) + "</td><td>" + format_count(r.messages) +
-           "</td><td>" + format_percent(r.percent) + "</td></tr>\n";
+           "</td><td>" + (r.percent ? format_percent(*r.percent) : std::string("–")) + "</td></tr>\n";
   return out + "</tbody></table></div>\n</section>\n";
 }
 
@@ -229,11 +245,16 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
       continue;
     }
     std::vector<PercentBar> bars;
+    std::string unknown_notes;
     for (const auto& c : connectors) {
       std::vector<const TlsRow*> mine;
       for (const TlsRow& r : rows)
         if (iequals(r.direction, dir) && r.connector == c) mine.push_back(&r);
       bars.push_back(percent_bar(connector_label(c), dir, mine));
+      if (std::int64_t unknown = unknown_messages(mine); unknown > 0)
+        unknown_notes += "<p class=\"unknown-tls\">" + html_escape(connector_label(c)) + ": " +
+                         format_count(unknown) + " " + (unknown == 1 ? "message" : "messages") +
+                         " without TLS information</p>\n";
     }
     out += legend(tls_legend());
     out += svg_percent_bars(id, dir + " TLS usage by connector", bars);
@@ -250,7 +271,7 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
         out += "<td>" + format_count(s.messages) + " (" + format_percent(s.percent) + "%)</td>";
       out += "</tr>\n";
     }
-    out += "</tbody></table></div>\n";
+    out += "</tbody></table></div>\n" + unknown_notes;
   }
   return out + "</section>\n";
 }
@@ -297,6 +318,7 @@ std::string tls_colour(const std::string& tls_version) {
     case TlsVersion::Tls11: return "#fdb863";
     case TlsVersion::Tls10: return "#e66101";
     case TlsVersion::None: return "#b2182b";
+    case TlsVersion::Unknown: return "#999999";  // never drawn as a segment; for completeness
   }
   return "#b2182b";
 }

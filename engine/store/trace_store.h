@@ -61,6 +61,8 @@ class TraceWriter {
   void set_connector(std::int64_t id, const Trace& before, const std::optional<std::string>& connector);
   // Changes the status of stored trace `id` (e.g. deferred then sent).
   void set_status(std::int64_t id, const Trace& before, const std::string& status);
+  // Changes the TLS of stored trace `id` (a protocol log told it later).
+  void set_tls(std::int64_t id, const Trace& before, TlsVersion tls, const std::optional<std::string>& cipher);
 
   void commit();
 

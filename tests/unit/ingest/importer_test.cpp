@@ -279,12 +279,12 @@ TEST_F(Importer, UnimplementedAndUndetectableFormatsAreClearErrors) {
                                 "Nov 16 08:15:02 mx1 sm-mta[1234]: connect from unknown [203.0.113.9]\n");
   try {
     ImportOptions o;
-    o.format = "exchangetracking";
+    o.format = "exchangeconnectorreport";
     import_trace_file(*store_, file, o);
     FAIL();
   } catch (const Error& e) {
     EXPECT_EQ(e.id(), "FormatNotImplemented");
-    EXPECT_NE(std::string(e.what()).find("ExchangeTracking"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("ExchangeConnectorReport"), std::string::npos);
   }
   try {
     import_trace_file(*store_, file, {});
