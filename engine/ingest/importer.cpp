@@ -10,6 +10,7 @@
 #include "ingest/connector_attribution.h"
 #include "ingest/occurrence_counter.h"
 #include "store/connector_store.h"
+#include "store/report_totals.h"
 #include "store/session_tls.h"
 
 namespace mailflow {
@@ -127,6 +128,31 @@ class ImportSink : public ReaderSink {
       ++summary_.imported;
     else
       ++summary_.duplicates;
+    count_record();
+  }
+
+  // A report's count for one day, direction, connector and TLS version: into
+  // the rollup once, however often the report is imported.
+  void rollup_total(const RollupTotal& r, std::int64_t) override {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (const std::string& part : {std::to_string(r.day), std::to_string(static_cast<int>(r.direction)),
+                                    r.connector.value_or("\x1e"), std::to_string(static_cast<int>(r.tls)),
+                                    std::to_string(r.messages)}) {
+      for (unsigned char c : part) {
+        h ^= c;
+        h *= 1099511628211ULL;
+      }
+      h ^= 0x1f;
+      h *= 1099511628211ULL;
+    }
+    std::uint32_t occurrence = total_occurrences_.next(h, start_of_day(r.day));
+    if (!report_totals_) report_totals_.emplace(store_);
+    if (report_totals_->remember(with_occurrence(h, occurrence), file_id_)) {
+      writer_->add_total(r.day, r.direction, r.connector, r.tls, "Delivered", r.messages);
+      ++summary_.imported;
+    } else {
+      ++summary_.duplicates;
+    }
     count_record();
   }
 
@@ -265,6 +291,8 @@ class ImportSink : public ReaderSink {
   std::unique_ptr<ConnectorAttribution> attribution_;
   OccurrenceCounter trace_occurrences_;
   OccurrenceCounter failure_occurrences_;
+  OccurrenceCounter total_occurrences_;
+  std::optional<ReportTotalsStore> report_totals_;
   std::optional<SessionTlsStore> sessions_;  // only for formats that use it
   OccurrenceCounter refused_occurrences_;
 };

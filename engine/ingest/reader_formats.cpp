@@ -2,6 +2,7 @@
 #include "core/text.h"
 #include "ingest/importer.h"
 #include "ingest/csv_reader.h"
+#include "ingest/exchange_connector_report_reader.h"
 #include "ingest/exchange_online_reader.h"
 #include "ingest/exchange_protocol_reader.h"
 #include "ingest/exchange_tracking_reader.h"
@@ -43,7 +44,8 @@ const std::vector<ReaderFormat>& reader_formats() {
        [](const ReaderOptions& o) { return std::make_unique<CsvReader>(canonical_options(o, "Csv")); }},
       {"Postfix", true, PostfixReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<PostfixReader>(o); }},
-      {"ExchangeConnectorReport", false, nullptr, nullptr},
+      {"ExchangeConnectorReport", false, ExchangeConnectorReportReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<ExchangeConnectorReportReader>(o); }},
   };
   return formats;
 }

@@ -59,6 +59,16 @@ struct TlsHandshakeFailure {
   std::string text;    // the log's whole sentence
 };
 
+// Messages counted by a report rather than traced one by one (-Format
+// ExchangeConnectorReport): they go straight into the daily rollup.
+struct RollupTotal {
+  DayNumber day = 0;
+  Direction direction = Direction::Inbound;
+  std::optional<std::string> connector;  // nullopt: no connector
+  TlsVersion tls = TlsVersion::None;
+  std::int64_t messages = 0;
+};
+
 // What Import-MessageTrace passes to every reader. Log formats that do not
 // carry a year or a time zone (syslog) use these; canonical formats apply
 // `utc_offset_seconds` only to timestamps written without an offset.
@@ -94,6 +104,10 @@ class ReaderSink {
   }
   virtual void tls_failure(const TlsHandshakeFailure& failure, std::int64_t line) {
     (void)failure;
+    (void)line;
+  }
+  virtual void rollup_total(const RollupTotal& total, std::int64_t line) {
+    (void)total;
     (void)line;
   }
 };

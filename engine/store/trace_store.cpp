@@ -133,6 +133,12 @@ void TraceWriter::set_status(std::int64_t id, const Trace& before, const std::st
   account(after, +1);
 }
 
+void TraceWriter::add_total(DayNumber day, Direction direction, const std::optional<std::string>& connector,
+                            TlsVersion tls, const std::string& status, std::int64_t messages) {
+  RollupKey key{day, static_cast<int>(direction), connector.value_or(""), static_cast<int>(tls), status};
+  deltas_[key].messages += messages;
+}
+
 void TraceWriter::set_tls(std::int64_t id, const Trace& before, TlsVersion tls,
                           const std::optional<std::string>& cipher) {
   if (before.tls == tls && before.cipher == cipher) return;

@@ -61,6 +61,9 @@ class TraceWriter {
   void set_connector(std::int64_t id, const Trace& before, const std::optional<std::string>& connector);
   // Changes the status of stored trace `id` (e.g. deferred then sent).
   void set_status(std::int64_t id, const Trace& before, const std::string& status);
+  // Adds messages counted by a report, not traced one by one, to the rollup.
+  void add_total(DayNumber day, Direction direction, const std::optional<std::string>& connector, TlsVersion tls,
+                 const std::string& status, std::int64_t messages);
   // Changes the TLS of stored trace `id` (a protocol log told it later).
   void set_tls(std::int64_t id, const Trace& before, TlsVersion tls, const std::optional<std::string>& cipher);
 

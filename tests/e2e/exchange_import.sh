@@ -9,7 +9,8 @@
 #    before the tracking logs;
 #  - Exchange 2010 and 2013 tracking, the MSGTRKMA log, Get-MessageTrackingLog
 #    exports (with the System.String[] trap), Exchange Online traces in every
-#    shape, historical search reports (UTF-16LE and UTF-8); and the errors.
+#    shape, historical search reports (UTF-16LE and UTF-8), the EAC connector
+#    report into the rollup; and the errors.
 # Usage: bash tests/e2e/exchange_import.sh path/to/mailflow   (from the repo root)
 set -euo pipefail
 mailflow="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
@@ -147,7 +148,29 @@ fresh hist-ext
 mf "Import-MessageTrace -Path '$data/historical/extended-utf16.csv'" >/dev/null
 expect historical-extended.csv hist-ext
 
-# 10. Errors name the file, the line and the field.
+# 10. The EAC connector report goes into the rollup: totals, no trace records.
+fresh conn
+mf "Import-MessageTrace -Path '$data/connector-report/inbound-outbound-report.csv' | ConvertTo-Csv" >conn.csv
+grep -q ',ExchangeConnectorReport,' conn.csv || fail "connector report not detected: $(cat conn.csv)"
+mf "Get-TlsUsage -StartDate 2026-11-10 -EndDate 2026-11-11 -ByConnector | ConvertTo-Csv" >conn-usage.csv
+python3 - "$data/expected/connector-report-rollup.csv" conn-usage.csv <<'PY' || fail "connector report rollup"
+import csv, sys
+from collections import Counter
+want = Counter()
+for r in csv.DictReader(open(sys.argv[1])):
+    want[(r["direction"], r["connector"], r["tls"])] += int(r["messages"])
+got = Counter({(r["Direction"], r["Connector"], r["TlsVersion"]): int(r["Messages"])
+               for r in csv.DictReader(open(sys.argv[2]))})
+assert got == want, (got, want)
+PY
+mf "Import-MessageTrace -Path '$data/connector-report/inbound-outbound-report.csv' | ConvertTo-Csv" >conn2.csv
+[ "$(summary_field conn2.csv Imported)" = 0 ] || fail "connector report re-import added totals: $(cat conn2.csv)"
+mf "Get-TlsUsage -StartDate 2026-11-10 -EndDate 2026-11-11 -ByConnector | ConvertTo-Csv" >conn-usage2.csv
+diff -u conn-usage.csv conn-usage2.csv || fail "connector report re-import changed the rollup"
+n=$(mf "Get-MessageTrace -StartDate 2026-11-10 -EndDate 2026-11-11 | ConvertTo-Csv" | wc -l)
+[ "$n" -le 1 ] || fail "the connector report made trace records"
+
+# 11. Errors name the file, the line and the field.
 fresh errors
 printf '\xef\xbb\xbf#Software: Microsoft Exchange Server\r\n2026-11-18T09:00:00.000Z,10.0.0.1\r\n' >nofields.LOG
 if mf "Import-MessageTrace -Path nofields.LOG -Format ExchangeTracking" 2>err.txt; then fail "data before #Fields accepted"; fi

@@ -104,8 +104,8 @@ TEST_F(IngestCmdlets, ErrorsNameTheFileOrFormat) {
     run("Import-MessageTrace", imp);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.id(), "FormatNotImplemented");
-    EXPECT_NE(std::string(e.what()).find("ExchangeConnectorReport"), std::string::npos);
+    EXPECT_EQ(e.id(), "ImportFormat");
+    EXPECT_NE(std::string(e.what()).find("mail.log"), std::string::npos);
   }
 }
 
