@@ -147,7 +147,7 @@ class ImportSink : public ReaderSink {
     }
     std::uint32_t occurrence = total_occurrences_.next(h, start_of_day(r.day));
     if (!report_totals_) report_totals_.emplace(store_);
-    if (report_totals_->remember(with_occurrence(h, occurrence), file_id_)) {
+    if (report_totals_->remember(with_occurrence(h, occurrence), r.day, file_id_)) {
       writer_->add_total(r.day, r.direction, r.connector, r.tls, "Delivered", r.messages);
       ++summary_.imported;
     } else {

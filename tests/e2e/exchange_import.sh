@@ -167,8 +167,12 @@ mf "Import-MessageTrace -Path '$data/connector-report/inbound-outbound-report.cs
 [ "$(summary_field conn2.csv Imported)" = 0 ] || fail "connector report re-import added totals: $(cat conn2.csv)"
 mf "Get-TlsUsage -StartDate 2026-11-10 -EndDate 2026-11-11 -ByConnector | ConvertTo-Csv" >conn-usage2.csv
 diff -u conn-usage.csv conn-usage2.csv || fail "connector report re-import changed the rollup"
-n=$(mf "Get-MessageTrace -StartDate 2026-11-10 -EndDate 2026-11-11 | ConvertTo-Csv" | wc -l)
+n=$(mf "Get-MessageTrace -StartDate 2026-11-10 -EndDate 2026-11-11 | ConvertTo-Csv" 2>totals-warning.txt | wc -l)
 [ "$n" -le 1 ] || fail "the connector report made trace records"
+grep -qx "WARNING: 2026-11-10, 2026-11-11: totals only (imported from the connector report), no message records for those days" \
+  totals-warning.txt || fail "Get-MessageTrace does not say the days have totals only: $(cat totals-warning.txt)"
+mf "Get-MessageTrace -StartDate 2026-11-12 -EndDate 2026-11-13" 2>no-warning.txt >/dev/null
+[ ! -s no-warning.txt ] || fail "warning outside the report's days: $(cat no-warning.txt)"
 
 # 11. Errors name the file, the line and the field.
 fresh errors
