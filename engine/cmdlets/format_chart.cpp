@@ -97,6 +97,8 @@ std::vector<std::string> order_stack_keys(std::vector<std::string> keys) {
   for (TlsVersion v : kTlsReportOrder)
     for (const std::string& k : keys)
       if (parse_tls(k) == v) ordered.push_back(k);
+  for (const std::string& k : keys)  // Unknown last: not a version, the absence of one
+    if (parse_tls(k) == TlsVersion::Unknown) ordered.push_back(k);
   return ordered;
 }
 

@@ -1,5 +1,6 @@
 // Get-MessageTrace: stored trace records, newest first, streamed lazily from
 // one SQLite statement so that `| Select-Object -First 5` reads five rows.
+#include <iostream>
 #include <limits>
 
 #include "cmdlets/report_parameters.h"
@@ -8,6 +9,7 @@
 #include "core/trace_fields.h"
 #include "core/wildcard.h"
 #include "reports/connector_names.h"
+#include "store/report_totals.h"
 #include "store/trace_query.h"
 
 namespace mailflow {
@@ -168,7 +170,7 @@ CmdletSpec get_message_trace_cmdlet() {
       "paging.";
   spec.parameters = report_scope_parameters();
   ParamSpec tls = param("TlsVersion", ParamType::Enum, "only this TLS version");
-  tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"};
+  tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "Unknown"};
   tls.completion = Completion::TlsVersion;
   spec.parameters.push_back(tls);
   spec.parameters.push_back(param("SenderAddress", ParamType::String, "envelope sender; wildcards allowed"));
@@ -209,7 +211,21 @@ CmdletSpec get_message_trace_cmdlet() {
   };
   spec.run = [](Session& session, const BoundParameters& params, std::unique_ptr<RecordStream>)
       -> std::unique_ptr<RecordStream> {
-    return std::make_unique<MessageTraceStream>(*session.store, bound_trace_query(session, params));
+    TraceQuery query = bound_trace_query(session, params);
+    // Days imported from the EAC connector report count in the reports but
+    // have no message records: say so, as the warning stream does.
+    if (query.to > query.from) {
+      std::vector<DayNumber> days =
+          ReportTotalsStore::days_with_totals(*session.store, day_of(query.from), day_of(query.to - 1));
+      if (!days.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < days.size() && i < 10; ++i) list += (i ? ", " : "") + format_date(days[i]);
+        if (days.size() > 10) list += ", …";
+        std::cerr << "WARNING: " << list << ": totals only (imported from the connector report), no message "
+                  << "records for " << (days.size() == 1 ? "that day" : "those days") << "\n";
+      }
+    }
+    return std::make_unique<MessageTraceStream>(*session.store, std::move(query));
   };
   return spec;
 }

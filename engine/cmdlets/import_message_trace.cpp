@@ -148,7 +148,8 @@ CmdletSpec import_message_trace_cmdlet() {
   path.position = 0;
   path.completion = Completion::Path;
   ParamSpec format = param("Format", ParamType::Enum, "file format, or Auto to detect it");
-  format.validate_set = {"Auto", "Csv", "Jsonl", "Postfix", "ExchangeTracking", "ExchangeOnline"};
+  format.validate_set = {"Auto",           "Csv",           "Jsonl",          "Postfix",
+                         "ExchangeTracking", "ExchangeProtocol", "ExchangeOnline", "ExchangeConnectorReport"};
   format.default_value = Value("Auto");
   ParamSpec year = param("Year", ParamType::Int, "year of log lines that carry none (syslog)");
   year.min = 1970;

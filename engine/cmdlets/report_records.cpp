@@ -31,10 +31,11 @@ std::vector<Value> tls_usage_records(const std::vector<TlsUsageRow>& rows, bool 
   for (const TlsUsageRow& r : rows) {
     if (by_connector)
       out.emplace_back(Record(by_conn, {Value(direction_name(r.direction)), connector_value(r.connector),
-                                        Value(tls_name(r.tls)), Value(r.messages), Value(r.percent)}));
+                                        Value(tls_name(r.tls)), Value(r.messages),
+                                        r.percent ? Value(*r.percent) : Value()}));
     else
       out.emplace_back(Record(by_direction, {Value(direction_name(r.direction)), Value(tls_name(r.tls)),
-                                             Value(r.messages), Value(r.percent)}));
+                                             Value(r.messages), r.percent ? Value(*r.percent) : Value()}));
   }
   return out;
 }

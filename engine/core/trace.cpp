@@ -21,6 +21,7 @@ std::string_view tls_name(TlsVersion v) {
     case TlsVersion::Tls11: return "TLS1.1";
     case TlsVersion::Tls12: return "TLS1.2";
     case TlsVersion::Tls13: return "TLS1.3";
+    case TlsVersion::Unknown: return "Unknown";
   }
   return "None";
 }
@@ -28,6 +29,7 @@ std::string_view tls_name(TlsVersion v) {
 std::optional<TlsVersion> parse_tls(std::string_view text) {
   std::string t = to_lower(trim(text));
   if (t.empty() || t == "none") return TlsVersion::None;
+  if (t == "unknown") return TlsVersion::Unknown;
   std::string_view v = t;
   if (v.starts_with("tlsv")) v.remove_prefix(4);
   else if (v.starts_with("tls")) v.remove_prefix(3);

@@ -14,19 +14,23 @@ namespace mailflow {
 enum class Direction : int { Inbound = 0, Outbound = 1 };
 
 // Stored as these integers; the order of the enumerators is the report order
-// (strongest first) only through kTlsReportOrder below.
-enum class TlsVersion : int { None = 0, Tls10 = 10, Tls11 = 11, Tls12 = 12, Tls13 = 13 };
+// (strongest first) only through kTlsReportOrder below. Unknown: the source
+// did not record the TLS of the connection (message tracking, Exchange Online
+// traces); it is never counted as plain text, and reports keep it apart from
+// the known versions.
+enum class TlsVersion : int { Unknown = -1, None = 0, Tls10 = 10, Tls11 = 11, Tls12 = 12, Tls13 = 13 };
 
-// TLS1.3, TLS1.2, TLS1.1, TLS1.0, None: the order reports list versions in.
+// TLS1.3, TLS1.2, TLS1.1, TLS1.0, None: the known versions in the order
+// reports list them (Unknown, where a report shows it, comes last).
 inline constexpr TlsVersion kTlsReportOrder[] = {TlsVersion::Tls13, TlsVersion::Tls12,
                                                  TlsVersion::Tls11, TlsVersion::Tls10,
                                                  TlsVersion::None};
 
 std::string_view direction_name(Direction d);  // "Inbound" / "Outbound"
 std::optional<Direction> parse_direction(std::string_view text);  // case-insensitive
-std::string_view tls_name(TlsVersion v);        // "None", "TLS1.0" ... "TLS1.3"
-// Accepts None, TLS1.0..TLS1.3, TLSv1, TLSv1.0..TLSv1.3, 1.0..1.3 (case-insensitive);
-// an empty string is None.
+std::string_view tls_name(TlsVersion v);        // "None", "TLS1.0" ... "TLS1.3", "Unknown"
+// Accepts None, TLS1.0..TLS1.3, TLSv1, TLSv1.0..TLSv1.3, 1.0..1.3 and Unknown
+// (case-insensitive); an empty string is None.
 std::optional<TlsVersion> parse_tls(std::string_view text);
 
 // The peer certificate's trust, where the log says it (SPEC section 4 TlsTrust).

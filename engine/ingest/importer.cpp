@@ -13,6 +13,8 @@
 #include "ingest/occurrence_counter.h"
 #include "store/connector_store.h"
 #include "store/import_bookkeeping.h"
+#include "store/report_totals.h"
+#include "store/session_tls.h"
 
 namespace mailflow {
 
@@ -72,17 +74,88 @@ class ImportSink : public ReaderSink {
   void set_attribution(std::unique_ptr<ConnectorAttribution> a) { attribution_ = std::move(a); }
 
   void trace(const Trace& in, std::int64_t) override {
-    std::int64_t content = trace_fingerprint(in, 0);
-    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
-    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
-    Trace attributed;
-    if (attribution_ && !in.connector) {
-      attributed = in;
-      attributed.connector = attribution_->attribute(in);
+    add_trace(in, nullptr);
+    count_record();
+  }
+
+  // A tracking record carried by an SMTP session (Exchange): it takes the
+  // session's TLS if a protocol log gave it already, and is linked to the
+  // session so that one imported later can give it. The fingerprint is the
+  // record's as the reader made it (TLS Unknown), so a re-import matches.
+  void session_trace(const Trace& in, std::int64_t, std::string_view key) override {
+    std::optional<StoredSessionTls> known = sessions().find(key);
+    if (!known) {
+      std::int64_t id = add_trace(in, nullptr);
+      if (id > 0) sessions().link(id, key);
+      count_record();
+      return;
     }
-    const Trace& t = attribution_ && !in.connector ? attributed : in;
-    if (writer_->add(t, fingerprint, file_id_)) ++summary_.imported;
-    else ++summary_.duplicates;
+    Trace t = in;
+    t.tls = known->tls;
+    t.cipher = known->cipher;
+    std::int64_t id = add_trace(in, &t);
+    if (id > 0) sessions().link(id, key);
+    count_record();
+  }
+
+  // A protocol-log session: kept, and the traces it carried take its TLS
+  // (their rollup moves with them, in this batch's transaction).
+  void session_tls(const SessionTls& s, std::int64_t) override {
+    StoredSessionTls tls{s.tls, s.cipher};
+    if (!sessions().save(s.key, tls)) {
+      ++summary_.duplicates;
+      count_record();
+      return;
+    }
+    ++summary_.imported;
+    StoredSessionTls kept = *sessions().find(s.key);
+    for (const auto& [id, before] : sessions().traces_of(s.key))
+      writer_->set_tls(id, before, kept.tls, kept.cipher);
+    count_record();
+  }
+
+  void tls_failure(const TlsHandshakeFailure& f, std::int64_t) override {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (std::string_view part : {std::string_view(std::to_string(f.time)), std::string_view(f.reason),
+                                  std::string_view(f.text), std::string_view(f.peer_ip ? *f.peer_ip : "")}) {
+      for (unsigned char c : part) {
+        h ^= c;
+        h *= 1099511628211ULL;
+      }
+      h ^= 0x1f;
+      h *= 1099511628211ULL;
+    }
+    std::uint32_t occurrence = failure_occurrences_.next(h, f.time);
+    if (sessions().add_failure(f.time, f.direction, f.peer_ip, f.reason, f.text, with_occurrence(h, occurrence),
+                               file_id_))
+      ++summary_.imported;
+    else
+      ++summary_.duplicates;
+    count_record();
+  }
+
+  // A report's count for one day, direction, connector and TLS version: into
+  // the rollup once, however often the report is imported.
+  void rollup_total(const RollupTotal& r, std::int64_t) override {
+    std::uint64_t h = 1469598103934665603ULL;
+    for (const std::string& part : {std::to_string(r.day), std::to_string(static_cast<int>(r.direction)),
+                                    r.connector.value_or("\x1e"), std::to_string(static_cast<int>(r.tls)),
+                                    std::to_string(r.messages)}) {
+      for (unsigned char c : part) {
+        h ^= c;
+        h *= 1099511628211ULL;
+      }
+      h ^= 0x1f;
+      h *= 1099511628211ULL;
+    }
+    std::uint32_t occurrence = total_occurrences_.next(h, start_of_day(r.day));
+    if (!report_totals_) report_totals_.emplace(store_);
+    if (report_totals_->remember(with_occurrence(h, occurrence), r.day, file_id_)) {
+      writer_->add_total(r.day, r.direction, r.connector, r.tls, "Delivered", r.messages);
+      ++summary_.imported;
+    } else {
+      ++summary_.duplicates;
+    }
     count_record();
   }
 
@@ -148,6 +221,27 @@ class ImportSink : public ReaderSink {
  private:
   void begin_batch() { writer_.emplace(store_); }
 
+  // Adds `in` (or `enriched`, a copy with what the store knew added) under
+  // the fingerprint of `in`. Returns the new row id, or 0 for a duplicate.
+  std::int64_t add_trace(const Trace& in, const Trace* enriched) {
+    std::int64_t content = trace_fingerprint(in, 0);
+    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
+    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    Trace t = enriched ? *enriched : in;
+    if (attribution_ && !t.connector) t.connector = attribution_->attribute(t);
+    if (writer_->add(t, fingerprint, file_id_)) {
+      ++summary_.imported;
+      return store_.db().last_insert_rowid();
+    }
+    ++summary_.duplicates;
+    return 0;
+  }
+
+  SessionTlsStore& sessions() {
+    if (!sessions_) sessions_.emplace(store_);
+    return *sessions_;
+  }
+
   void count_record() {
     if (++in_batch_ < options_.batch_size) return;
     check_interrupted();
@@ -177,6 +271,10 @@ class ImportSink : public ReaderSink {
   std::int64_t batch_number_ = 0;
   std::unique_ptr<ConnectorAttribution> attribution_;
   OccurrenceCounter trace_occurrences_;
+  OccurrenceCounter failure_occurrences_;
+  OccurrenceCounter total_occurrences_;
+  std::optional<ReportTotalsStore> report_totals_;
+  std::optional<SessionTlsStore> sessions_;  // only for formats that use it
   OccurrenceCounter refused_occurrences_;
 };
 

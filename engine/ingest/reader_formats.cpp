@@ -2,6 +2,10 @@
 #include "core/text.h"
 #include "ingest/importer.h"
 #include "ingest/csv_reader.h"
+#include "ingest/exchange_connector_report_reader.h"
+#include "ingest/exchange_online_reader.h"
+#include "ingest/exchange_protocol_reader.h"
+#include "ingest/exchange_tracking_reader.h"
 #include "ingest/jsonl_reader.h"
 #include "ingest/postfix_reader.h"
 #include "ingest/trace_reader.h"
@@ -23,19 +27,27 @@ ReaderOptions canonical_options(const ReaderOptions& o, const char* format) {
 
 // Every import format, in detection order: one line per format. A format
 // whose reader is not written yet has no `make`; Import-MessageTrace then
-// says so by name. Postfix goes first: it takes only lines of Postfix's
-// daemons (and journald's JSON records of them, which Jsonl would claim);
-// then Jsonl: a line starting with '{' is never a CSV header.
+// says so by name. The Exchange formats go first: they know their headers
+// exactly (#Log-type lines, Export-Csv and message-trace column names).
+// Postfix next: it takes only lines of Postfix's daemons (and journald's
+// JSON records of them, which Jsonl would claim); then Jsonl: a line
+// starting with '{' is never a CSV header.
 const std::vector<ReaderFormat>& reader_formats() {
   static const std::vector<ReaderFormat> formats = {
+      {"ExchangeTracking", true, ExchangeTrackingReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<ExchangeTrackingReader>(o); }},
+      {"ExchangeProtocol", true, ExchangeProtocolReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<ExchangeProtocolReader>(o); }},
+      {"ExchangeOnline", false, ExchangeOnlineReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<ExchangeOnlineReader>(o); }},
       {"Postfix", true, PostfixReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<PostfixReader>(o); }},
       {"Jsonl", false, JsonlReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<JsonlReader>(canonical_options(o, "Jsonl")); }},
       {"Csv", false, CsvReader::looks_like,
        [](const ReaderOptions& o) { return std::make_unique<CsvReader>(canonical_options(o, "Csv")); }},
-      {"ExchangeTracking", true, nullptr, nullptr},
-      {"ExchangeOnline", false, nullptr, nullptr},
+      {"ExchangeConnectorReport", false, ExchangeConnectorReportReader::looks_like,
+       [](const ReaderOptions& o) { return std::make_unique<ExchangeConnectorReportReader>(o); }},
   };
   return formats;
 }

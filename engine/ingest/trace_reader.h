@@ -36,6 +36,35 @@ inline constexpr std::size_t kMaxRecordBytes = 64 * 1024;
 
 // RefusedConnection (a session the server refused) is in core/trace.h.
 
+// The TLS of one SMTP session, from a protocol log (-Format ExchangeProtocol).
+// `key` joins it to the traces that session carried (see
+// ReaderSink::session_trace): "<connector-id in lower case>|<session id>".
+struct SessionTls {
+  std::string key;
+  TlsVersion tls = TlsVersion::None;
+  std::optional<std::string> cipher;
+};
+
+// A TLS handshake that failed ("TLS negotiation failed with error E"), kept
+// for the TLS readiness reports.
+struct TlsHandshakeFailure {
+  UnixSeconds time = 0;
+  Direction direction = Direction::Inbound;
+  std::optional<std::string> peer_ip;
+  std::string reason;  // E
+  std::string text;    // the log's whole sentence
+};
+
+// Messages counted by a report rather than traced one by one (-Format
+// ExchangeConnectorReport): they go straight into the daily rollup.
+struct RollupTotal {
+  DayNumber day = 0;
+  Direction direction = Direction::Inbound;
+  std::optional<std::string> connector;  // nullopt: no connector
+  TlsVersion tls = TlsVersion::None;
+  std::int64_t messages = 0;
+};
+
 // What Import-MessageTrace passes to every reader. Log formats that do not
 // carry a year or a time zone (syslog) use these; canonical formats apply
 // `utc_offset_seconds` only to timestamps written without an offset.
@@ -76,6 +105,25 @@ class ReaderSink {
   // A line that is not the format's (another program's, a Postfix daemon
   // that says nothing about mail flow): counted under Ignored by program.
   virtual void ignored(std::string_view program) { (void)program; }
+  // A trace whose TLS the reader cannot see (Unknown) carried by SMTP session
+  // `session_key`: it takes the TLS of that session when a protocol log
+  // already gave it, and gets it when one does later.
+  virtual void session_trace(const Trace& trace, std::int64_t line, std::string_view session_key) {
+    (void)session_key;
+    this->trace(trace, line);
+  }
+  virtual void session_tls(const SessionTls& session, std::int64_t line) {
+    (void)session;
+    (void)line;
+  }
+  virtual void tls_failure(const TlsHandshakeFailure& failure, std::int64_t line) {
+    (void)failure;
+    (void)line;
+  }
+  virtual void rollup_total(const RollupTotal& total, std::int64_t line) {
+    (void)total;
+    (void)line;
+  }
 };
 
 class TraceReader {

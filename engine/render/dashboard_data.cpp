@@ -45,6 +45,11 @@ class RecordReader {
       fail(std::string("has a non-numeric '") + name + "' (" + v.to_display() + ")");
     return v.as_number();
   }
+  // A number that may be nil (Get-TlsUsage's Percent of the Unknown row).
+  std::optional<double> nullable_number(const char* name) const {
+    if (get(name).is_null()) return std::nullopt;
+    return number(name);
+  }
   std::int64_t count(const char* name) const {
     double d = number(name);
     if (d < 0 || d != std::floor(d))
@@ -94,7 +99,7 @@ std::vector<TlsRow> tls_rows(const std::vector<Value>& records, const char* cmdl
   for (size_t i = 0; i < records.size(); ++i) {
     RecordReader r(records, i, cmdlet);
     rows.push_back({r.text("Direction"), r.optional_text("Connector"), r.text("TlsVersion"),
-                    r.count("Messages"), r.number("Percent")});
+                    r.count("Messages"), r.nullable_number("Percent")});
   }
   return rows;
 }

@@ -47,7 +47,7 @@ struct TlsRow {
   std::optional<std::string> connector;
   std::string tls_version;
   std::int64_t messages;
-  double percent;
+  std::optional<double> percent;  // nil for Unknown: not a share of the known traffic
 };
 struct InsightRow {
   std::string rule;

@@ -111,6 +111,13 @@ std::string range_text(const DashboardInput& in) {
 
 // --- Message protected in transit (by TLS) ---------------------------------
 
+std::int64_t unknown_messages(const std::vector<const TlsRow*>& rows) {
+  std::int64_t n = 0;
+  for (const TlsRow* r : rows)
+    if (parse_tls(r->tls_version) == TlsVersion::Unknown) n += r->messages;
+  return n;
+}
+
 PercentBar percent_bar(const std::string& label, const std::string& direction,
                        const std::vector<const TlsRow*>& rows) {
   PercentBar bar{label, direction, 0, {}};
@@ -119,7 +126,7 @@ PercentBar percent_bar(const std::string& label, const std::string& direction,
     for (const TlsRow* r : rows)
       if (canonical_tls(r->tls_version) == version) {
         seg.messages += r->messages;
-        seg.percent += r->percent;
+        seg.percent += r->percent.value_or(0);
       }
     bar.total += seg.messages;
     bar.segments.push_back(seg);
@@ -146,9 +153,16 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
       if (s.key == "None") plain = s.messages;
     out += "<div class=\"stat\" data-direction=\"" + html_escape(dir) + "\">\n<h3>" +
            html_escape(direction_label(dir)) + "</h3>\n";
+    // Messages whose source did not record TLS are told apart, never drawn
+    // as a version nor counted as plain text.
+    std::int64_t unknown = unknown_messages(mine);
+    std::string unknown_note =
+        unknown == 0 ? std::string()
+                     : "<p class=\"unknown-tls\">" + html_escape(unknown_tls_note(unknown)) + "</p>\n";
     if (bar.total == 0) {
-      out += "<p class=\"big\">–</p>\n<p class=\"empty\">" + html_escape(no_messages(dir)) +
-             "</p>\n</div>\n";
+      out += "<p class=\"big\">–</p>\n" +
+             (unknown == 0 ? "<p class=\"empty\">" + html_escape(no_messages(dir)) + "</p>\n" : unknown_note) +
+             "</div>\n";
       continue;
     }
     double share = 100.0 * static_cast<double>(bar.total - plain) / static_cast<double>(bar.total);
@@ -164,7 +178,7 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
     out += "<p class=\"big\">" + percent_span(share, "protected-percent") + "</p>\n<p>" +
            format_html(sentence, {"<span class=\"protected-total\">" + count(bar.total) + "</span>",
                                   html_escape(count(bar.total - plain)), html_escape(count(plain))}) +
-           "</p>\n</div>\n";
+           "</p>\n" + unknown_note + "</div>\n";
     bars.push_back(std::move(bar));
   }
   out += "</div>\n";
@@ -178,7 +192,7 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
   for (const TlsRow& r : rows)
     out += "<tr><th scope=\"row\">" + html_escape(direction_label(r.direction)) + "</th><td>" +
            html_escape(tls_label(canonical_tls(r.tls_version))) + "</td><td>" + count(r.messages) +
-           "</td><td>" + number2(r.percent) + "</td></tr>\n";
+           "</td><td>" + (r.percent ? number2(*r.percent) : std::string("–")) + "</td></tr>\n";
   return out + "</tbody></table></div>\n</section>\n";
 }
 
@@ -288,11 +302,15 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
       continue;
     }
     std::vector<PercentBar> bars;
+    std::string unknown_notes;
     for (const auto& c : connectors) {
       std::vector<const TlsRow*> mine;
       for (const TlsRow& r : rows)
         if (iequals(r.direction, dir) && r.connector == c) mine.push_back(&r);
       bars.push_back(percent_bar(connector_label(c), dir, mine));
+      if (std::int64_t unknown = unknown_messages(mine); unknown > 0)
+        unknown_notes += "<p class=\"unknown-tls\">" + html_escape(connector_label(c)) + ": " +
+                         html_escape(unknown_tls_note(unknown)) + "</p>\n";
     }
     out += legend(tls_legend());
     out += svg_percent_bars(id,
@@ -315,7 +333,7 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
                "</td>";
       out += "</tr>\n";
     }
-    out += "</tbody></table></div>\n";
+    out += "</tbody></table></div>\n" + unknown_notes;
   }
   return out + "</section>\n";
 }
@@ -368,6 +386,7 @@ std::string tls_colour(const std::string& tls_version) {
     case TlsVersion::Tls11: return "#fdb863";
     case TlsVersion::Tls10: return "#e66101";
     case TlsVersion::None: return "#b2182b";
+    case TlsVersion::Unknown: return "#999999";  // never drawn as a segment; for completeness
   }
   return "#b2182b";
 }

@@ -145,7 +145,7 @@ std::vector<std::string> value_names(const CompletionSources& src, const ParamSp
   if (!p.validate_set.empty()) return p.validate_set;
   switch (p.completion) {
     case Completion::TlsVersion:
-      return {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3"};
+      return {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "Unknown"};
     case Completion::Connector:
       return src.connector_names ? src.connector_names() : std::vector<std::string>{};
     case Completion::Rule:

@@ -31,13 +31,16 @@ std::vector<TlsUsageRow> tls_usage(TraceStore& store, const ReportFilter& filter
 
   std::vector<TlsUsageRow> rows;
   for (const auto& [key, counts] : groups) {
-    std::int64_t total = 0;
-    for (const auto& [tls, n] : counts) total += n;
+    std::int64_t known = 0;
+    for (const auto& [tls, n] : counts)
+      if (tls != TlsVersion::Unknown) known += n;
     for (TlsVersion v : kTlsReportOrder) {
       auto it = counts.find(v);
       if (it == counts.end() || it->second == 0) continue;
-      rows.push_back({key.first, key.second, v, it->second, percent_of(it->second, total)});
+      rows.push_back({key.first, key.second, v, it->second, percent_of(it->second, known)});
     }
+    if (auto it = counts.find(TlsVersion::Unknown); it != counts.end() && it->second > 0)
+      rows.push_back({key.first, key.second, TlsVersion::Unknown, it->second, std::nullopt});
   }
   return rows;
 }

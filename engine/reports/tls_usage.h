@@ -18,11 +18,14 @@ struct TlsUsageRow {
   std::optional<std::string> connector;  // by connector only; nullopt: no connector
   TlsVersion tls = TlsVersion::None;
   std::int64_t messages = 0;
-  double percent = 0;  // of the group's messages, two decimals (reports/percent.h)
+  // Of the group's messages whose TLS is known, two decimals (reports/percent.h);
+  // nullopt for the Unknown row, which is never part of the shares.
+  std::optional<double> percent;
 };
 
 // Only versions that occur are listed. Ordered by direction, connector
-// (connector_less) and TLS version strongest first: TLS1.3 ... TLS1.0, None.
+// (connector_less) and TLS version strongest first: TLS1.3 ... TLS1.0, None,
+// then Unknown (messages whose source did not record TLS: a count, no percent).
 std::vector<TlsUsageRow> tls_usage(TraceStore& store, const ReportFilter& filter, bool by_connector);
 
 }  // namespace mailflow

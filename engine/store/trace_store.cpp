@@ -247,6 +247,25 @@ std::int64_t TraceWriter::expire_pending(const std::string& queue_key, UnixSecon
   return static_cast<std::int64_t>(done.size());
 }
 
+void TraceWriter::add_total(DayNumber day, Direction direction, const std::optional<std::string>& connector,
+                            TlsVersion tls, const std::string& status, std::int64_t messages) {
+  RollupKey key{day, static_cast<int>(direction), connector.value_or(""), static_cast<int>(tls), status};
+  deltas_[key].messages += messages;
+}
+
+void TraceWriter::set_tls(std::int64_t id, const Trace& before, TlsVersion tls,
+                          const std::optional<std::string>& cipher) {
+  if (before.tls == tls && before.cipher == cipher) return;
+  StatementUse s(store_.db().cached("traces.set_tls", "UPDATE traces SET tls = ?2, cipher = ?3 WHERE id = ?1"));
+  s->bind(1, id).bind(2, static_cast<int>(tls)).bind(3, cipher);
+  s->step();
+  account(before, -1);
+  Trace after = before;
+  after.tls = tls;
+  after.cipher = cipher;
+  account(after, +1);
+}
+
 void TraceWriter::account(const Trace& t, int sign) {
   RollupKey key{day_of(t.received), static_cast<int>(t.direction), t.connector.value_or(""),
                 static_cast<int>(t.tls), t.status};

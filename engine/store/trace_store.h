@@ -62,6 +62,11 @@ class TraceWriter {
   void set_connector(std::int64_t id, const Trace& before, const std::optional<std::string>& connector);
   // Changes the status of stored trace `id` (e.g. deferred then sent).
   void set_status(std::int64_t id, const Trace& before, const std::string& status);
+  // Adds messages counted by a report, not traced one by one, to the rollup.
+  void add_total(DayNumber day, Direction direction, const std::optional<std::string>& connector, TlsVersion tls,
+                 const std::string& status, std::int64_t messages);
+  // Changes the TLS of stored trace `id` (a protocol log told it later).
+  void set_tls(std::int64_t id, const Trace& before, TlsVersion tls, const std::optional<std::string>& cipher);
 
   // Record lifecycle (SPEC section 4; issue #13). `keys` name the record's
   // recipient routes ("host/queue id/recipient"). A Pending record is kept

@@ -99,13 +99,13 @@ TEST_F(IngestCmdlets, ErrorsNameTheFileOrFormat) {
   }
   std::string log = write_file("mail.log", "Nov 20 10:00:00 mx1 postfix/smtpd[1]: connect from x[192.0.2.1]\n");
   imp.set("Path", Value(Array{Value(log)}));
-  imp.set("Format", Value("ExchangeOnline"));
+  imp.set("Format", Value("ExchangeConnectorReport"));
   try {
     run("Import-MessageTrace", imp);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.id(), "FormatNotImplemented");
-    EXPECT_NE(std::string(e.what()).find("ExchangeOnline"), std::string::npos);
+    EXPECT_EQ(e.id(), "ImportFormat");
+    EXPECT_NE(std::string(e.what()).find("mail.log"), std::string::npos);
   }
 }
 

@@ -274,17 +274,19 @@ TEST_F(Importer, MissingOrUnreadableFileNamesThePath) {
   EXPECT_EQ(scalar("SELECT count(*) FROM imported_files"), 0);
 }
 
-TEST_F(Importer, UnimplementedAndUndetectableFormatsAreClearErrors) {
+TEST_F(Importer, WrongAndUndetectableFormatsAreClearErrors) {
   std::string file = write_file("mail.log",
                                 "Nov 16 08:15:02 mx1 sm-mta[1234]: connect from unknown [203.0.113.9]\n");
   try {
     ImportOptions o;
-    o.format = "exchangetracking";
+    o.format = "exchangeconnectorreport";
     import_trace_file(*store_, file, o);
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.id(), "FormatNotImplemented");
-    EXPECT_NE(std::string(e.what()).find("ExchangeTracking"), std::string::npos);
+    EXPECT_EQ(e.id(), "ImportFormat");
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("line 1"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("Connector direction and name"), std::string::npos);
   }
   try {
     import_trace_file(*store_, file, {});
