@@ -116,8 +116,10 @@ class ImportSink : public ReaderSink {
 
   void tls_failure(const TlsHandshakeFailure& f, std::int64_t) override {
     std::uint64_t h = 1469598103934665603ULL;
-    for (std::string_view part : {std::string_view(std::to_string(f.time)), std::string_view(f.reason),
-                                  std::string_view(f.text), std::string_view(f.peer_ip ? *f.peer_ip : "")}) {
+    const std::string time = std::to_string(f.time);  // outlives the loop's views
+    for (std::string_view part : {std::string_view(time), std::string_view(f.reason),
+                                  std::string_view(f.text),
+                                  f.peer_ip ? std::string_view(*f.peer_ip) : std::string_view()}) {
       for (unsigned char c : part) {
         h ^= c;
         h *= 1099511628211ULL;

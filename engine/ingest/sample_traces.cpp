@@ -166,9 +166,17 @@ class SampleWriter {
 
  private:
   std::string person() {
-    return std::string(rng_.pick(kFirst)) + "." + std::string(rng_.pick(kLast));
+    // Draws are sequenced explicitly (the operands of + are not), in the order
+    // the shipped sample was generated with: right operand first.
+    std::string last(rng_.pick(kLast));
+    std::string first(rng_.pick(kFirst));
+    return first + "." + last;
   }
   std::string contoso_user() { return person() + "@contoso.com"; }
+  std::string internet_user() {
+    std::string domain(rng_.pick(kInternetDomains));
+    return person() + "@" + domain;
+  }
 
   std::string hex(int digits) {
     static const char* kHex = "0123456789ABCDEF";
@@ -193,9 +201,12 @@ class SampleWriter {
 
   // Exchange Online style Message-ID for mail written by Contoso's users.
   std::string exo_message_id() {
-    std::string server = "DM6PR" + std::to_string(10 + rng_.below(9)) + "MB" + std::to_string(1000 + rng_.below(9000));
-    return "<" + server + hex(24) + "@" + server + ".namprd" + std::to_string(10 + rng_.below(9)) +
-           ".prod.outlook.com>";
+    std::string mb = std::to_string(1000 + rng_.below(9000));
+    std::string pr = std::to_string(10 + rng_.below(9));
+    std::string server = "DM6PR" + pr + "MB" + mb;
+    std::string namprd = std::to_string(10 + rng_.below(9));
+    std::string id = hex(24);
+    return "<" + server + id + "@" + server + ".namprd" + namprd + ".prod.outlook.com>";
   }
 
   std::int64_t message_size(Stream s) {
@@ -259,7 +270,7 @@ class SampleWriter {
       case Stream::OnPremIn: {  // on-premises mailboxes writing to cloud mailboxes and out
         sender = contoso_user();
         recipient = rng_.percent(70) ? contoso_user()
-                                     : person() + "@" + std::string(rng_.pick(kInternetDomains));
+                                     : internet_user();
         int n = static_cast<int>(rng_.below(2));
         host = "exch0" + std::to_string(n + 1) + ".contoso.com";
         ip = "203.0.113." + std::to_string(10 + n);
@@ -268,7 +279,7 @@ class SampleWriter {
       }
       case Stream::OnPremOut: {  // cloud to on-premises mailboxes
         sender = rng_.percent(60) ? contoso_user()
-                                  : person() + "@" + std::string(rng_.pick(kInternetDomains));
+                                  : internet_user();
         recipient = contoso_user();
         int n = static_cast<int>(rng_.below(2));
         host = "exch0" + std::to_string(n + 1) + ".contoso.com";
@@ -283,7 +294,8 @@ class SampleWriter {
         int n = static_cast<int>(rng_.below(2));
         host = n ? "smtp2.fabrikam.com" : "mail.fabrikam.com";
         ip = "198.51.100." + std::to_string(25 + n);
-        message_id = "<" + std::to_string(rng_.between(100000, 999999)) + "." + hex(12) + "@" + host + ">";
+        std::string tail = hex(12);
+        message_id = "<" + std::to_string(rng_.between(100000, 999999)) + "." + tail + "@" + host + ">";
         break;
       }
       case Stream::PartnerOut: {
@@ -299,7 +311,7 @@ class SampleWriter {
         std::size_t app = rng_.below(static_cast<std::uint32_t>(std::size(kLegacyApps)));
         sender = std::string(kLegacyApps[app]) + "@contoso.com";
         recipient = rng_.percent(85) ? contoso_user()
-                                     : person() + "@" + std::string(rng_.pick(kInternetDomains));
+                                     : internet_user();
         std::size_t h = app < 2 ? rng_.below(2) : 2 + app % 3;
         host = kLegacyHosts[h];
         ip = "203.0.113." + std::to_string(50 + h);
