@@ -151,7 +151,7 @@ struct ReaderFormat {
   std::string name;        // as -Format takes it: "Csv", "Jsonl", "Postfix", ...
   bool log_format = false;  // true: the import summary carries Refused
   std::function<bool(const std::vector<std::string>& head)> detect;
-  std::function<std::unique_ptr<TraceReader>(const ReaderOptions&)> make;  // null: not implemented yet
+  std::function<std::unique_ptr<TraceReader>(const ReaderOptions&)> make;  // every listed format has a reader; null would refuse the format by name
 };
 
 inline constexpr std::size_t kDetectLines = 10;
