@@ -45,14 +45,31 @@ struct SessionTls {
   std::optional<std::string> cipher;
 };
 
-// A TLS handshake that failed ("TLS negotiation failed with error E"), kept
-// for the TLS readiness reports.
+// A TLS handshake that failed, kept for the TLS readiness reports
+// (Get-TlsFailure): Exchange "TLS negotiation failed with error E", Postfix
+// "SSL_accept error from ...", "Cannot start TLS: handshake failure", ...
 struct TlsHandshakeFailure {
   UnixSeconds time = 0;
   Direction direction = Direction::Inbound;
+  std::optional<std::string> peer;       // the peer's host name, when the log names it
   std::optional<std::string> peer_ip;
-  std::string reason;  // E
+  std::optional<std::string> connector;  // when the log names it (Exchange connector-id)
+  std::string reason;  // the reason: Exchange's error E, or a short class for Postfix
   std::string text;    // the log's whole sentence
+};
+
+// One message submitted by an authenticated client (SMTP AUTH: Postfix
+// "client=..., sasl_username=U"). Never a trace (submissions stay outside
+// inbound traffic); Get-SmtpAuthClientReport counts them per user and TLS.
+// `key` identifies the message in its log ("host/queue id") so that a
+// re-import adds nothing.
+struct AuthSubmission {
+  UnixSeconds time = 0;
+  std::string user;
+  TlsVersion tls = TlsVersion::None;
+  std::optional<std::string> client_host;
+  std::optional<std::string> client_ip;
+  std::string key;
 };
 
 // Messages counted by a report rather than traced one by one (-Format
@@ -118,6 +135,10 @@ class ReaderSink {
   }
   virtual void tls_failure(const TlsHandshakeFailure& failure, std::int64_t line) {
     (void)failure;
+    (void)line;
+  }
+  virtual void auth_submission(const AuthSubmission& submission, std::int64_t line) {
+    (void)submission;
     (void)line;
   }
   virtual void rollup_total(const RollupTotal& total, std::int64_t line) {
