@@ -11,7 +11,7 @@ SessionTlsStore::SessionTlsStore(TraceStore& store) : store_(store) {
       ") WITHOUT ROWID;"
       "CREATE TABLE IF NOT EXISTS trace_smtp_session("
       " session_key TEXT NOT NULL,"
-      " trace_id    INTEGER NOT NULL REFERENCES traces(id) ON DELETE CASCADE,"
+      " trace_id    INTEGER NOT NULL REFERENCES trace_rows(id) ON DELETE CASCADE,"  // traces is a view (schema 6)
       " PRIMARY KEY(session_key, trace_id)"
       ") WITHOUT ROWID;"
       "CREATE TABLE IF NOT EXISTS tls_failures("
