@@ -138,7 +138,38 @@ CREATE TABLE trace_lifecycle(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// Version 7 (issue #14; 6 is the compact store's): the Exchange join tables
+// and the report-totals ledger, which the previous build created on demand
+// (CREATE TABLE IF NOT EXISTS when first used). IF NOT EXISTS here too, so a
+// store that already made them upgrades unchanged; the schema is the same.
+// smtp_session_tls: what protocol logs said about each SMTP session's TLS
+//   (tls as traces.tls); session_key "<connector-id in lower case>|<session id>".
+// trace_smtp_session: which stored trace each session carried.
+// imported_report_totals: report rows (EAC connector report) already in the
+//   rollup, by fingerprint, so a re-import adds nothing.
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE IF NOT EXISTS smtp_session_tls(
+  session_key TEXT PRIMARY KEY,
+  tls         INTEGER NOT NULL,
+  cipher      TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS trace_smtp_session(
+  session_key TEXT NOT NULL,
+  trace_id    INTEGER NOT NULL REFERENCES traces(id) ON DELETE CASCADE,
+  PRIMARY KEY(session_key, trace_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imported_report_totals(
+  fingerprint INTEGER PRIMARY KEY,
+  day         INTEGER NOT NULL,
+  file_id     INTEGER REFERENCES imported_files(id)
+);
+CREATE INDEX IF NOT EXISTS imported_report_totals_day ON imported_report_totals(day);
+)sql";
+
+// While migration 6 (the compact store) is on its own branch, migration 7
+// runs sixth; the lead renumbers at merge.
+constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5,
+                                       kMigration7};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 
 // Read as 64-bit: a file whose header holds a negative or garbage version
