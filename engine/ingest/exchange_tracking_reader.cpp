@@ -26,6 +26,7 @@ std::optional<Column> column_of(std::string_view key) {
       {"totalbytes", Column::TotalBytes},   {"senderaddress", Column::Sender},
       {"sender", Column::Sender},           {"returnpath", Column::ReturnPath},
       {"directionality", Column::Directionality}, {"customdata", Column::CustomData},
+      {"eventdata", Column::CustomData},  // Get-MessageTrackingLog's name for it
   };
   for (const auto& [name, c] : names)
     if (key == name) return c;
