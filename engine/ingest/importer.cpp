@@ -164,15 +164,22 @@ class ImportSink : public ReaderSink {
   }
 
   void lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys) override {
-    std::int64_t content = trace_fingerprint(in, 0);
-    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
-    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    add_in_lifecycle(in, nullptr, keys);
+    count_record();
+  }
+
+  // An Exchange outbound outcome: its lifecycle as above, and its session's
+  // TLS as session_trace() gives it (the record that settles a deferral is
+  // linked to the session that carried it; the Pending one's link goes with it).
+  void session_lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys,
+                               std::string_view key) override {
+    std::optional<StoredSessionTls> known = sessions().find(key);
     Trace t = in;
-    if (attribution_ && !in.connector) t.connector = attribution_->attribute(in);
-    if (writer_->add_in_lifecycle(t, fingerprint, file_id_, keys) == TraceWriter::Lifecycle::Duplicate)
-      ++summary_.duplicates;
-    else
-      ++summary_.imported;
+    if (known) {
+      t.tls = known->tls;
+      t.cipher = known->cipher;
+    }
+    if (std::int64_t id = add_in_lifecycle(in, known ? &t : nullptr, keys); id > 0) sessions().link(id, key);
     count_record();
   }
 
@@ -239,6 +246,24 @@ class ImportSink : public ReaderSink {
     }
     ++summary_.duplicates;
     return 0;
+  }
+
+  // add_trace() for a record in a lifecycle (TraceWriter::add_in_lifecycle).
+  // Returns the new row id, or 0 for a duplicate.
+  std::int64_t add_in_lifecycle(const Trace& in, const Trace* enriched, const std::vector<std::string>& keys) {
+    std::int64_t content = trace_fingerprint(in, 0);
+    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
+    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    Trace t = enriched ? *enriched : in;
+    if (attribution_ && !in.connector) t.connector = attribution_->attribute(in);
+    if (writer_->add_in_lifecycle(t, fingerprint, file_id_, keys) == TraceWriter::Lifecycle::Duplicate) {
+      ++summary_.duplicates;
+      return 0;
+    }
+    ++summary_.imported;
+    // The trace's insert is the last rowid insert: trace_lifecycle, written
+    // after it, is WITHOUT ROWID and leaves last_insert_rowid() alone.
+    return store_.db().last_insert_rowid();
   }
 
   SessionTlsStore& sessions() {
@@ -433,8 +458,7 @@ const ReaderFormat& resolve_format(const std::string& path, const std::string& n
     if (!f) {
       std::string first = head.empty() ? std::string() : head.front().substr(0, 60);
       std::string names;
-      for (const ReaderFormat& r : reader_formats())
-        if (r.make) names += (names.empty() ? "" : ", ") + r.name;
+      for (const ReaderFormat& r : reader_formats()) names += (names.empty() ? "" : ", ") + r.name;
       throw Error("UnknownFormat", "cannot tell the format of '" + path + "' from its first line '" +
                                        first + "'; name it with -Format (available: " + names + ")");
     }
@@ -442,9 +466,6 @@ const ReaderFormat& resolve_format(const std::string& path, const std::string& n
   }
   const ReaderFormat* f = find_reader_format(name);
   if (!f) throw Error("UnknownFormat", "unknown import format '" + name + "'");
-  if (!f->make)
-    throw Error("FormatNotImplemented",
-                "-Format " + f->name + ": the " + f->name + " reader is not available in this build");
   return *f;
 }
 

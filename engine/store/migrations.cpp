@@ -313,6 +313,34 @@ void migrate_to_compact_traces(Database& db, const MigrationProgress& progress) 
   if (count > 0 && progress) progress("mailflow: store upgraded to schema 6");
 }
 
+// Version 7 (issue #14): the Exchange join tables
+// and the report-totals ledger, which the previous build created on demand
+// (CREATE TABLE IF NOT EXISTS when first used). IF NOT EXISTS here too, so a
+// store that already made them upgrades unchanged; the schema is the same.
+// smtp_session_tls: what protocol logs said about each SMTP session's TLS
+//   (tls as traces.tls); session_key "<connector-id in lower case>|<session id>".
+// trace_smtp_session: which stored trace each session carried.
+// imported_report_totals: report rows (EAC connector report) already in the
+//   rollup, by fingerprint, so a re-import adds nothing.
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE IF NOT EXISTS smtp_session_tls(
+  session_key TEXT PRIMARY KEY,
+  tls         INTEGER NOT NULL,
+  cipher      TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS trace_smtp_session(
+  session_key TEXT NOT NULL,
+  trace_id    INTEGER NOT NULL REFERENCES trace_rows(id) ON DELETE CASCADE,
+  PRIMARY KEY(session_key, trace_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imported_report_totals(
+  fingerprint INTEGER PRIMARY KEY,
+  day         INTEGER NOT NULL,
+  file_id     INTEGER REFERENCES imported_files(id)
+);
+CREATE INDEX IF NOT EXISTS imported_report_totals_day ON imported_report_totals(day);
+)sql";
+
 // A migration is SQL, or code for one that copies data with progress.
 struct Migration {
   const char* sql;
@@ -321,7 +349,7 @@ struct Migration {
 
 constexpr Migration kMigrations[] = {{kMigration1, nullptr}, {kMigration2, nullptr}, {kMigration3, nullptr},
                                      {kMigration4, nullptr}, {kMigration5, nullptr},
-                                     {nullptr, migrate_to_compact_traces}};
+                                     {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr}};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 // From this version on traces are trace_rows, shown by the view.
 constexpr int kCompactTracesVersion = 6;
