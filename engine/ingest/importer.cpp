@@ -333,6 +333,18 @@ class RecordingSink : public ReaderSink {
       });
     });
   }
+  // Without this the default would drop the session key: the Exchange
+  // outbound outcomes would never get their session's TLS.
+  void session_lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& keys,
+                               std::string_view key) override {
+    record(ImportChunk::Kind::SessionLifecycleTrace, line, [&](ImportChunk& c) {
+      return slot(c.traces, [&](auto& i) {
+        i.trace = t;
+        i.keys = keys;
+        i.key.assign(key);
+      });
+    });
+  }
   void reject(std::int64_t line, std::string_view reason, std::string_view text) override {
     record(ImportChunk::Kind::Reject, line, [&](ImportChunk& c) {
       return slot(c.texts, [&](auto& i) {
@@ -434,6 +446,11 @@ bool replay(const ImportChunk& c, ImportSink& sink) {
       case Kind::LifecycleTrace: {
         const auto& i = c.traces.items[e.slot];
         sink.lifecycle_trace(i.trace, e.line, i.keys);
+        break;
+      }
+      case Kind::SessionLifecycleTrace: {
+        const auto& i = c.traces.items[e.slot];
+        sink.session_lifecycle_trace(i.trace, e.line, i.keys, i.key);
         break;
       }
       case Kind::Reject: sink.reject(e.line, c.texts.items[e.slot].a, c.texts.items[e.slot].b); break;
