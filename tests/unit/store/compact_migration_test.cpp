@@ -4,11 +4,13 @@
 // them), and the file it came from imported again adds nothing.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "ingest/importer.h"
 #include "store/migrations.h"
+#include "store/trace_dictionary.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -162,6 +164,63 @@ TEST(CompactMigration, EmptyStoreUpgradesSilently) {
   TraceStore store(db_path, [&](const std::string& line) { progress.push_back(line); });
   EXPECT_TRUE(progress.empty());
   EXPECT_EQ(store.trace_count(), 0);
+}
+
+}  // namespace mailflow
+
+namespace mailflow {
+
+// The trace-field table and the schema agree: every field is a column of
+// trace_rows, a field with a dictionary holds ids of an existing table, and
+// the view shows every field by its key, strings as they were written.
+TEST(CompactMigration, EveryTraceFieldIsAColumnAndTheViewShowsIt) {
+  TraceStore store(fresh("fields.db"));
+  std::vector<std::string> columns, view;
+  {
+    auto s = store.db().prepare("SELECT name FROM pragma_table_info('trace_rows')");
+    while (s->step()) columns.push_back(s->column_text(0));
+    auto v = store.db().prepare("SELECT name FROM pragma_table_info('traces')");
+    while (v->step()) view.push_back(v->column_text(0));
+  }
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    std::string key(kTraceFields[i].key);
+    EXPECT_NE(std::find(columns.begin(), columns.end(), key), columns.end()) << key;
+    EXPECT_NE(std::find(view.begin(), view.end(), key), view.end()) << key;
+    int dict = trace_field_dictionary(i);
+    EXPECT_EQ(dict >= 0, !kTraceFields[i].dictionary.empty()) << key;
+    if (dict < 0) continue;
+    auto t = store.db().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    t->bind(1, trace_dictionary_tables()[static_cast<std::size_t>(dict)]);
+    ASSERT_TRUE(t->step());
+    EXPECT_EQ(t->column_int(0), 1) << key;
+  }
+  Trace t;
+  t.received = 1794816902;
+  t.connector = "Fabrikam Partner Inbound";
+  t.tls_trust = TlsTrust::Verified;
+  t.cipher = "TLS_AES_256_GCM_SHA384";
+  t.sender = "olivia@fabrikam.com";
+  t.recipient = "megan@contoso.com";
+  t.remote_host = "mail.fabrikam.com";
+  t.remote_ip = "198.51.100.25";
+  t.message_id = "<1@fabrikam.com>";
+  {
+    TraceWriter w(store);
+    ASSERT_TRUE(w.add(t, trace_fingerprint(t), std::nullopt));
+    w.commit();
+  }
+  auto s = store.db().prepare("SELECT connector, tls_trust, cipher, sender, recipient, remote_host, remote_ip,"
+                              " status, message_id FROM traces");
+  ASSERT_TRUE(s->step());
+  EXPECT_EQ(s->column_text(0), "Fabrikam Partner Inbound");
+  EXPECT_EQ(s->column_text(1), "Verified");
+  EXPECT_EQ(s->column_text(2), "TLS_AES_256_GCM_SHA384");
+  EXPECT_EQ(s->column_text(3), "olivia@fabrikam.com");
+  EXPECT_EQ(s->column_text(4), "megan@contoso.com");
+  EXPECT_EQ(s->column_text(5), "mail.fabrikam.com");
+  EXPECT_EQ(s->column_text(6), "198.51.100.25");
+  EXPECT_EQ(s->column_text(7), "Delivered");
+  EXPECT_EQ(s->column_text(8), "<1@fabrikam.com>");
 }
 
 }  // namespace mailflow
