@@ -17,7 +17,7 @@
 -- Columns: Month, Direction, Connector, TlsVersion, Messages, Percent
 -- Exit status: 0 written, 1 an error (also: OUTPUT.csv exists and no --force),
 -- 2 bad arguments.
-local VERSIONS = { "TLS1.3", "TLS1.2", "TLS1.1", "TLS1.0", "None" }
+local VERSIONS = mailflow.tls_report_order  -- TLS1.3 ... None, as reports list them
 
 local opts = cli.parse(arg, {
   script = "scripts/compliance-export.lua",

@@ -54,7 +54,8 @@ local insights = GetMailFlowInsights{ StartDate = first, EndDate = last,
                                       NoTlsThreshold = opts.no_tls_threshold, Tls10Threshold = opts.tls10_threshold }
 local groups, keys = report.group_by(insights, function(r) return r.Direction .. "|" .. r.Connector end)
 
-local VERSION_RANK = { ["TLS1.3"] = 1, ["TLS1.2"] = 2, ["TLS1.1"] = 3, ["TLS1.0"] = 4, None = 5 }
+local VERSION_RANK = {}  -- TLS1.3 = 1 ... None = 5, the report order
+for rank, version in ipairs(mailflow.tls_report_order) do VERSION_RANK[version] = rank end
 local followed = 0
 for _, key in ipairs(keys) do
   local group = groups[key]

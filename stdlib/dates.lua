@@ -12,7 +12,8 @@
 --   dates.last_days(n [, end])    the n days ending on end (default today): start, end
 --   dates.days(a, b)              array of every day from a to b
 --   dates.weeks(a, b)             array of {start, end} ISO weeks covering a..b, clipped
---   dates.resolve(params, n)      start, end from StartDate/EndDate/Days (default n days to today)
+--   dates.resolve(params, n)      start, end from StartDate/EndDate/Days (default n days to today),
+--                                 resolved by the engine as every cmdlet does (mailflow.date_range)
 --   dates.parse(d), dates.format(n)  ISO date <-> day number (days since 1970-01-01)
 local dates = {}
 
@@ -138,21 +139,12 @@ function dates.weeks(a, b)
   return out
 end
 
--- The range a cmdlet's StartDate/EndDate/Days parameters describe (SPEC 5):
--- -Days N is the N days ending on -EndDate; the default is `default_days`
--- ending today.
+-- The range a cmdlet's StartDate/EndDate/Days parameters describe (SPEC 5),
+-- by the engine's one implementation: -Days N is the N days ending on
+-- -EndDate, or starting on -StartDate; the default is `default_days` ending
+-- today; a range longer than MaxReportDays is refused.
 function dates.resolve(params, default_days)
-  local last = params.EndDate and dates.format(dates.parse(params.EndDate)) or dates.today()
-  local first
-  if params.StartDate then
-    first = dates.format(dates.parse(params.StartDate))
-  else
-    first = dates.add(last, -((params.Days or default_days) - 1))
-  end
-  if dates.parse(first) > dates.parse(last) then
-    error("StartDate " .. first .. " is after EndDate " .. last, 2)
-  end
-  return first, last
+  return mailflow.date_range(params, default_days)
 end
 
 return dates

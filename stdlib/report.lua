@@ -9,7 +9,7 @@
 --   report.sort_by(rows, field [, descending])   sorted copy (nil sorts first)
 --   report.index(rows, fn)           { [fn(row)] = row }
 --   report.percent(part, whole)      0-100 with two decimals (0 when whole is 0)
---   report.round(x [, decimals])
+--   report.round(x [, decimals])     half away from zero, as the reports round (mailflow.round)
 --   report.connector(name)           the name, or "(none)" for traffic without a connector
 --   report.print(rows)               prints rows as a table (Format-Table)
 --   report.print_list(rows)          prints rows as a list (Format-List)
@@ -82,14 +82,12 @@ function report.index(rows, fn)
 end
 
 function report.round(x, decimals)
-  local scale = 10 ^ (decimals or 0)
-  local r = math.floor(x * scale + 0.5) / scale
-  return decimals and decimals > 0 and r or math.tointeger(r) or r
+  return mailflow.round(x, decimals)
 end
 
 function report.percent(part, whole)
   if not whole or whole == 0 then return 0.0 end
-  return math.floor(part * 10000 / whole + 0.5) / 100
+  return mailflow.percent(part, whole)
 end
 
 function report.connector(name)
@@ -134,7 +132,8 @@ end
 -- RegisterInsightRule itself because the engine records the file of the
 -- function that calls it as the rule's source (named in errors and in the
 -- "defined twice" refusal); a call from here would name report.lua.
-local TLS_VERSIONS = { ["TLS1.3"] = true, ["TLS1.2"] = true, ["TLS1.1"] = true, ["TLS1.0"] = true, None = true }
+local TLS_VERSIONS = {}
+for _, v in ipairs(mailflow.tls_report_order) do TLS_VERSIONS[v] = true end
 
 -- TRANSLATORS: {direction} in an insight's recommendation, as in
 -- "69.57% of inbound messages on the partner connector 'X' were sent without TLS".
@@ -143,7 +142,9 @@ local DIRECTION_WORDS = { Inbound = N_"inbound", Outbound = N_"outbound" }
 function report.share_rule(rule)
   local version, threshold, advice = rule.Version, rule.Threshold, rule.Advice or {}
   if not TLS_VERSIONS[version] then
-    error("report.share_rule: Version is TLS1.3, TLS1.2, TLS1.1, TLS1.0 or None, not " .. tostring(version), 2)
+    local names = mailflow.tls_report_order
+    error("report.share_rule: Version is " .. table.concat(names, ", ", 1, #names - 1) .. " or " ..
+      names[#names] .. ", not " .. tostring(version), 2)
   end
   if type(threshold) ~= "table" or not threshold.Name then
     error("report.share_rule: Threshold = { Name = ..., Default = ..., Help = ... } is required", 2)

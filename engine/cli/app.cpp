@@ -10,7 +10,6 @@
 #include "host/session.h"
 #include "core/terminal.h"
 #include "core/error.h"
-#include "cmdlets/insight_parameters.h"
 #include "cmdlets/mail_flow_config.h"
 #include "locale/messages.h"
 #include "lua/lua_runtime.h"
@@ -89,8 +88,6 @@ int run_app(const AppOptions& options) {
     // Lua runtime: stdlib, then $MAILFLOW_RULES and --rules directories.
     LuaRuntime lua(session);
     session.lua = &lua;
-    // Rules may declare parameters: Get-MailFlowInsights accepts them by name.
-    lua.on_rules_changed = [&registry, &rules] { refresh_insight_parameters(registry, rules); };
     lua.load_stdlib(find_stdlib_dir());
     std::vector<std::string> rule_dirs = rule_dirs_from_environment();
     rule_dirs.insert(rule_dirs.end(), options.rule_dirs.begin(), options.rule_dirs.end());
@@ -101,8 +98,6 @@ int run_app(const AppOptions& options) {
       }
       lua.load_rule_dir(dir, std::cerr);
     }
-    refresh_insight_parameters(registry, rules);
-
     if (options.has_command) return run_command(session, options);
     if (!options.script.empty()) return run_script(session, options);
     return run_repl(session, options);

@@ -42,6 +42,7 @@ void register_builtin_cmdlets(Registry& registry) {
   registry.add_topic("about_Connectors", connectors_help_topic());
   registry.add_topic("about_Pipelines", pipelines_help_topic());
   registry.add_topic("about_Boundary", boundary_help_topic());
+  registry.add_topic("about_LuaCmdlets", lua_cmdlets_help_topic());
   registry.add(format_chart_cmdlet());
   registry.add(export_mail_flow_report_cmdlet());
   registry.add(import_message_trace_cmdlet());

@@ -12,5 +12,7 @@ void register_builtin_cmdlets(Registry& registry);
 const char* pipelines_help_topic();
 // Get-Help about_Boundary (boundary_help_topic.cpp).
 const char* boundary_help_topic();
+// Get-Help about_LuaCmdlets (lua_cmdlets_help_topic.cpp).
+const char* lua_cmdlets_help_topic();
 
 }  // namespace mailflow

@@ -10,50 +10,58 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "store/connector_store.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
 namespace {
 
-ParamSpec param(const char* name, ParamType type, const char* help) {
-  ParamSpec p;
-  p.name = name;
-  p.type = type;
-  p.help = help;
-  return p;
+// -Identity: the connector's name, from the pipeline's Name for Set- and Remove-.
+Param identity_param(bool mandatory, bool pipeline_input = true) {
+  return Param::String("Identity", "the connector's name")
+      .aliases({"Name"})
+      .position(0)
+      .mandatory(mandatory)
+      .pipeline_input(pipeline_input)
+      .completion(Completion::Connector);
 }
 
-ParamSpec identity_param(bool mandatory) {
-  ParamSpec p = param("Identity", ParamType::String, "the connector's name");
-  p.aliases = {"Name"};
-  p.position = 0;
-  p.mandatory = mandatory;
-  p.pipeline_input = true;
-  p.completion = Completion::Connector;
-  return p;
-}
-
-// The parameters that describe a connector, for New- and Set-.
-std::vector<ParamSpec> definition_params(Direction d) {
-  ParamSpec type = param("ConnectorType", ParamType::Enum, "Partner (another organisation) or OnPremises (your own servers)");
-  type.validate_set = {"Partner", "OnPremises"};
-  std::vector<ParamSpec> out = {type};
-  if (d == Direction::Inbound) {
-    out.push_back(param("SenderDomains", ParamType::StringArray,
-                        "sender domains this connector receives from; wildcards like *.contoso.com"));
-    out.push_back(param("SenderIPAddresses", ParamType::StringArray,
-                        "sending server addresses or CIDR ranges, IPv4 or IPv6"));
-    out.push_back(param("TlsSenderCertificateName", ParamType::String,
-                        "the certificate name partner servers present (kept; logs do not carry it)"));
-  } else {
-    out.push_back(param("RecipientDomains", ParamType::StringArray,
-                        "recipient domains this connector sends to; wildcards like *.contoso.com"));
-    out.push_back(param("SmartHosts", ParamType::StringArray, "relay hosts (names or IP addresses) mail goes through"));
+// -Identity as given, else the Identity (or Name) of each pipeline record,
+// as PowerShell binds ByPropertyName: `Get-InboundConnector | Remove-InboundConnector`.
+std::vector<std::string> identities(const BoundParameters& p, RecordStream& input) {
+  if (auto id = p.string("Identity")) return {*id};
+  std::vector<std::string> out;
+  while (auto v = input.next()) {
+    const Value* name = nullptr;
+    if (v->is_record()) {
+      name = v->as_record().get("Identity");
+      if (!name) name = v->as_record().get("Name");
+    }
+    out.push_back(name ? name->to_display() : v->to_display());
   }
-  out.push_back(param("RequireTls", ParamType::Switch, "the connector requires TLS"));
-  out.push_back(param("Enabled", ParamType::Switch, "use the connector for attribution (-Enabled:$false to disable)"));
-  out.push_back(param("Comment", ParamType::String, "free text"));
   return out;
+}
+
+// `first`, then the parameters that describe a connector, for New- and Set-.
+std::vector<ParamSpec> definition_params(Direction d, Param first) {
+  std::vector<ParamEntry> out = {
+      std::move(first),
+      Param::Enum("ConnectorType", {"Partner", "OnPremises"},
+                  "Partner (another organisation) or OnPremises (your own servers)"),
+  };
+  if (d == Direction::Inbound) {
+    out.push_back(Param::Strings("SenderDomains", "sender domains this connector receives from; wildcards like *.contoso.com"));
+    out.push_back(Param::Strings("SenderIPAddresses", "sending server addresses or CIDR ranges, IPv4 or IPv6"));
+    out.push_back(Param::String("TlsSenderCertificateName",
+                                "the certificate name partner servers present (kept; logs do not carry it)"));
+  } else {
+    out.push_back(Param::Strings("RecipientDomains", "recipient domains this connector sends to; wildcards like *.contoso.com"));
+    out.push_back(Param::Strings("SmartHosts", "relay hosts (names or IP addresses) mail goes through"));
+  }
+  out.push_back(Param::Switch("RequireTls", "the connector requires TLS"));
+  out.push_back(Param::Switch("Enabled", "use the connector for attribution (-Enabled:$false to disable)"));
+  out.push_back(Param::String("Comment", "free text"));
+  return declare_parameters(std::move(out));
 }
 
 // Applies the bound definition parameters to `c` (only those given).
@@ -130,11 +138,8 @@ CmdletSpec new_connector(Direction d) {
       "connectors at import; after changing connectors run Update-ConnectorAttribution. The order "
       "of matching is in Get-Help about_Connectors. Multi-valued parameters take comma lists "
       "(Lua: arrays). A connector must match something.";
-  ParamSpec name = param("Name", ParamType::String, "the connector's name (unique among all connectors)");
-  name.mandatory = true;
-  name.position = 0;
-  spec.parameters = {name};
-  for (ParamSpec& p : definition_params(d)) spec.parameters.push_back(std::move(p));
+  spec.parameters = definition_params(
+      d, Param::String("Name", "the connector's name (unique among all connectors)").mandatory().position(0));
   spec.outputs = output_names(d);
   if (d == Direction::Inbound)
     spec.examples = {{"New-InboundConnector -Name Fabrikam -SenderDomains fabrikam.com,*.fabrikam.com "
@@ -164,8 +169,7 @@ CmdletSpec get_connector(Direction d) {
   spec.name = "Get-" + noun(d);
   spec.synopsis = d == Direction::Inbound ? "Lists inbound connectors." : "Lists outbound connectors.";
   spec.description = "Without -Identity, every connector of this direction, by name.";
-  spec.parameters = {identity_param(false)};
-  spec.parameters[0].pipeline_input = false;
+  spec.parameters = declare_parameters({identity_param(false, false)});
   spec.outputs = output_names(d);
   spec.examples = {{"Get-" + noun(d), "Every " + std::string(d == Direction::Inbound ? "inbound" : "outbound") +
                                           " connector."}};
@@ -194,25 +198,27 @@ CmdletSpec set_connector(Direction d) {
   spec.description =
       "Only the parameters given change; a multi-valued parameter replaces the whole list. Run "
       "Update-ConnectorAttribution afterwards to re-attribute stored traces.";
-  spec.parameters = {identity_param(true)};
-  for (ParamSpec& p : definition_params(d)) spec.parameters.push_back(std::move(p));
+  spec.parameters = definition_params(d, identity_param(true));
   spec.outputs = output_names(d);
   spec.examples = {{d == Direction::Inbound ? "Set-InboundConnector Fabrikam -Enabled:$false"
                                             : "Set-OutboundConnector 'Smart host' -Comment 'EU relay'",
                     d == Direction::Inbound ? "Stop attributing traffic to the Fabrikam connector."
                                             : "Change the comment of a connector."}};
   spec.run = [d, cmdlet = spec.name](Session& session, const BoundParameters& p,
-                                      std::unique_ptr<RecordStream>) -> std::unique_ptr<RecordStream> {
+                                      std::unique_ptr<RecordStream> input) -> std::unique_ptr<RecordStream> {
     ConnectorStore connectors(store_of(session, cmdlet));
-    std::string name = p.string("Identity").value_or("");
-    auto c = connectors.find(name, d);
-    if (!c)
-      throw Error("ConnectorNotFound", cmdlet + ": no " + (d == Direction::Inbound ? "inbound" : "outbound") +
-                                           " connector named '" + name + "'");
-    apply(*c, p);
-    validate_connector(*c);
-    connectors.update(*c);
-    return std::make_unique<VectorStream>(std::vector<Value>{connector_record(*c)});
+    std::vector<Value> out;
+    for (const std::string& name : identities(p, *input)) {
+      auto c = connectors.find(name, d);
+      if (!c)
+        throw Error("ConnectorNotFound", cmdlet + ": no " + (d == Direction::Inbound ? "inbound" : "outbound") +
+                                             " connector named '" + name + "'");
+      apply(*c, p);
+      validate_connector(*c);
+      connectors.update(*c);
+      out.push_back(connector_record(*c));
+    }
+    return std::make_unique<VectorStream>(std::move(out));
   };
   return spec;
 }
@@ -222,12 +228,13 @@ CmdletSpec remove_connector(Direction d) {
   spec.name = "Remove-" + noun(d);
   spec.synopsis = d == Direction::Inbound ? "Deletes an inbound connector." : "Deletes an outbound connector.";
   spec.description = "Stored traces keep their connector until Update-ConnectorAttribution runs.";
-  spec.parameters = {identity_param(true)};
+  spec.parameters = declare_parameters({identity_param(true)});
   spec.examples = {{"Get-" + noun(d) + " | Where-Object Enabled -eq $false | Remove-" + noun(d),
                     "Delete every disabled connector."}};
   spec.run = [d, cmdlet = spec.name](Session& session, const BoundParameters& p,
-                                      std::unique_ptr<RecordStream>) -> std::unique_ptr<RecordStream> {
-    ConnectorStore(store_of(session, cmdlet)).remove(p.string("Identity").value_or(""), d);
+                                      std::unique_ptr<RecordStream> input) -> std::unique_ptr<RecordStream> {
+    ConnectorStore connectors(store_of(session, cmdlet));
+    for (const std::string& name : identities(p, *input)) connectors.remove(name, d);
     return std::make_unique<VectorStream>(std::vector<Value>{});
   };
   return spec;

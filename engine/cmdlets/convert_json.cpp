@@ -6,6 +6,7 @@
 #include "host/session.h"
 #include "core/text.h"
 #include "shell/json_text.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -85,18 +86,13 @@ CmdletSpec convert_to_json_cmdlet() {
       "as JSON requires (quotes, backslashes, control characters); other Unicode is kept as "
       "UTF-8. Records or arrays nested deeper than -Depth are written as their display text, "
       "as PowerShell does. Indented two spaces per level unless -Compress.";
-  ParamSpec depth;
-  depth.name = "Depth";
-  depth.type = ParamType::Int;
-  depth.help = "how many levels of nested records and arrays to expand";
-  depth.default_value = Value(2);
-  depth.min = 0;
-  depth.max = 100;
-  ParamSpec compress;
-  compress.name = "Compress";
-  compress.type = ParamType::Switch;
-  compress.help = "write the whole array on one line without spaces";
-  spec.parameters = {depth, compress};
+  spec.parameters = declare_parameters({
+      Param::Int("Depth", "how many levels of nested records and arrays to expand")
+          .default_value(Value(2))
+          .min(0)
+          .max(100),
+      Param::Switch("Compress", "write the whole array on one line without spaces"),
+  });
   spec.outputs = {"String"};
   spec.examples = {
       {"Get-TlsUsage -Direction Inbound | ConvertTo-Json",

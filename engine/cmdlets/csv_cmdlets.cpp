@@ -13,28 +13,21 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "shell/csv_text.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
 namespace {
 
-std::vector<ParamSpec> csv_params() {
-  ParamSpec delimiter;
-  delimiter.name = "Delimiter";
-  delimiter.help = "the one character between fields";
-  delimiter.default_value = Value(",");
-  ParamSpec quotes;
-  quotes.name = "UseQuotes";
-  quotes.type = ParamType::Enum;
-  quotes.help = "quote only fields that need it (RFC 4180), or every field";
-  quotes.validate_set = {"AsNeeded", "Always"};
-  quotes.default_value = Value("AsNeeded");
-  ParamSpec no_type;
-  no_type.name = "NoTypeInformation";
-  no_type.type = ParamType::Switch;
-  no_type.help = "accepted for PowerShell scripts; no type line is ever written";
-  no_type.aliases = {"NTI"};
-  return {delimiter, quotes, no_type};
+// The parameters ConvertTo-Csv and Export-Csv share.
+std::vector<ParamEntry> csv_params() {
+  return {
+      Param::String("Delimiter", "the one character between fields").default_value(Value(",")),
+      Param::Enum("UseQuotes", {"AsNeeded", "Always"}, "quote only fields that need it (RFC 4180), or every field")
+          .default_value(Value("AsNeeded")),
+      Param::Switch("NoTypeInformation", "accepted for PowerShell scripts; no type line is ever written")
+          .aliases({"NTI"}),
+  };
 }
 
 CsvOptions csv_options(const std::string& cmdlet, const BoundParameters& params) {
@@ -170,7 +163,7 @@ CmdletSpec convert_to_csv_cmdlet() {
       "every field. Nil is an empty field, numbers are written exactly, dates as ISO-8601. A "
       "value that is not a record is a row with one column, Value. No type line is written, "
       "so -NoTypeInformation is accepted and changes nothing.";
-  spec.parameters = csv_params();
+  spec.parameters = declare_parameters(csv_params());
   spec.outputs = {"String"};
   spec.examples = {
       {"Get-ConnectorReport -Days 30 | ConvertTo-Csv",
@@ -194,18 +187,12 @@ CmdletSpec export_csv_cmdlet() {
       "a byte-order mark). An existing file is kept unless -Force is given. The rows go to a "
       "temporary file beside the destination, which replaces it only once every row is "
       "written: an error or Ctrl-C midway leaves the destination untouched. Emits nothing.";
-  ParamSpec path;
-  path.name = "Path";
-  path.help = "the CSV file to write";
-  path.mandatory = true;
-  path.position = 0;
-  path.completion = Completion::Path;
-  ParamSpec force;
-  force.name = "Force";
-  force.type = ParamType::Switch;
-  force.help = "replace the file if it exists";
-  spec.parameters = {path, force};
-  for (ParamSpec& p : csv_params()) spec.parameters.push_back(std::move(p));
+  std::vector<ParamEntry> params = {
+      Param::String("Path", "the CSV file to write").mandatory().position(0).completion(Completion::Path),
+      Param::Switch("Force", "replace the file if it exists"),
+  };
+  for (ParamEntry& p : csv_params()) params.push_back(std::move(p));
+  spec.parameters = declare_parameters(std::move(params), spec.name);
   spec.outputs = {};
   spec.examples = {
       {"Get-MessageTrace -Days 7 -NoConnector | Export-Csv -Path no-connector.csv",

@@ -1,7 +1,7 @@
-// Export-MailFlowReport: the HTML dashboard. The data comes from the report
-// cmdlets themselves, invoked through the registry with the same binding as
-// a typed pipeline, so that the page shows exactly what Get-TlsUsage,
-// Get-ConnectorReport and Get-MailFlowInsights return for the same range.
+// Export-MailFlowReport: the HTML dashboard. The data are the typed report
+// rows of reports/ that Get-TlsUsage, Get-ConnectorReport and
+// Get-MailFlowInsights turn into records, computed with the same filter, so
+// that the page shows exactly what those cmdlets return for the same range.
 #include <chrono>
 #include <filesystem>
 
@@ -13,30 +13,14 @@
 #include "locale/messages.h"
 #include "render/dashboard_html.h"
 #include "cmdlets/atomic_file.h"
-#include "shell/shell.h"
+#include "cmdlets/insight_parameters.h"
+#include "reports/connector_report.h"
+#include "reports/tls_usage.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
 
 namespace {
-
-std::vector<Value> invoke(Session& session, const char* name, const std::vector<NamedArgument>& args) {
-  const CmdletSpec* spec = session.registry->find(name);
-  if (!spec)
-    throw Error("CommandNotFound", std::string("Export-MailFlowReport needs ") + name +
-                                       ", which is not registered");
-  BoundParameters bound = bind_named(*spec, args);
-  auto out = spec->run(session, bound, std::make_unique<VectorStream>(std::vector<Value>{}));
-  return collect(*out);
-}
-
-bool matches(const Value& record, const char* property, const std::optional<std::string>& wanted,
-             bool want_null) {
-  const Value* v = record.as_record().get(property);
-  if (want_null) return v && v->is_null();
-  if (!wanted) return true;
-  return v && !v->is_null() && iequals(v->to_display(), *wanted);
-}
 
 std::string now_utc() {
   auto now = std::chrono::system_clock::now();
@@ -72,24 +56,20 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
   const bool no_connector = params.flag("NoConnector");
   if (no_connector) in.connector = connector_label(std::nullopt);
 
-  // The resolved range, not -Days: every cmdlet then reports the same days.
-  std::vector<NamedArgument> scope = {{"StartDate", Value(DateTime{range.start()})},
-                                      {"EndDate", Value(DateTime{start_of_day(range.last)})}};
-  std::vector<NamedArgument> filtered = scope;
-  if (in.direction) filtered.push_back({"Direction", Value(*in.direction)});
-  if (auto c = params.string("Connector")) filtered.push_back({"Connector", Value(*c)});
-  if (no_connector) filtered.push_back({"NoConnector", Value(true)});
-
-  in.tls_summary = invoke(session, "Get-TlsUsage", filtered);
-  std::vector<NamedArgument> by_connector = filtered;
-  by_connector.push_back({"ByConnector", Value(true)});
-  in.tls_by_connector = invoke(session, "Get-TlsUsage", by_connector);
-  in.mail_flow = invoke(session, "Get-ConnectorReport", filtered);
-  // Get-MailFlowInsights judges every connector; keep the ones in scope.
-  for (Value& v : invoke(session, "Get-MailFlowInsights", scope))
-    if (v.is_record() && matches(v, "Direction", in.direction, false) &&
-        matches(v, "Connector", params.string("Connector"), no_connector))
-      in.insights.push_back(std::move(v));
+  // The rows Get-TlsUsage, Get-ConnectorReport and Get-MailFlowInsights
+  // emit for the same range and scope, as typed report rows.
+  const ReportFilter filter = bound_report_filter(session, params);
+  in.tls_summary = tls_usage(*session.store, filter, false);
+  in.tls_by_connector = tls_usage(*session.store, filter, true);
+  in.mail_flow = connector_report(*session.store, filter);
+  // The insights judge every connector of the range; keep the ones in scope
+  // (traffic without a connector is never judged).
+  for (InsightFinding& f : insight_findings(session, BoundParameters{}, filter.range)) {
+    if (in.direction && !iequals(direction_name(f.direction), *in.direction)) continue;
+    if (no_connector || (filter.scope == ConnectorScope::Named && !iequals(f.connector, filter.connector)))
+      continue;
+    in.insights.push_back(std::move(f));
+  }
 
   const std::string html = render_dashboard_html(in);
   write_file_atomically("Export-MailFlowReport", path, html, params.flag("Force"));
@@ -116,26 +96,14 @@ CmdletSpec export_mail_flow_report_cmdlet() {
       "A4 or Letter. An existing file is replaced only with -Force, and never half-written. "
       "-Culture (else Set-MailFlowConfig -Culture, else LC_ALL, LC_MESSAGES, LANG) sets the "
       "page's language and its number and date formats: en, es-ES, sv-SE, zh-TW, it-IT, nl-NL.";
-  ParamSpec path;
-  path.name = "Path";
-  path.type = ParamType::String;
-  path.help = "the HTML file to write";
-  path.mandatory = true;
-  path.position = 0;
-  path.completion = Completion::Path;
-  spec.parameters.push_back(path);
-  for (ParamSpec& p : report_scope_parameters()) spec.parameters.push_back(std::move(p));
-  ParamSpec culture;
-  culture.name = "Culture";
-  culture.type = ParamType::String;
-  culture.help = "the page's language and number and date formats: en, es-ES, sv-SE, zh-TW, it-IT "
-                 "or nl-NL (default: Get-MailFlowConfig's Culture, else LC_ALL, LC_MESSAGES, LANG)";
-  spec.parameters.push_back(culture);
-  ParamSpec force;
-  force.name = "Force";
-  force.type = ParamType::Switch;
-  force.help = "replace the file when it exists";
-  spec.parameters.push_back(force);
+  spec.parameters = declare_parameters({
+      Param::String("Path", "the HTML file to write").mandatory().position(0).completion(Completion::Path),
+      ParameterSet::Range, ParameterSet::Direction, ParameterSet::Connector,
+      Param::String("Culture",
+                    "the page's language and number and date formats: en, es-ES, sv-SE, zh-TW, it-IT "
+                    "or nl-NL (default: Get-MailFlowConfig's Culture, else LC_ALL, LC_MESSAGES, LANG)"),
+      Param::Switch("Force", "replace the file when it exists"),
+  });
   spec.outputs = {"Path", "StartDate", "EndDate", "Bytes"};
   spec.examples = {
       {"Export-MailFlowReport -Path report.html",

@@ -9,6 +9,7 @@
 #include "cmdlets/property_reader.h"
 #include "core/error.h"
 #include "shell/expression.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -50,18 +51,12 @@ CmdletSpec for_each_object_cmdlet() {
       "{ $_.Connector + ': ' + $_.Percent }; arithmetic and comparisons as in Where-Object), or "
       "-MemberName, a property whose value is emitted. An array value is emitted item by item; "
       "$null emits nothing.";
-  ParamSpec process;
-  process.name = "Process";
-  process.type = ParamType::ScriptBlock;
-  process.position = 0;
-  process.help = "The value to emit for each record, e.g. { $_.Messages * 2 }.";
-  ParamSpec member;
-  member.name = "MemberName";
-  member.type = ParamType::String;
-  member.position = 0;
-  member.completion = Completion::Property;
-  member.help = "A property whose value is emitted for each record.";
-  c.parameters = {process, member};
+  c.parameters = declare_parameters({
+      Param::Script("Process", "The value to emit for each record, e.g. { $_.Messages * 2 }.").position(0),
+      Param::String("MemberName", "A property whose value is emitted for each record.")
+          .position(0)
+          .completion(Completion::Property),
+  });
   c.outputs = {"(one value per record)"};
   c.examples = {
       {"Get-TlsUsage -ByConnector | ForEach-Object { $_.Connector + ' ' + $_.TlsVersion + ': ' + $_.Percent + '%' }",

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "host/cmdlet.h"
-#include "cmdlets/param_builder.h"
+#include "host/parameters.h"
 #include "host/session.h"
 #include "core/error.h"
 #include "core/trace.h"
@@ -212,33 +212,18 @@ CmdletSpec format_chart_cmdlet() {
       "value with a legend (TLS versions go from TLS1.3 to None). -Sparkline draws one line per "
       "label over the days of -Date (default Date), each scaled to its own peak; days without "
       "records count as 0. The width is -Width, else the terminal's. Emits lines of text.";
-  const auto& param = make_param;
-  ParamSpec value = param("Value", ParamType::String, "numeric property to draw");
-  value.mandatory = true;
-  value.position = 0;
-  value.completion = Completion::Property;
-  ParamSpec label = param("Label", ParamType::StringArray,
-                          "properties naming a bar or line (several are joined with ' / ')");
-  label.position = 1;
-  label.completion = Completion::Property;
-  ParamSpec stack = param("Stack", ParamType::String,
-                          "property splitting each bar into segments (e.g. TlsVersion)");
-  stack.completion = Completion::Property;
-  ParamSpec date = param("Date", ParamType::String, "day property for -Sparkline");
-  date.default_value = Value("Date");
-  date.completion = Completion::Property;
-  ParamSpec width = param("Width", ParamType::Int, "columns to use (default: the terminal's width)");
-  width.min = 20;
-  width.max = 1000;
-  spec.parameters = {
-      value,
-      label,
-      stack,
-      param("Sparkline", ParamType::Switch, "one sparkline per label over the days of -Date"),
-      date,
-      width,
-      param("Ascii", ParamType::Switch, "draw with ASCII characters even in a UTF-8 locale"),
-  };
+  spec.parameters = declare_parameters({
+      Param::String("Value", "numeric property to draw").mandatory().position(0).completion(Completion::Property),
+      Param::Strings("Label", "properties naming a bar or line (several are joined with ' / ')")
+          .position(1)
+          .completion(Completion::Property),
+      Param::String("Stack", "property splitting each bar into segments (e.g. TlsVersion)")
+          .completion(Completion::Property),
+      Param::Switch("Sparkline", "one sparkline per label over the days of -Date"),
+      Param::String("Date", "day property for -Sparkline").default_value(Value("Date")).completion(Completion::Property),
+      Param::Int("Width", "columns to use (default: the terminal's width)").min(20).max(1000),
+      Param::Switch("Ascii", "draw with ASCII characters even in a UTF-8 locale"),
+  });
   spec.outputs = {"String"};
   spec.examples = {
       {"Get-TlsUsage -ByConnector | Format-Chart -Value Percent -Label Direction,Connector -Stack TlsVersion",

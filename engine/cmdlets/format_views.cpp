@@ -8,6 +8,7 @@
 #include "host/session.h"
 #include "core/terminal.h"
 #include "shell/format.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -47,17 +48,15 @@ CmdletSpec format_table_cmdlet() {
       "after the table. Column widths come from the first 1000 records, later wider cells are "
       "cut; with -AutoSize they come from all records. Values that are not records print one "
       "per line. A pipeline that ends without a formatter prints this table.";
-  ParamSpec autosize;
-  autosize.name = "AutoSize";
-  autosize.type = ParamType::Switch;
-  autosize.help = "size the columns from every record (reads all records before printing)";
-  spec.parameters = {property_parameter("properties to show as columns, in order (wildcards allowed), or "
-                                    "calculated properties @{Name='KB'; Expression={ $_.Size / 1KB }}"),
-                     autosize};
+  spec.parameters = declare_parameters({
+      property_parameter("properties to show as columns, in order (wildcards allowed), or "
+                         "calculated properties @{Name='KB'; Expression={ $_.Size / 1KB }}"),
+      Param::Switch("AutoSize", "size the columns from every record (reads all records before printing)"),
+  });
   spec.outputs = {"String"};
   spec.examples = {
-      {"Get-TlsUsage -Direction Inbound | Format-Table Connector,TlsVersion,Percent",
-       "Inbound TLS shares with three columns."},
+      {"Get-TlsUsage -ByConnector -Direction Inbound | Format-Table Connector,TlsVersion,Percent",
+       "Inbound TLS shares per connector with three columns."},
       {"Get-MessageTrace -Days 1 | Format-Table -Property Received,Sender*,Status -AutoSize",
        "Yesterday's and today's traces, columns sized to the whole result."},
   };
@@ -84,8 +83,8 @@ CmdletSpec format_list_cmdlet() {
       "properties; with it (wildcards allowed) those properties, in that order. Nil shows as "
       "(none); a value spanning lines continues under its first line. Nothing is cut, so this "
       "is the view for records too wide for a table.";
-  spec.parameters = {property_parameter("properties to show, in order (wildcards allowed), or calculated "
-                                    "properties @{Name='KB'; Expression={ $_.Size / 1KB }}")};
+  spec.parameters = declare_parameters({property_parameter(
+      "properties to show, in order (wildcards allowed), or calculated properties @{Name='KB'; Expression={ $_.Size / 1KB }}")});
   spec.outputs = {"String"};
   spec.examples = {
       {"Get-MailFlowInsights | Format-List", "Every property of every insight that fired."},

@@ -18,15 +18,14 @@ CmdletSpec get_connector_report_cmdlet() {
       "quiet. Without -Connector or -NoConnector this is All Mail Flow, traffic without a connector "
       "included as Connector null. Rows are ordered by Date, Direction (Inbound first), Connector "
       "(none first, then by name). -View TlsUsage gives the rows of Get-TlsUsage -ByConnector.";
-  spec.parameters = report_scope_parameters();
-  ParamSpec view;
-  view.name = "View";
-  view.type = ParamType::Enum;
-  view.help = "MailFlow (messages per day) or TlsUsage (TLS versions per connector)";
-  view.validate_set = {"MailFlow", "TlsUsage"};
-  view.default_value = Value("MailFlow");
-  spec.parameters.push_back(view);
-  spec.outputs = {"Date", "Direction", "Connector", "Messages"};
+  spec.parameters = declare_parameters({
+      ParameterSet::Range, ParameterSet::Direction, ParameterSet::Connector,
+      Param::Enum("View", {"MailFlow", "TlsUsage"},
+                  "MailFlow (messages per day) or TlsUsage (TLS versions per connector)")
+          .default_value(Value("MailFlow")),
+  });
+  // MailFlow's columns, or TlsUsage's (Get-TlsUsage -ByConnector).
+  spec.outputs = merged_columns(kConnectorDayColumns, kTlsUsageColumns);
   spec.examples = {
       {"Get-ConnectorReport", "All Mail Flow for the last 7 days."},
       {"Get-ConnectorReport -Connector 'Fabrikam Partner Inbound' -Days 30", "One connector over 30 days."},

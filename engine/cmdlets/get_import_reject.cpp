@@ -8,6 +8,7 @@
 #include "ingest/importer.h"
 #include "store/import_bookkeeping.h"
 #include "store/trace_store.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -49,17 +50,15 @@ CmdletSpec get_import_reject_cmdlet() {
       "Every malformed record an import met is kept: its file (absolute path), line number "
       "(the first line of a multi-line CSV record), the reason and the raw text. Importing a "
       "file again replaces that file's kept rejects, so a fixed file lists none.";
-  ParamSpec path;
-  path.name = "Path";
-  path.type = ParamType::String;
-  path.help = "only the rejects of this file (as given to Import-MessageTrace)";
-  path.position = 0;
-  path.completion = Completion::Path;
-  spec.parameters = {path};
+  spec.parameters = declare_parameters({
+      Param::String("Path", "only the rejects of this file (as given to Import-MessageTrace)")
+          .position(0)
+          .completion(Completion::Path),
+  });
   spec.outputs = {"Path", "Line", "Reason", "Text"};
   spec.examples = {
       {"Get-ImportReject", "Every kept reject of every imported file."},
-      {"Get-ImportReject -Path examples/sample-traces.csv | Select-Object Line, Reason",
+      {"Get-ImportReject -Path exports/traces.csv | Select-Object Line, Reason",
        "Where and why records of one file were rejected."},
   };
   spec.run = run;

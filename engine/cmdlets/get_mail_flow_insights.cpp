@@ -1,6 +1,6 @@
 // Get-MailFlowInsights: runs every insight rule over per-connector statistics
-// from the daily rollup. Also owns refresh_insight_parameters, which gives
-// this cmdlet (and Set-MailFlowConfig) the parameters the rules declare.
+// from the daily rollup. Also owns insight_rule_parameters, the dynamic
+// parameters of this cmdlet (and Set-MailFlowConfig): those the rules declare.
 #include <algorithm>
 #include <iostream>
 #include <set>
@@ -16,11 +16,7 @@
 
 namespace mailflow {
 
-CmdletSpec set_mail_flow_config_cmdlet();
-
 namespace {
-
-constexpr const char* kInsightsCmdlet = "Get-MailFlowInsights";
 
 std::vector<InsightRule*> selected_rules(Session& session, const BoundParameters& params) {
   std::vector<InsightRule*> all = session.rules ? session.rules->all() : std::vector<InsightRule*>{};
@@ -65,10 +61,12 @@ std::map<std::string, double> parameters_in_force(Session& session, const BoundP
   return out;
 }
 
-std::unique_ptr<RecordStream> get_mail_flow_insights(Session& session, const BoundParameters& params,
-                                                     std::unique_ptr<RecordStream>) {
+}  // namespace
+
+std::vector<InsightFinding> insight_findings(Session& session, const BoundParameters& params,
+                                             const DateRange& range) {
   ReportFilter filter;
-  filter.range = bound_date_range(session, params);
+  filter.range = range;
   InsightRequest request;
   request.rules = selected_rules(session, params);
   request.params = parameters_in_force(session, params);
@@ -81,14 +79,22 @@ std::unique_ptr<RecordStream> get_mail_flow_insights(Session& session, const Bou
   std::vector<std::string> warnings;
   std::vector<InsightFinding> findings = evaluate_insights(stats, request, &warnings);
   for (const std::string& w : warnings) std::cerr << "WARNING: " << terminal_safe(w) << std::endl;
-  return std::make_unique<VectorStream>(insight_records(findings));
+  return findings;
+}
+
+namespace {
+
+std::unique_ptr<RecordStream> get_mail_flow_insights(Session& session, const BoundParameters& params,
+                                                     std::unique_ptr<RecordStream>) {
+  return std::make_unique<VectorStream>(
+      insight_records(insight_findings(session, params, bound_date_range(session, params))));
 }
 
 }  // namespace
 
 CmdletSpec get_mail_flow_insights_cmdlet() {
   CmdletSpec spec;
-  spec.name = kInsightsCmdlet;
+  spec.name = "Get-MailFlowInsights";
   spec.synopsis = "Insights about connectors whose TLS use needs attention.";
   spec.description =
       "Evaluates every loaded insight rule (built-in: NoTls 'No TLS is over 25%', Tls10 'TLS 1.0 "
@@ -96,57 +102,38 @@ CmdletSpec get_mail_flow_insights_cmdlet() {
       "traffic without a connector is not judged. A rule parameter (e.g. -NoTlsThreshold) comes "
       "from the command, else Set-MailFlowConfig, else the rule's default. One row per connector, "
       "direction and rule that fires, ordered by rule, direction, connector.";
-  spec.parameters = date_range_parameters();
-  ParamSpec min_messages;
-  min_messages.name = "MinMessages";
-  min_messages.type = ParamType::Int;
-  min_messages.help = "skip connectors with fewer delivered messages in the range";
-  min_messages.default_value = Value(static_cast<std::int64_t>(1));
-  min_messages.min = 0;
-  spec.parameters.push_back(min_messages);
-  ParamSpec rule;
-  rule.name = "Rule";
-  rule.type = ParamType::StringArray;
-  rule.help = "only these rules (names as listed by Get-MailFlowInsights' help)";
-  rule.completion = Completion::Rule;
-  spec.parameters.push_back(rule);
-  spec.outputs = {"Rule", "Title", "Direction", "Connector", "Value", "Threshold", "Messages",
-                  "Recommendation"};
+  spec.parameters = declare_parameters({
+      ParameterSet::Range,
+      Param::Int("MinMessages", "skip connectors with fewer delivered messages in the range")
+          .default_value(Value(static_cast<std::int64_t>(1)))
+          .min(0),
+      Param::Strings("Rule", "only these rules (names as listed by Get-MailFlowInsights' help)")
+          .completion(Completion::Rule),
+  });
+  spec.outputs = kInsightColumns;
   spec.examples = {
       {"Get-MailFlowInsights -Days 30", "Insights over the last 30 days with the thresholds in force."},
-      {"Get-MailFlowInsights -Rule NoTls -MinMessages 100", "Only the NoTls rule, and only for connectors with 100 messages or more. Rule parameters such as -NoTlsThreshold 10 are accepted too."},
+      {"Get-MailFlowInsights -Days 30 -Rule NoTls -MinMessages 100", "Only the NoTls rule over 30 days, and only for connectors with 100 messages or more. Rule parameters such as -NoTlsThreshold 10 are accepted too."},
   };
+  spec.dynamic_parameters = [](const Session& session) { return insight_rule_parameters(session, true); };
   spec.run = get_mail_flow_insights;
   return spec;
 }
 
-void refresh_insight_parameters(Registry& registry, const InsightRuleSet& rules) {
-  struct Target {
-    const char* cmdlet;
-    std::vector<ParamSpec> fixed;
-  };
-  Target targets[] = {{kInsightsCmdlet, get_mail_flow_insights_cmdlet().parameters},
-                      {"Set-MailFlowConfig", set_mail_flow_config_cmdlet().parameters}};
-  for (Target& t : targets) {
-    CmdletSpec* spec = registry.find_mutable(t.cmdlet);
-    if (!spec) continue;
-    std::set<std::string, ILess> names;
-    for (const ParamSpec& p : t.fixed) names.insert(p.name);
-    std::vector<ParamSpec> params = t.fixed;
-    for (InsightRule* rule : rules.all())
-      for (const RuleParameter& rp : rule->parameters()) {
-        if (!names.insert(rp.name).second) continue;
-        ParamSpec p;
-        p.name = rp.name;
-        p.type = ParamType::Double;
-        p.help = (rp.help.empty() ? std::string("parameter") : rp.help) + " (rule " + rule->name() +
-                 ", default " + Value(rp.default_value).to_display() + ")";
-        if (t.cmdlet == std::string_view(kInsightsCmdlet))
-          p.default_help = "the stored setting (Get-MailFlowConfig), else " + Value(rp.default_value).to_display();
-        params.push_back(std::move(p));
-      }
-    spec->parameters = std::move(params);
-  }
+std::vector<ParamSpec> insight_rule_parameters(const Session& session, bool stored_default_help) {
+  std::vector<ParamSpec> out;
+  if (!session.rules) return out;
+  std::set<std::string, ILess> names;
+  for (InsightRule* rule : session.rules->all())
+    for (const RuleParameter& rp : rule->parameters()) {
+      if (!names.insert(rp.name).second) continue;
+      Param p = Param::Double(rp.name, (rp.help.empty() ? std::string("parameter") : rp.help) + " (rule " +
+                                           rule->name() + ", default " + Value(rp.default_value).to_display() + ")");
+      if (stored_default_help)
+        p.default_help("the stored setting (Get-MailFlowConfig), else " + Value(rp.default_value).to_display());
+      out.push_back(std::move(p));
+    }
+  return out;
 }
 
 }  // namespace mailflow

@@ -145,14 +145,6 @@ TraceQuery bound_trace_query(Session& session, const BoundParameters& params) {
   return q;
 }
 
-ParamSpec param(const char* name, ParamType type, const char* help) {
-  ParamSpec p;
-  p.name = name;
-  p.type = type;
-  p.help = help;
-  return p;
-}
-
 }  // namespace
 
 CmdletSpec get_message_trace_cmdlet() {
@@ -168,34 +160,24 @@ CmdletSpec get_message_trace_cmdlet() {
       "narrow the date range. A Where-Object on Received, Direction, Connector, TlsVersion, "
       "SenderAddress or RecipientAddress right after this cmdlet is done in the store, before "
       "paging.";
-  spec.parameters = report_scope_parameters();
-  ParamSpec tls = param("TlsVersion", ParamType::Enum, "only this TLS version");
-  tls.validate_set = {"None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "Unknown"};
-  tls.completion = Completion::TlsVersion;
-  spec.parameters.push_back(tls);
-  spec.parameters.push_back(param("SenderAddress", ParamType::String, "envelope sender; wildcards allowed"));
-  spec.parameters.push_back(param("RecipientAddress", ParamType::String, "envelope recipient; wildcards allowed"));
-  spec.parameters.push_back(param("SenderDomain", ParamType::String, "domain of the envelope sender"));
-  spec.parameters.push_back(param("RecipientDomain", ParamType::String, "domain of the envelope recipient"));
-  spec.parameters.push_back(param("Status", ParamType::String, "only this Status (Delivered, Failed, ...)"));
-  ParamSpec page_size = param("PageSize", ParamType::Int, "records per page (default 1000, at most 5000)");
-  page_size.min = 1;
-  page_size.max = static_cast<double>(kMaxPageSize);
-  page_size.default_value = Value(kDefaultPageSize);
-  spec.parameters.push_back(page_size);
-  ParamSpec page = param("Page", ParamType::Int, "which page, from 1");
-  page.min = 1;
-  page.default_value = Value(static_cast<std::int64_t>(1));
-  spec.parameters.push_back(page);
-  for (const char* name : {"ReceivedAfter", "ReceivedOnOrAfter", "ReceivedBefore", "ReceivedOnOrBefore"}) {
-    ParamSpec p = param(name, ParamType::Date, "");
-    p.completion = Completion::Date;
-    spec.parameters.push_back(p);
-  }
-  spec.parameters[spec.parameters.size() - 4].help = "only records received strictly after this instant";
-  spec.parameters[spec.parameters.size() - 3].help = "only records received at or after this instant";
-  spec.parameters[spec.parameters.size() - 2].help = "only records received strictly before this instant";
-  spec.parameters[spec.parameters.size() - 1].help = "only records received at or before this instant";
+  spec.parameters = declare_parameters({
+      ParameterSet::Range, ParameterSet::Direction, ParameterSet::Connector,
+      Param::Enum("TlsVersion", tls_version_names(), "only this TLS version").completion(Completion::TlsVersion),
+      Param::String("SenderAddress", "envelope sender; wildcards allowed"),
+      Param::String("RecipientAddress", "envelope recipient; wildcards allowed"),
+      Param::String("SenderDomain", "domain of the envelope sender"),
+      Param::String("RecipientDomain", "domain of the envelope recipient"),
+      Param::String("Status", "only this Status (Delivered, Failed, ...)"),
+      Param::Int("PageSize", "records per page (default 1000, at most 5000)")
+          .min(1)
+          .max(static_cast<double>(kMaxPageSize))
+          .default_value(Value(kDefaultPageSize)),
+      Param::Int("Page", "which page, from 1").min(1).default_value(Value(static_cast<std::int64_t>(1))),
+      Param::Date("ReceivedAfter", "only records received strictly after this instant"),
+      Param::Date("ReceivedOnOrAfter", "only records received at or after this instant"),
+      Param::Date("ReceivedBefore", "only records received strictly before this instant"),
+      Param::Date("ReceivedOnOrBefore", "only records received at or before this instant"),
+  });
   spec.outputs = trace_property_names();
   spec.pushdown = {
       {"Direction", "eq", "Direction"},         {"Connector", "eq", "Connector"},

@@ -17,13 +17,11 @@ CmdletSpec get_tls_usage_cmdlet() {
       "Connector null. Percent is the share of the group's messages, rounded half away from zero "
       "to two decimals. Versions that occur are listed strongest first: TLS1.3, TLS1.2, TLS1.1, "
       "TLS1.0, None.";
-  spec.parameters = report_scope_parameters();
-  ParamSpec by_connector;
-  by_connector.name = "ByConnector";
-  by_connector.type = ParamType::Switch;
-  by_connector.help = "one group per direction and connector instead of per direction";
-  spec.parameters.push_back(by_connector);
-  spec.outputs = {"Direction", "Connector", "TlsVersion", "Messages", "Percent"};
+  spec.parameters = declare_parameters({
+      ParameterSet::Range, ParameterSet::Direction, ParameterSet::Connector,
+      Param::Switch("ByConnector", "one group per direction and connector instead of per direction"),
+  });
+  spec.outputs = kTlsUsageColumns;
   spec.examples = {
       {"Get-TlsUsage -Days 30", "How much of the last 30 days' mail was protected by TLS, per direction."},
       {"Get-TlsUsage -ByConnector -Direction Inbound", "TLS versions per inbound connector over the last 7 days."},

@@ -8,6 +8,7 @@
 #include "host/cmdlet.h"
 #include "cmdlets/property_reader.h"
 #include "core/text.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -74,17 +75,10 @@ CmdletSpec group_object_cmdlet() {
       "joined with \", \" for several properties; empty for a missing value) and Group (the "
       "members; left out with -NoElement). Values compare case-insensitively; groups are "
       "sorted by their values.";
-  ParamSpec property;
-  property.name = "Property";
-  property.type = ParamType::StringArray;
-  property.position = 0;
-  property.completion = Completion::Property;
-  property.help = "Properties to group by.";
-  ParamSpec no_element;
-  no_element.name = "NoElement";
-  no_element.type = ParamType::Switch;
-  no_element.help = "Leave the members (Group) out.";
-  c.parameters = {property, no_element};
+  c.parameters = declare_parameters({
+      Param::Strings("Property", "Properties to group by.").position(0).completion(Completion::Property),
+      Param::Switch("NoElement", "Leave the members (Group) out."),
+  });
   c.outputs = {"Count", "Name", "Group"};
   c.examples = {
       {"Get-MessageTrace -Days 30 | Group-Object Connector -NoElement",

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/terminal.h"
 #include "shell/format.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -122,7 +123,8 @@ std::unique_ptr<RecordStream> get_help(Session& session, const BoundParameters& 
   }
   if (has_wildcard(name)) return lines_stream(help_matches(registry, name, width));
 
-  if (const CmdletSpec* cmdlet = registry.find(name)) {
+  if (const CmdletSpec* declared = registry.find(name)) {
+    std::shared_ptr<const CmdletSpec> cmdlet = with_dynamic_parameters(*declared, session);
     if (parameter) return lines_stream(render_parameter_help(find_parameters(*cmdlet, *parameter), width));
     HelpView view = full ? HelpView::Full : examples ? HelpView::Examples : HelpView::Default;
     return lines_stream(render_help(*cmdlet, view, width));
@@ -161,7 +163,7 @@ std::unique_ptr<RecordStream> get_command(Session& session, const BoundParameter
     std::string n = dash == std::string::npos ? "" : c->name.substr(dash + 1);
     if (matches(names, c->name) && matches(verbs, v) && matches(nouns, n))
       out.push_back(make_record(columns, {Value("Cmdlet"), Value(c->name), Value(c->source),
-                                          Value(syntax_line(*c))}));
+                                          Value(syntax_line(*with_dynamic_parameters(*c, session)))}));
   }
   // Aliases are listed when asked for by name, as `Get-Command ft` does.
   if (!names.empty() && verbs.empty() && nouns.empty()) {
@@ -201,23 +203,14 @@ CmdletSpec get_help_cmdlet() {
       "unique prefix or wildcard). about_ names show a topic (the about_ may be left out). A "
       "name with wildcards lists the matching cmdlets and topics. Cmdlets registered from Lua "
       "are described the same way.";
-  ParamSpec name;
-  name.name = "Name";
-  name.help = "a cmdlet, alias or about_ topic; wildcards list matches";
-  name.position = 0;
-  name.completion = Completion::Cmdlet;
-  ParamSpec full;
-  full.name = "Full";
-  full.type = ParamType::Switch;
-  full.help = "every parameter in detail, and the examples";
-  ParamSpec examples;
-  examples.name = "Examples";
-  examples.type = ParamType::Switch;
-  examples.help = "only the examples";
-  ParamSpec parameter;
-  parameter.name = "Parameter";
-  parameter.help = "show only this parameter (name, unique prefix or wildcard)";
-  spec.parameters = {name, full, examples, parameter};
+  spec.parameters = declare_parameters({
+      Param::String("Name", "a cmdlet, alias or about_ topic; wildcards list matches")
+          .position(0)
+          .completion(Completion::Cmdlet),
+      Param::Switch("Full", "every parameter in detail, and the examples"),
+      Param::Switch("Examples", "only the examples"),
+      Param::String("Parameter", "show only this parameter (name, unique prefix or wildcard)"),
+  });
   spec.outputs = {"String"};
   spec.examples = {
       {"Get-Help Get-TlsUsage", "What Get-TlsUsage reports and the parameters it takes."},
@@ -241,21 +234,11 @@ CmdletSpec get_command_cmdlet() {
       "wildcard pattern, matching aliases follow as CommandType Alias with the cmdlet they "
       "stand for as Definition. -Verb and -Noun match the parts of a cmdlet's name. A name "
       "without wildcards that matches nothing is an error.";
-  ParamSpec name;
-  name.name = "Name";
-  name.type = ParamType::StringArray;
-  name.help = "cmdlet or alias names; wildcards allowed";
-  name.position = 0;
-  name.completion = Completion::Cmdlet;
-  ParamSpec verb;
-  verb.name = "Verb";
-  verb.type = ParamType::StringArray;
-  verb.help = "the parts before the dash (Get, Set, ...); wildcards allowed";
-  ParamSpec noun;
-  noun.name = "Noun";
-  noun.type = ParamType::StringArray;
-  noun.help = "the parts after the dash; wildcards allowed";
-  spec.parameters = {name, verb, noun};
+  spec.parameters = declare_parameters({
+      Param::Strings("Name", "cmdlet or alias names; wildcards allowed").position(0).completion(Completion::Cmdlet),
+      Param::Strings("Verb", "the parts before the dash (Get, Set, ...); wildcards allowed"),
+      Param::Strings("Noun", "the parts after the dash; wildcards allowed"),
+  });
   spec.outputs = {"CommandType", "Name", "Source", "Definition"};
   spec.examples = {
       {"Get-Command", "Every cmdlet."},

@@ -8,7 +8,7 @@
 
 #include "host/cmdlet.h"
 #include "cmdlets/mail_flow_config.h"
-#include "cmdlets/param_builder.h"
+#include "host/parameters.h"
 #include "host/session.h"
 #include "core/terminal.h"
 #include "core/error.h"
@@ -144,23 +144,17 @@ CmdletSpec import_message_trace_cmdlet() {
       "next. Log formats also count Refused sessions, Incomplete queue ids and Ignored lines of "
       "other programs; which log lines cross the boundary: Get-Help about_Boundary. Lines longer "
       "than 65536 bytes and fields longer than 4096 bytes are rejected.";
-  const auto& param = make_param;
-  ParamSpec path = param("Path", ParamType::StringArray, "files to import (wildcards allowed)");
-  path.mandatory = true;
-  path.position = 0;
-  path.completion = Completion::Path;
-  ParamSpec format = param("Format", ParamType::Enum, "file format, or Auto to detect it");
-  format.validate_set = {"Auto",           "Csv",           "Jsonl",          "Postfix",
-                         "ExchangeTracking", "ExchangeProtocol", "ExchangeOnline", "ExchangeConnectorReport"};
-  format.default_value = Value("Auto");
-  ParamSpec year = param("Year", ParamType::Int, "year of log lines that carry none (syslog)");
-  year.min = 1970;
-  year.max = 9999;
-  ParamSpec tz = param("TimeZone", ParamType::String,
-                       "time zone of timestamps written without an offset (e.g. +01:00, UTC)");
-  ParamSpec verbose = param("Verbose", ParamType::Switch,
-                            "also write the Ignored lines' count per program to the error stream");
-  spec.parameters = {path, format, year, tz, verbose};
+  spec.parameters = declare_parameters({
+      Param::Strings("Path", "files to import (wildcards allowed)").mandatory().position(0).completion(Completion::Path),
+      Param::Enum("Format",
+                  {"Auto", "Csv", "Jsonl", "Postfix", "ExchangeTracking", "ExchangeProtocol", "ExchangeOnline",
+                   "ExchangeConnectorReport"},
+                  "file format, or Auto to detect it")
+          .default_value(Value("Auto")),
+      Param::Int("Year", "year of log lines that carry none (syslog)").min(1970).max(9999),
+      Param::String("TimeZone", "time zone of timestamps written without an offset (e.g. +01:00, UTC)"),
+      Param::Switch("Verbose", "also write the Ignored lines' count per program to the error stream"),
+  });
   spec.outputs = {"Path", "Format", "Lines", "Imported", "Duplicates", "Rejected", "Refused", "Incomplete",
                   "Ignored"};
   spec.examples = {

@@ -67,7 +67,7 @@ CmdletSpec update_connector_attribution_cmdlet() {
       "transaction, so that reports afterwards equal a fresh import. Traces from CSV or JSON Lines "
       "keep the connector their file named. Without -StartDate, -EndDate or -Days every stored "
       "trace is examined.";
-  spec.parameters = date_range_parameters();
+  spec.parameters = declare_parameters({ParameterSet::Range});
   spec.outputs = {"Examined", "Changed"};
   spec.examples = {{"Update-ConnectorAttribution", "Re-attribute every stored log trace."},
                    {"Update-ConnectorAttribution -Days 30", "Only the last 30 days."}};
@@ -84,7 +84,7 @@ CmdletSpec get_refused_connection_cmdlet() {
       "refusal: when, which client, the envelope sender and recipient when logged, and the "
       "server's reply. The range is that of the reports: the 7 days ending today by default, at "
       "most MaxReportDays.";
-  spec.parameters = date_range_parameters();
+  spec.parameters = declare_parameters({ParameterSet::Range});
   spec.outputs = {"Time", "ClientHost", "ClientIP", "Sender", "Recipient", "Reason"};
   spec.examples = {{"Get-RefusedConnection -Days 30", "Every refusal of the last 30 days."}};
   spec.run = run_refused;

@@ -7,33 +7,28 @@
 #include <cstdlib>
 #include <set>
 
+#include "cmdlets/insight_parameters.h"
 #include "host/session.h"
 #include "core/connector.h"
 #include "core/date_range.h"
 #include "core/error.h"
 #include "locale/messages.h"
 #include "reports/insight_rule.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
 const std::vector<ConfigSetting>& config_settings() {
   static const std::vector<ConfigSetting> settings = [] {
     std::vector<ConfigSetting> s;
-    ParamSpec max_days;
-    max_days.name = kMaxReportDays;
-    max_days.type = ParamType::Int;
-    max_days.help = "the longest date range reports accept, in days (default 30, the dashboard's cap)";
-    max_days.min = 1;
-    max_days.max = 3660;
-    s.push_back({max_days, Value(static_cast<std::int64_t>(kDefaultMaxReportDays))});
+    s.push_back({Param::Int(kMaxReportDays, "the longest date range reports accept, in days (default 30, the dashboard's cap)")
+                     .min(1)
+                     .max(3660),
+                 Value(static_cast<std::int64_t>(kDefaultMaxReportDays))});
 
     auto list_setting = [&](const char* name, const char* help, Array default_items,
                             void (*check)(const std::vector<std::string>&, const std::string&)) {
-      ParamSpec p;
-      p.name = name;
-      p.type = ParamType::StringArray;
-      p.help = help;
-      s.push_back({p, Value(std::move(default_items)), check});
+      s.push_back({Param::Strings(name, help), Value(std::move(default_items)), check});
     };
     list_setting(kOrganizationDomains,
                  "the domains of the organisation (contoso.com, *.contoso.com): mail to them is "
@@ -50,13 +45,11 @@ const std::vector<ConfigSetting>& config_settings() {
                  [](const std::vector<std::string>& items, const std::string& parameter) {
                    parse_ip_ranges(items, parameter);
                  });
-    ParamSpec culture;
-    culture.name = kCulture;
-    culture.type = ParamType::String;
-    culture.help = "the language and number and date formats of what a person reads (dashboard, "
-                   "insight titles and recommendations, charts, warnings): en, es-ES, sv-SE, zh-TW, "
-                   "it-IT or nl-NL; $null goes back to LC_ALL, LC_MESSAGES, LANG";
-    s.push_back({culture, Value()});
+    s.push_back({Param::String(kCulture,
+                               "the language and number and date formats of what a person reads (dashboard, "
+                               "insight titles and recommendations, charts, warnings): en, es-ES, sv-SE, zh-TW, "
+                               "it-IT or nl-NL; $null goes back to LC_ALL, LC_MESSAGES, LANG"),
+                 Value()});
     return s;
   }();
   return settings;
@@ -192,10 +185,7 @@ std::shared_ptr<const Culture> culture_in_force(TraceStore& store,
 }
 
 std::optional<double> stored_rule_parameter(TraceStore& store, const std::string& name) {
-  ParamSpec param;
-  param.name = name;
-  param.type = ParamType::Double;
-  auto v = read_setting(store, param);
+  auto v = read_setting(store, Param::Double(name, ""));
   if (!v) return std::nullopt;
   return v->as_double();
 }
@@ -204,7 +194,8 @@ namespace {
 
 std::unique_ptr<RecordStream> set_mail_flow_config(Session& session, const BoundParameters& params,
                                                    std::unique_ptr<RecordStream>) {
-  const CmdletSpec* self = session.registry ? session.registry->find("Set-MailFlowConfig") : nullptr;
+  const CmdletSpec* declared = session.registry ? session.registry->find("Set-MailFlowConfig") : nullptr;
+  std::shared_ptr<const CmdletSpec> self = declared ? with_dynamic_parameters(*declared, session) : nullptr;
   std::vector<std::pair<const ParamSpec*, const Value*>> changes;
   for (const auto& [name, value] : params.all()) {
     const ParamSpec* spec = self ? self->parameter(name) : nullptr;
@@ -276,7 +267,11 @@ CmdletSpec set_mail_flow_config_cmdlet() {
       "recommendations, charts, the REPL banner, import warnings; not Get-Help, errors or "
       "JSON/CSV output). All given settings change together or none does; $null clears a list "
       "setting or Culture.";
-  for (const ConfigSetting& s : config_settings()) spec.parameters.push_back(s.param);
+  std::vector<ParamEntry> settings;
+  for (const ConfigSetting& s : config_settings()) settings.emplace_back(s.param);
+  spec.parameters = declare_parameters(std::move(settings), spec.name);
+  // And a default for every parameter the loaded insight rules declare.
+  spec.dynamic_parameters = [](const Session& session) { return insight_rule_parameters(session, false); };
   spec.examples = {
       {"Set-MailFlowConfig -MaxReportDays 90", "Lets reports cover up to 90 days."},
       {"Set-MailFlowConfig -MaxReportDays 30", "Back to the dashboard's cap. Rule parameters (-NoTlsThreshold 10) are stored the same way."},

@@ -26,8 +26,8 @@ struct ConfigSetting {
   void (*check_items)(const std::vector<std::string>& items, const std::string& parameter) = nullptr;
 };
 
-// The fixed settings, in Get-MailFlowConfig order. Rule parameters are added
-// to Set-MailFlowConfig from the loaded rules (refresh_insight_parameters).
+// The fixed settings, in Get-MailFlowConfig order. Rule parameters are
+// Set-MailFlowConfig's dynamic parameters (insight_rule_parameters).
 const std::vector<ConfigSetting>& config_settings();
 
 // The stored value of `param`, decoded by its type; nullopt when never set.

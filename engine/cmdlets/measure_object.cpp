@@ -7,6 +7,7 @@
 #include "host/cmdlet.h"
 #include "cmdlets/property_reader.h"
 #include "core/error.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -54,21 +55,13 @@ CmdletSpec measure_object_cmdlet() {
       "Without -Property, counts the input. With -Property, emits one record per property: "
       "Count (records where it is not empty) and, when asked with -Sum, -Average, -Minimum "
       "or -Maximum, those statistics; the others stay empty. -Sum and -Average need numbers.";
-  ParamSpec property;
-  property.name = "Property";
-  property.type = ParamType::StringArray;
-  property.position = 0;
-  property.completion = Completion::Property;
-  property.help = "Properties to measure.";
-  auto stat = [](const char* name, const char* help) {
-    ParamSpec p;
-    p.name = name;
-    p.type = ParamType::Switch;
-    p.help = help;
-    return p;
-  };
-  c.parameters = {property, stat("Sum", "Add the values up."), stat("Average", "Average the values."),
-                  stat("Minimum", "The smallest value."), stat("Maximum", "The largest value.")};
+  c.parameters = declare_parameters({
+      Param::Strings("Property", "Properties to measure.").position(0).completion(Completion::Property),
+      Param::Switch("Sum", "Add the values up."),
+      Param::Switch("Average", "Average the values."),
+      Param::Switch("Minimum", "The smallest value."),
+      Param::Switch("Maximum", "The largest value."),
+  });
   c.outputs = {"Count", "Average", "Sum", "Maximum", "Minimum", "Property"};
   c.examples = {
       {"Get-MessageTrace -TlsVersion TLS1.0 | Measure-Object", "How many TLS 1.0 traces there are."},

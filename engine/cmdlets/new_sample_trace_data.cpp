@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "host/cmdlet.h"
-#include "cmdlets/param_builder.h"
+#include "host/parameters.h"
 #include "host/session.h"
 #include "ingest/sample_traces.h"
 
@@ -43,25 +43,13 @@ CmdletSpec new_sample_trace_data_cmdlet() {
       "rhythm and a few Failed and Pending messages. -MessagesPerDay is a business day's volume; "
       "weekends are quieter. The same -Seed and options always give the same file. The file is "
       "written whole or not at all.";
-  const auto& param = make_param;
-  ParamSpec path = param("Path", ParamType::String, "CSV file to write (replaced when it exists)");
-  path.mandatory = true;
-  path.position = 0;
-  path.completion = Completion::Path;
-  ParamSpec days = param("Days", ParamType::Int, "number of days ending on -EndDate");
-  days.default_value = Value(30);
-  days.min = 1;
-  days.max = 3660;
-  ParamSpec per_day = param("MessagesPerDay", ParamType::Int, "messages on a business day");
-  per_day.default_value = Value(200);
-  per_day.min = 1;
-  per_day.max = 10000000;
-  ParamSpec seed = param("Seed", ParamType::Int, "seed of the generator");
-  seed.default_value = Value(1);
-  seed.min = 0;
-  ParamSpec end = param("EndDate", ParamType::Date, "last day generated (default: today)");
-  end.completion = Completion::Date;
-  spec.parameters = {path, days, per_day, seed, end};
+  spec.parameters = declare_parameters({
+      Param::String("Path", "CSV file to write (replaced when it exists)").mandatory().position(0).completion(Completion::Path),
+      Param::Int("Days", "number of days ending on -EndDate").default_value(Value(30)).min(1).max(3660),
+      Param::Int("MessagesPerDay", "messages on a business day").default_value(Value(200)).min(1).max(10000000),
+      Param::Int("Seed", "seed of the generator").default_value(Value(1)).min(0),
+      Param::Date("EndDate", "last day generated (default: today)"),
+  });
   spec.outputs = {"Path", "Records", "StartDate", "EndDate"};
   spec.examples = {
       {"New-SampleTraceData -Path sample.csv -Days 30 -EndDate 2026-11-22",

@@ -19,6 +19,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "core/terminal.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -131,11 +132,8 @@ CmdletSpec out_host_cmdlet() {
   spec.description =
       "Records are laid out as Format-Table lays them out. With -Paging the lines go to $PAGER "
       "(default: less -FRX) when stdout is a terminal; otherwise they are written directly.";
-  ParamSpec paging;
-  paging.name = "Paging";
-  paging.type = ParamType::Switch;
-  paging.help = "Show the output one page at a time through $PAGER (default less -FRX).";
-  spec.parameters = {paging};
+  spec.parameters = declare_parameters(
+      {Param::Switch("Paging", "Show the output one page at a time through $PAGER (default less -FRX).")});
   spec.examples = {{"Get-MessageTrace -Days 30 | Out-Host -Paging",
                     "Pages through a month of trace records."}};
   spec.run = [](Session& session, const BoundParameters& params,

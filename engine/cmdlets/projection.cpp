@@ -1,6 +1,7 @@
 #include "cmdlets/projection.h"
 
 #include "core/text.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -60,15 +61,8 @@ void Projection::plan(const Schema* schema) {
   out_schema_ = std::make_shared<Schema>(std::move(names));
 }
 
-ParamSpec property_parameter(const std::string& help) {
-  ParamSpec p;
-  p.name = "Property";
-  p.type = ParamType::StringArray;
-  p.help = help;
-  p.position = 0;
-  p.completion = Completion::Property;
-  p.calculated = true;
-  return p;
+Param property_parameter(const std::string& help) {
+  return Param::Strings("Property", help).position(0).completion(Completion::Property).calculated();
 }
 
 std::vector<Selector> property_selectors(Session& session, const BoundParameters& params, const char* parameter) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "host/cmdlet.h"
+#include "host/parameters.h"
 #include "host/session.h"
 #include "shell/calculated_property.h"
 #include "shell/comparison.h"
@@ -23,7 +24,7 @@ struct Selector {
 };
 
 // -Property at position 0: names with wildcards, or calculated properties.
-ParamSpec property_parameter(const std::string& help);
+Param property_parameter(const std::string& help);
 
 // The items of `parameter` (default -Property), the calculated ones compiled
 // with the session's variables.

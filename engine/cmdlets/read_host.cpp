@@ -10,6 +10,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "core/terminal.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -36,20 +37,11 @@ CmdletSpec read_host_cmdlet() {
       "Shows `Prompt: ` and returns the line typed as a string. With -AsSecureString (or "
       "-MaskInput) typing is not echoed and the line is kept out of the REPL history. When stdin "
       "is not a terminal the next line of stdin is read. At end of input it fails.";
-  ParamSpec prompt;
-  prompt.name = "Prompt";
-  prompt.type = ParamType::String;
-  prompt.position = 0;
-  prompt.help = "Text shown before the input, followed by ': '.";
-  ParamSpec secure;
-  secure.name = "AsSecureString";
-  secure.type = ParamType::Switch;
-  secure.help = "Do not echo the input and keep it out of history (for passwords).";
-  ParamSpec mask;
-  mask.name = "MaskInput";
-  mask.type = ParamType::Switch;
-  mask.help = "Same as -AsSecureString.";
-  spec.parameters = {prompt, secure, mask};
+  spec.parameters = declare_parameters({
+      Param::String("Prompt", "Text shown before the input, followed by ': '.").position(0),
+      Param::Switch("AsSecureString", "Do not echo the input and keep it out of history (for passwords)."),
+      Param::Switch("MaskInput", "Same as -AsSecureString."),
+  });
   spec.examples = {{"Read-Host -Prompt 'Relay password' -AsSecureString",
                     "Reads a password without echoing it."}};
   spec.run = [](Session&, const BoundParameters& params, std::unique_ptr<RecordStream>) {

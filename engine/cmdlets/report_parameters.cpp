@@ -9,47 +9,6 @@
 
 namespace mailflow {
 
-std::vector<ParamSpec> date_range_parameters() {
-  ParamSpec start;
-  start.name = "StartDate";
-  start.type = ParamType::Date;
-  start.help = "first UTC day of the range (YYYY-MM-DD or ISO-8601; a time names its UTC day)";
-  start.completion = Completion::Date;
-  ParamSpec end;
-  end.name = "EndDate";
-  end.type = ParamType::Date;
-  end.help = "last UTC day of the range, included whole (default: today)";
-  end.completion = Completion::Date;
-  ParamSpec days;
-  days.name = "Days";
-  days.type = ParamType::Int;
-  days.help = "the N days ending on -EndDate (or starting on -StartDate); default 7";
-  days.min = 1;
-  return {start, end, days};
-}
-
-ParamSpec direction_parameter() {
-  ParamSpec p;
-  p.name = "Direction";
-  p.type = ParamType::Enum;
-  p.help = "only Inbound or only Outbound traffic";
-  p.validate_set = {"Inbound", "Outbound"};
-  return p;
-}
-
-std::vector<ParamSpec> connector_parameters() {
-  ParamSpec connector;
-  connector.name = "Connector";
-  connector.type = ParamType::String;
-  connector.help = "only traffic through this connector";
-  connector.completion = Completion::Connector;
-  ParamSpec none;
-  none.name = "NoConnector";
-  none.type = ParamType::Switch;
-  none.help = "only traffic that used no connector";
-  return {connector, none};
-}
-
 namespace {
 
 // Dates arrive as DateTime from the binder; a string (from a caller that did
@@ -68,13 +27,6 @@ std::optional<UnixSeconds> date_parameter(const BoundParameters& params, const c
 
 }  // namespace
 
-std::vector<ParamSpec> report_scope_parameters() {
-  std::vector<ParamSpec> out = date_range_parameters();
-  out.push_back(direction_parameter());
-  for (ParamSpec& p : connector_parameters()) out.push_back(std::move(p));
-  return out;
-}
-
 DateRangeRequest bound_date_request(const BoundParameters& params) {
   DateRangeRequest request;
   request.start = date_parameter(params, "StartDate");
@@ -87,8 +39,12 @@ DateRangeRequest bound_date_request(const BoundParameters& params) {
   return request;
 }
 
-DateRange bound_date_range(Session& session, const BoundParameters& params) {
-  return resolve_date_range(bound_date_request(params), session.today, max_report_days(*session.store));
+DateRange bound_date_range(Session& session, const BoundParameters& params, int default_days) {
+  DateRangeRequest request = bound_date_request(params);
+  request.default_days = default_days;
+  // A session without a store (a Lua test host) has the default cap.
+  int max_days = session.store ? max_report_days(*session.store) : kDefaultMaxReportDays;
+  return resolve_date_range(request, session.today, max_days);
 }
 
 ReportFilter bound_report_filter(Session& session, const BoundParameters& params) {

@@ -1,5 +1,6 @@
 #include "cmdlets/report_records.h"
 
+#include <algorithm>
 #include <memory>
 
 namespace mailflow {
@@ -10,9 +11,22 @@ Value connector_value(const std::optional<std::string>& c) { return c ? Value(*c
 
 }  // namespace
 
+std::vector<std::string> merged_columns(std::vector<std::string> first, const std::vector<std::string>& second) {
+  size_t at = 0;  // where the next new column of `second` goes
+  for (const std::string& name : second) {
+    auto it = std::find(first.begin(), first.end(), name);
+    if (it != first.end()) {
+      at = static_cast<size_t>(it - first.begin()) + 1;
+    } else {
+      first.insert(first.begin() + static_cast<std::ptrdiff_t>(at), name);
+      ++at;
+    }
+  }
+  return first;
+}
+
 std::vector<Value> connector_day_records(const std::vector<ConnectorDayRow>& rows) {
-  static const auto schema =
-      std::make_shared<const Schema>(std::vector<std::string>{"Date", "Direction", "Connector", "Messages"});
+  static const auto schema = std::make_shared<const Schema>(kConnectorDayColumns);
   std::vector<Value> out;
   out.reserve(rows.size());
   for (const ConnectorDayRow& r : rows)
@@ -22,10 +36,12 @@ std::vector<Value> connector_day_records(const std::vector<ConnectorDayRow>& row
 }
 
 std::vector<Value> tls_usage_records(const std::vector<TlsUsageRow>& rows, bool by_connector) {
-  static const auto by_direction = std::make_shared<const Schema>(
-      std::vector<std::string>{"Direction", "TlsVersion", "Messages", "Percent"});
-  static const auto by_conn = std::make_shared<const Schema>(
-      std::vector<std::string>{"Direction", "Connector", "TlsVersion", "Messages", "Percent"});
+  static const auto by_conn = std::make_shared<const Schema>(kTlsUsageColumns);
+  static const auto by_direction = [] {
+    std::vector<std::string> names = kTlsUsageColumns;
+    names.erase(names.begin() + 1);  // Connector
+    return std::make_shared<const Schema>(std::move(names));
+  }();
   std::vector<Value> out;
   out.reserve(rows.size());
   for (const TlsUsageRow& r : rows) {
@@ -41,9 +57,7 @@ std::vector<Value> tls_usage_records(const std::vector<TlsUsageRow>& rows, bool 
 }
 
 std::vector<Value> insight_records(const std::vector<InsightFinding>& findings) {
-  static const auto schema = std::make_shared<const Schema>(
-      std::vector<std::string>{"Rule", "Title", "Direction", "Connector", "Value", "Threshold",
-                               "Messages", "Recommendation"});
+  static const auto schema = std::make_shared<const Schema>(kInsightColumns);
   std::vector<Value> out;
   for (const InsightFinding& f : findings)
     out.emplace_back(Record(schema, {Value(f.rule), Value(f.title), Value(direction_name(f.direction)),

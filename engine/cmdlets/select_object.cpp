@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "shell/comparison.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -122,15 +123,6 @@ class SelectStream : public RecordStream {
   std::deque<Value> tail_;
 };
 
-ParamSpec count_param(const char* name, const char* help) {
-  ParamSpec p;
-  p.name = name;
-  p.type = ParamType::Int;
-  p.min = 0;
-  p.help = help;
-  return p;
-}
-
 }  // namespace
 
 CmdletSpec select_object_cmdlet() {
@@ -143,28 +135,17 @@ CmdletSpec select_object_cmdlet() {
       "input lacks is added empty); -ExcludeProperty drops properties; -ExpandProperty emits a "
       "property's value instead of the record. -First N stops reading its input after N "
       "records; -Skip N skips the first N (the last N with -Last); -Unique drops repeated records.";
-  ParamSpec property = property_parameter(
-      "Properties to keep, in order (wildcards allowed), or calculated properties "
-      "@{Name='KB'; Expression={ $_.Size / 1KB }}.");
-  ParamSpec exclude;
-  exclude.name = "ExcludeProperty";
-  exclude.type = ParamType::StringArray;
-  exclude.completion = Completion::Property;
-  exclude.help = "Properties to leave out (wildcards allowed).";
-  ParamSpec expand;
-  expand.name = "ExpandProperty";
-  expand.type = ParamType::String;
-  expand.completion = Completion::Property;
-  expand.help = "Emit this property's value (each item of an array) instead of the record.";
-  ParamSpec unique;
-  unique.name = "Unique";
-  unique.type = ParamType::Switch;
-  unique.help = "Drop records identical to one already emitted.";
-  c.parameters = {property, exclude, expand,
-                  count_param("First", "Emit only the first N records."),
-                  count_param("Last", "Emit only the last N records."),
-                  count_param("Skip", "Skip N records (from the end with -Last)."),
-                  unique};
+  c.parameters = declare_parameters({
+      property_parameter("Properties to keep, in order (wildcards allowed), or calculated properties "
+                         "@{Name='KB'; Expression={ $_.Size / 1KB }}."),
+      Param::Strings("ExcludeProperty", "Properties to leave out (wildcards allowed).").completion(Completion::Property),
+      Param::String("ExpandProperty", "Emit this property's value (each item of an array) instead of the record.")
+          .completion(Completion::Property),
+      Param::Int("First", "Emit only the first N records.").min(0),
+      Param::Int("Last", "Emit only the last N records.").min(0),
+      Param::Int("Skip", "Skip N records (from the end with -Last).").min(0),
+      Param::Switch("Unique", "Drop records identical to one already emitted."),
+  });
   c.outputs = {"(the selected properties)"};
   c.examples = {
       {"Get-MessageTrace | Select-Object -First 5", "The five newest traces."},

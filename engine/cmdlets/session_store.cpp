@@ -4,6 +4,7 @@
 
 #include "core/time.h"
 #include "locale/messages.h"
+#include "reports/connector_names.h"
 #include "store/store_overview.h"
 #include "store/trace_store.h"
 
@@ -16,7 +17,7 @@ std::string store_file_name(const Session& session) {
 
 std::vector<std::string> store_connector_names(Session& session) {
   if (!session.store) return {};
-  return known_connector_names(*session.store);
+  return known_connectors(*session.store);
 }
 
 std::string store_contents_summary(Session& session) {

@@ -12,8 +12,9 @@ namespace mailflow {
 // The store's file name without its folder ("traces.db").
 std::string store_file_name(const Session& session);
 
-// Connector names for Tab completion (store/store_overview.h
-// known_connector_names); empty when there is no store.
+// Connector names for Tab completion (reports/connector_names.h
+// known_connectors, the list -Connector's errors give); empty when there is
+// no store.
 std::vector<std::string> store_connector_names(Session& session);
 
 // One line for the REPL banner: "no traces yet (...)" or

@@ -8,6 +8,7 @@
 #include "host/cmdlet.h"
 #include "cmdlets/projection.h"
 #include "cmdlets/property_reader.h"
+#include "host/parameters.h"
 
 namespace mailflow {
 
@@ -78,17 +79,12 @@ CmdletSpec sort_object_cmdlet() {
       "Strings compare case-insensitively, numbers numerically, dates in time order; empty "
       "values sort first. Records with equal keys keep their input order. -Unique keeps one "
       "record per distinct key.";
-  ParamSpec property = property_parameter(
-      "Properties to sort by, most significant first, or calculated keys @{Expression={ $_.Messages * 2 }}.");
-  ParamSpec descending;
-  descending.name = "Descending";
-  descending.type = ParamType::Switch;
-  descending.help = "Sort from the largest to the smallest.";
-  ParamSpec unique;
-  unique.name = "Unique";
-  unique.type = ParamType::Switch;
-  unique.help = "Keep one record per distinct key (case-insensitive).";
-  c.parameters = {property, descending, unique};
+  c.parameters = declare_parameters({
+      property_parameter(
+          "Properties to sort by, most significant first, or calculated keys @{Expression={ $_.Messages * 2 }}."),
+      Param::Switch("Descending", "Sort from the largest to the smallest."),
+      Param::Switch("Unique", "Keep one record per distinct key (case-insensitive)."),
+  });
   c.outputs = {"(the input records, sorted)"};
   c.examples = {
       {"Get-TlsUsage -ByConnector | Sort-Object Percent -Descending",

@@ -3,7 +3,8 @@
 // operator switch and Value; both go through shell/comparison.
 #include <memory>
 
-#include "host/cmdlet.h"
+#include "host/parameters.h"
+#include "shell/comparison.h"
 #include "shell/expression.h"
 
 namespace mailflow {
@@ -25,14 +26,6 @@ class FilterStream : public RecordStream {
   Filter filter_;
 };
 
-ParamSpec op_switch(const char* name, const char* help) {
-  ParamSpec p;
-  p.name = name;
-  p.type = ParamType::Switch;
-  p.help = help;
-  return p;
-}
-
 }  // namespace
 
 CmdletSpec where_object_cmdlet() {
@@ -46,38 +39,14 @@ CmdletSpec where_object_cmdlet() {
       "simple form Property -Operator Value. String comparisons are case-insensitive; -Like "
       "takes * ? [a-z] wildcards and -Match a regular expression. Directly after a cmdlet that "
       "can filter itself (Get-MessageTrace), a comparison is pushed down into its parameters.";
-  ParamSpec script;
-  script.name = "FilterScript";
-  script.type = ParamType::ScriptBlock;
-  script.position = 0;
-  script.help = "The condition, e.g. { $_.Percent -gt 50 }.";
-  ParamSpec property;
-  property.name = "Property";
-  property.type = ParamType::String;
-  property.position = 0;
-  property.completion = Completion::Property;
-  property.help = "The property to compare (simple form).";
-  ParamSpec value;
-  value.name = "Value";
-  value.type = ParamType::Any;
-  value.position = 1;
-  value.help = "The value to compare the property with (simple form).";
-  c.parameters = {script, property, value,
-                  op_switch("EQ", "Equal (case-insensitive for strings)."),
-                  op_switch("NE", "Not equal."),
-                  op_switch("GT", "Greater than."),
-                  op_switch("GE", "Greater than or equal."),
-                  op_switch("LT", "Less than."),
-                  op_switch("LE", "Less than or equal."),
-                  op_switch("Like", "Matches a wildcard pattern (* ? [a-z])."),
-                  op_switch("NotLike", "Does not match a wildcard pattern."),
-                  op_switch("Match", "Matches a regular expression (case-insensitive)."),
-                  op_switch("NotMatch", "Does not match a regular expression."),
-                  op_switch("In", "The property's value is one of Value's items."),
-                  op_switch("NotIn", "The property's value is none of Value's items."),
-                  op_switch("Contains", "The property (a collection) contains Value."),
-                  op_switch("NotContains", "The property (a collection) does not contain Value."),
-                  op_switch("Not", "The property is empty, zero, false or absent.")};
+  std::vector<ParamEntry> params = {
+      Param::Script("FilterScript", "The condition, e.g. { $_.Percent -gt 50 }.").position(0),
+      Param::String("Property", "The property to compare (simple form).").position(0).completion(Completion::Property),
+      Param::Any("Value", "The value to compare the property with (simple form).").position(1),
+  };
+  for (const CompareOpInfo& op : kCompareOps) params.emplace_back(Param::Switch(op.switch_name, op.help));
+  params.emplace_back(Param::Switch("Not", "The property is empty, zero, false or absent."));
+  c.parameters = declare_parameters(std::move(params), c.name);
   c.outputs = {"(the input records)"};
   c.examples = {
       {"Get-TlsUsage -ByConnector | Where-Object { $_.TlsVersion -eq 'TLS1.0' -and $_.Percent -gt 50 }",

@@ -36,7 +36,7 @@ DateRange resolve_date_range(const DateRangeRequest& request, DayNumber today, i
     }
   } else {
     range.last = request.end ? day_of(*request.end) : today;
-    range.first = request.start ? day_of(*request.start) : range.last - (kDefaultReportDays - 1);
+    range.first = request.start ? day_of(*request.start) : range.last - (request.default_days - 1);
   }
   if (range.first > range.last)
     refuse("-StartDate " + format_date(range.first) + " is after " +

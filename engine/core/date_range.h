@@ -23,18 +23,20 @@ struct DateRange {
 
 // What the caller asked for. An instant with a time of day stands for its UTC
 // calendar day (2026-11-17T01:00+02:00 is 2026-11-16 23:00 UTC: day 2026-11-16).
+inline constexpr int kDefaultReportDays = 7;     // the widget's "last week"
+
 struct DateRangeRequest {
   std::optional<UnixSeconds> start;  // -StartDate
   std::optional<UnixSeconds> end;    // -EndDate
   std::optional<std::int64_t> days;  // -Days
+  int default_days = kDefaultReportDays;  // the length when neither -StartDate nor -Days is given
 };
 
-inline constexpr int kDefaultReportDays = 7;     // the widget's "last week"
 inline constexpr int kDefaultMaxReportDays = 30;  // the dashboard's cap
 
 // Resolves a request against `today`:
-//   nothing            the 7 days ending today
-//   -EndDate B         the 7 days ending on B
+//   nothing            the 7 days (default_days) ending today
+//   -EndDate B         the 7 days (default_days) ending on B
 //   -StartDate A       A through today
 //   -Days N [-EndDate B]  the N days ending on B (default today)
 //   -StartDate A -Days N  the N days starting on A

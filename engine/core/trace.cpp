@@ -26,6 +26,12 @@ std::string_view tls_name(TlsVersion v) {
   return "None";
 }
 
+std::vector<std::string> tls_version_names() {
+  std::vector<std::string> out;
+  for (TlsVersion v : kTlsValues) out.emplace_back(tls_name(v));
+  return out;
+}
+
 std::optional<TlsVersion> parse_tls(std::string_view text) {
   std::string t = to_lower(trim(text));
   if (t.empty() || t == "none") return TlsVersion::None;

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/time.h"
 
@@ -29,6 +30,12 @@ inline constexpr TlsVersion kTlsReportOrder[] = {TlsVersion::Tls13, TlsVersion::
 std::string_view direction_name(Direction d);  // "Inbound" / "Outbound"
 std::optional<Direction> parse_direction(std::string_view text);  // case-insensitive
 std::string_view tls_name(TlsVersion v);        // "None", "TLS1.0" ... "TLS1.3", "Unknown"
+// Every TLS value a trace may carry, by name: None, TLS1.0, TLS1.1, TLS1.2,
+// TLS1.3, Unknown. The one list that -TlsVersion, completion and Lua's
+// mailflow.tls_versions read.
+inline constexpr TlsVersion kTlsValues[] = {TlsVersion::None,  TlsVersion::Tls10, TlsVersion::Tls11,
+                                            TlsVersion::Tls12, TlsVersion::Tls13, TlsVersion::Unknown};
+std::vector<std::string> tls_version_names();
 // Accepts None, TLS1.0..TLS1.3, TLSv1, TLSv1.0..TLSv1.3, 1.0..1.3 and Unknown
 // (case-insensitive); an empty string is None.
 std::optional<TlsVersion> parse_tls(std::string_view text);

@@ -57,6 +57,14 @@ const ParamSpec* CmdletSpec::parameter(std::string_view name) const {
   return nullptr;
 }
 
+std::shared_ptr<const CmdletSpec> with_dynamic_parameters(const CmdletSpec& spec, const Session& session) {
+  if (!spec.dynamic_parameters) return std::shared_ptr<const CmdletSpec>(std::shared_ptr<void>(), &spec);
+  auto out = std::make_shared<CmdletSpec>(spec);
+  for (ParamSpec& p : spec.dynamic_parameters(session))
+    if (!out->parameter(p.name)) out->parameters.push_back(std::move(p));
+  return out;
+}
+
 void Registry::add(CmdletSpec spec) {
   auto owned = std::make_unique<CmdletSpec>(std::move(spec));
   std::vector<std::string> keys = owned->aliases;
@@ -77,11 +85,6 @@ const CmdletSpec* Registry::find(std::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
-CmdletSpec* Registry::find_mutable(std::string_view name) {
-  for (auto& c : cmdlets_)
-    if (iequals(c->name, name)) return c.get();
-  return nullptr;
-}
 
 std::vector<const CmdletSpec*> Registry::all() const {
   std::vector<const CmdletSpec*> out;

@@ -134,9 +134,19 @@ struct CmdletSpec {
   // into the preceding cmdlet's `pushdown` rules (shell/pushdown.h).
   bool filters_records = false;
   std::string source = "builtin";  // "builtin", or the Lua file that registered it
+  // Parameters that exist only while something else does (each loaded
+  // insight rule's thresholds): asked for whenever the cmdlet is bound,
+  // described or completed (with_dynamic_parameters), never stored here.
+  std::function<std::vector<ParamSpec>(const Session&)> dynamic_parameters;
 
   const ParamSpec* parameter(std::string_view name) const;  // exact (case-insensitive)
 };
+
+// `spec` as a caller in `session` sees it: the declared parameters, then the
+// dynamic ones (one whose name a declared parameter has is left to the
+// declared one). Without a dynamic_parameters callback this is `spec` itself
+// (not owned: the registry keeps it).
+std::shared_ptr<const CmdletSpec> with_dynamic_parameters(const CmdletSpec& spec, const Session& session);
 
 // Every cmdlet and alias the host knows, built-in and Lua-registered.
 class Registry {
@@ -149,9 +159,6 @@ class Registry {
   std::vector<const CmdletSpec*> all() const;
   // Names and aliases, for completion.
   std::vector<std::string> names_and_aliases() const;
-  // For cmdlets whose parameters grow at run time (Get-MailFlowInsights takes
-  // the parameters that insight rules declare).
-  CmdletSpec* find_mutable(std::string_view name);
 
   // Conceptual help topics (`Get-Help about_Connectors`).
   void add_topic(std::string name, std::string text) { topics_[std::move(name)] = std::move(text); }

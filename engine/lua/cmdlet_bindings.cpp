@@ -5,8 +5,10 @@
 #include <map>
 #include <memory>
 
+#include "cmdlets/report_parameters.h"
 #include "core/terminal.h"
 #include "core/text.h"
+#include "host/parameters.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
 #include "lua/lua_runtime.h"
@@ -92,8 +94,9 @@ int l_cmdlet(lua_State* L) {
   bool ok = guarded(L, fault, [&] {
     LuaRuntime& rt = runtime_of(L);
     const char* name = lua_tostring(L, lua_upvalueindex(1));
-    const CmdletSpec* spec = rt.session().registry->find(name);
-    if (!spec) throw Error("CommandNotFound", std::string("cmdlet ") + name + " is not registered");
+    const CmdletSpec* declared = rt.session().registry->find(name);
+    if (!declared) throw Error("CommandNotFound", std::string("cmdlet ") + name + " is not registered");
+    std::shared_ptr<const CmdletSpec> spec = with_dynamic_parameters(*declared, rt.session());
     CallArguments args = read_arguments(L, 1, *spec);
     BoundParameters bound = bind_named(*spec, args.named);
     auto stream = spec->run(rt.session(), bound, std::make_unique<VectorStream>(std::move(args.input)));
@@ -180,29 +183,55 @@ std::vector<std::string> strings_of(const Record& r, const char* key) {
   return out;
 }
 
-ParamSpec read_parameter(const Value& item, const std::string& cmdlet) {
+// "Range" or { Set = "Range", DefaultDays = 28 } or { Set = "Connector", Position = 0 }.
+ParamEntry read_parameter_set(const std::string& set_name, const Record* options, const std::string& cmdlet) {
+  std::optional<ParameterSet> set = parameter_set_named(set_name);
+  if (!set)
+    throw Error("BadCmdletSpec", "RegisterCmdlet " + cmdlet + ": parameter set '" + set_name +
+                                     "' is not one of Range, Direction, Connector");
+  ParamEntry entry(*set);
+  if (!options) return entry;
+  if (const Value* pos = options->get("Position"); pos && pos->is_number())
+    entry.position(static_cast<int>(pos->as_number()));
+  if (const Value* d = options->get("DefaultDays"); d && !d->is_null()) {
+    if (*set != ParameterSet::Range || !d->is_number() || d->as_number() < 1 ||
+        d->as_number() != static_cast<double>(static_cast<int>(d->as_number())))
+      throw Error("BadCmdletSpec", "RegisterCmdlet " + cmdlet + ": DefaultDays '" + d->to_display() +
+                                       "' needs the Range set and a whole number of days of 1 or more");
+    entry.default_days(static_cast<int>(d->as_number()));
+  }
+  return entry;
+}
+
+// One item of Parameters: a shared set by name ("Range"), a set with options
+// ({ Set = "Connector", Position = 0 }), or one parameter {Name=, Type=, ...}.
+ParamEntry read_parameter(const Value& item, const std::string& cmdlet) {
+  if (item.is_string()) return read_parameter_set(item.as_string(), nullptr, cmdlet);
   if (!item.is_record())
-    throw Error("BadCmdletSpec", "RegisterCmdlet " + cmdlet + ": each parameter is a table {Name=, Type=, ...}");
+    throw Error("BadCmdletSpec", "RegisterCmdlet " + cmdlet +
+                                     ": each parameter is a table {Name=, Type=, ...} or a set name "
+                                     "(\"Range\", \"Direction\", \"Connector\")");
   const Record& r = item.as_record();
-  ParamSpec p;
-  p.name = text_of(r, "Name");
-  std::string where = "RegisterCmdlet " + cmdlet + " parameter " + p.name;
-  if (p.name.empty() || !std::isalpha(static_cast<unsigned char>(p.name[0])))
+  if (r.get("Set")) return read_parameter_set(text_of(r, "Set"), &r, cmdlet);
+  std::string name = text_of(r, "Name");
+  std::string where = "RegisterCmdlet " + cmdlet + " parameter " + name;
+  if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0])))
     throw Error("BadCmdletSpec", "RegisterCmdlet " + cmdlet + ": a parameter has no Name");
-  if (r.get("Type")) p.type = param_type(text_of(r, "Type"), where);
-  p.help = text_of(r, "Help");
-  if (const Value* m = r.get("Mandatory")) p.mandatory = m->truthy();
+  std::vector<std::string> values = strings_of(r, "ValidateSet");
+  ParamType type = r.get("Type") ? param_type(text_of(r, "Type"), where)
+                                 : values.empty() ? ParamType::String : ParamType::Enum;
+  Param p(name, type, text_of(r, "Help"));
+  if (const Value* m = r.get("Mandatory")) p.mandatory(m->truthy());
   if (const Value* pos = r.get("Position"); pos && pos->is_number())
-    p.position = static_cast<int>(pos->as_number());
-  if (const Value* pi = r.get("PipelineInput")) p.pipeline_input = pi->truthy();
-  if (const Value* d = r.get("Default"); d && !d->is_null()) p.default_value = *d;
-  p.validate_set = strings_of(r, "ValidateSet");
-  if (!p.validate_set.empty() && !r.get("Type")) p.type = ParamType::Enum;
-  if (const Value* v = r.get("Min"); v && v->is_number()) p.min = v->as_number();
-  if (const Value* v = r.get("Max"); v && v->is_number()) p.max = v->as_number();
-  if (r.get("Completion")) p.completion = completion_kind(text_of(r, "Completion"), where);
-  p.aliases = strings_of(r, "Aliases");
-  return p;
+    p.position(static_cast<int>(pos->as_number()));
+  if (const Value* pi = r.get("PipelineInput")) p.pipeline_input(pi->truthy());
+  if (const Value* d = r.get("Default"); d && !d->is_null()) p.default_value(*d);
+  if (const Value* v = r.get("Min"); v && v->is_number()) p.min(v->as_number());
+  if (const Value* v = r.get("Max"); v && v->is_number()) p.max(v->as_number());
+  if (r.get("Completion")) p.completion(completion_kind(text_of(r, "Completion"), where));
+  p.aliases(strings_of(r, "Aliases"));
+  p.validate_set(std::move(values));
+  return ParamEntry(std::move(p));
 }
 
 bool valid_cmdlet_name(const std::string& name) {
@@ -249,8 +278,18 @@ int l_register_cmdlet(lua_State* L) {
     spec.description = text_of(r, "Description");
     spec.aliases = strings_of(r, "Aliases");
     spec.outputs = strings_of(r, "Outputs");
-    if (const Value* params = r.get("Parameters"); params && params->is_array())
-      for (const Value& item : params->as_array()) spec.parameters.push_back(read_parameter(item, spec.name));
+    // A Lua cmdlet that declares the Range set gets the range resolved by
+    // the engine before Run (its default length, MaxReportDays).
+    std::optional<int> range_days;
+    if (const Value* params = r.get("Parameters"); params && params->is_array()) {
+      std::vector<ParamEntry> entries;
+      for (const Value& item : params->as_array()) {
+        entries.push_back(read_parameter(item, spec.name));
+        if (entries.back().set == ParameterSet::Range)
+          range_days = entries.back().range_days > 0 ? entries.back().range_days : kDefaultReportDays;
+      }
+      spec.parameters = declare_parameters(std::move(entries), spec.name);
+    }
     if (const Value* examples = r.get("Examples"); examples && examples->is_array())
       for (const Value& e : examples->as_array()) {
         if (e.is_record())
@@ -266,9 +305,18 @@ int l_register_cmdlet(lua_State* L) {
     std::string name = spec.name;
     std::vector<std::string> outputs = spec.outputs;
     LuaLimits limits = rt.limits();
-    spec.run = [fn, name, outputs, limits](Session&, const BoundParameters& params,
-                                           std::unique_ptr<RecordStream> input)
+    spec.run = [fn, name, outputs, limits, range_days](Session& session, const BoundParameters& bound,
+                                                       std::unique_ptr<RecordStream> input)
         -> std::unique_ptr<RecordStream> {
+      BoundParameters params = bound;
+      if (range_days) {
+        // Run sees the range as resolved: StartDate and EndDate the first
+        // and last day (YYYY-MM-DD), Days its length.
+        DateRange range = bound_date_range(session, bound, *range_days);
+        params.set("StartDate", Value(format_date(range.first)));
+        params.set("EndDate", Value(format_date(range.last)));
+        params.set("Days", Value(static_cast<std::int64_t>(range.days())));
+      }
       std::vector<Value> items = collect(*input);
       LuaState& state = *fn->state;
       lua_State* L = state.L();
@@ -315,9 +363,12 @@ const luaL_Reg kCmdletFunctions[] = {
     {"Invoke", l_invoke},
     /// RegisterCmdlet{ Name = "Verb-Noun", Synopsis, Description, Parameters = { {Name=, Type=,
     /// Help=, Mandatory=, Position=, PipelineInput=, Default=, ValidateSet=, Min=, Max=,
-    /// Completion=, Aliases=} }, Outputs = {...}, Examples = { {Command=, Explanation=} },
-    /// Aliases = {...}, Run = function(params, input) return records end } -> nil:
-    /// adds a cmdlet written in Lua, with help, completion and pipelines like built-ins.
+    /// Completion=, Aliases=}, or a shared set: "Range", "Direction", "Connector", or
+    /// { Set = "Range", DefaultDays = N } / { Set = "Connector", Position = 0 } }, Outputs = {...},
+    /// Examples = { {Command=, Explanation=} }, Aliases = {...}, Run = function(params, input)
+    /// return records end } -> nil: adds a cmdlet written in Lua, with help, completion and
+    /// pipelines like built-ins. With the Range set, Run gets params.StartDate and EndDate as
+    /// the resolved first and last day (YYYY-MM-DD) and params.Days as its length.
     {"RegisterCmdlet", l_register_cmdlet},
     {nullptr, nullptr}};
 

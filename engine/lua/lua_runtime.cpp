@@ -1,12 +1,16 @@
 #include "lua/lua_runtime.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
 
+#include "cmdlets/report_parameters.h"
 #include "core/error.h"
 #include "core/text.h"
+#include "core/trace.h"
+#include "reports/percent.h"
 #include "lua/c_function.h"
 #include "lua/lua_api.h"
 #include "lua/lua_insight_rule.h"
@@ -70,6 +74,72 @@ int l_today(lua_State* L) {
   return 1;
 }
 
+// mailflow.date_range(params [, default_days]) -> first, last: the range
+// that params.StartDate, EndDate and Days describe, resolved by the engine's
+// one implementation (core/date_range: the N days ending on EndDate or
+// starting on StartDate, default_days (7) ending today, at most
+// MaxReportDays), as YYYY-MM-DD. [-0, +2]
+int l_date_range(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_Integer default_days = luaL_optinteger(L, 2, kDefaultReportDays);
+  LuaRuntime* rt = LuaState::from(L).runtime();
+  if (!rt) return luaL_error(L, "mailflow.date_range: the runtime is shut down");
+  Fault fault;
+  if (!guarded(L, fault, [&] {
+        if (default_days < 1 || default_days > 100000)
+          throw Error("InvalidDateRange", "mailflow.date_range: default_days " + std::to_string(default_days) +
+                                              " is not a number of days (give 1 or more)");
+        BoundParameters params;
+        for (const char* key : {"StartDate", "EndDate", "Days"}) {
+          lua_getfield(L, 1, key);
+          Value v = to_value(L, -1, std::string("mailflow.date_range ") + key);
+          lua_pop(L, 1);
+          if (!v.is_null()) params.set(key, std::move(v));
+        }
+        DateRange range = bound_date_range(rt->session(), params, static_cast<int>(default_days));
+        std::string first = format_date(range.first), last = format_date(range.last);
+        lua_pushlstring(L, first.data(), first.size());
+        lua_pushlstring(L, last.data(), last.size());
+      }))
+    return raise_fault(L, fault);
+  return 2;
+}
+
+// mailflow.round(x [, decimals]) -> number: x rounded half away from zero
+// to `decimals` (default 0) places, as every report rounds. [-0, +1]
+int l_round(lua_State* L) {
+  lua_Number x = luaL_checknumber(L, 1);
+  lua_Integer decimals = luaL_optinteger(L, 2, 0);
+  luaL_argcheck(L, decimals >= 0 && decimals <= 15, 2, "decimals is 0 to 15");
+  double r = round_to(x, static_cast<int>(decimals));
+  if (decimals == 0 && std::isfinite(r) && std::fabs(r) < 9.0e15)
+    lua_pushinteger(L, static_cast<lua_Integer>(r));
+  else
+    lua_pushnumber(L, r);
+  return 1;
+}
+
+// mailflow.percent(part, whole) -> number: 100 * part / whole with two
+// decimals, rounded half away from zero as the reports round (0 when whole
+// is 0; a negative part, a fall, gives a negative share). [-0, +1]
+int l_percent(lua_State* L) {
+  lua_Number part = luaL_checknumber(L, 1);
+  lua_Number whole = luaL_checknumber(L, 2);
+  double share = 0.0;
+  if (whole != 0) {
+    // Counts are computed in integers, as the reports compute them.
+    bool counts = lua_isinteger(L, 1) && lua_isinteger(L, 2) && whole > 0 && std::fabs(part) < 1e12;
+    if (counts) {
+      lua_Integer p = lua_tointeger(L, 1), w = lua_tointeger(L, 2);
+      share = p < 0 ? -percent_of(-p, w) : percent_of(p, w);
+    } else {
+      share = round_to(part * 100.0 / whole, 2);
+    }
+  }
+  lua_pushnumber(L, share);
+  return 1;
+}
+
 // mailflow.allow_io() -> boolean: whether --allow-io gave this script `io`.
 int l_allow_io(lua_State* L) {
   LuaRuntime* rt = LuaState::from(L).runtime();
@@ -85,6 +155,13 @@ const luaL_Reg kMailflowFunctions[] = {
     {"today", l_today},
     /// mailflow.allow_io() -> boolean: true when the script runs with --allow-io.
     {"allow_io", l_allow_io},
+    /// mailflow.date_range(params [, default_days]) -> first, last: the range params.StartDate,
+    /// EndDate and Days describe (YYYY-MM-DD), resolved and checked (MaxReportDays) as cmdlets do.
+    {"date_range", l_date_range},
+    /// mailflow.round(x [, decimals]) -> number: rounded half away from zero, as reports round.
+    {"round", l_round},
+    /// mailflow.percent(part, whole) -> number: the share 0-100 with two decimals, as reports give it.
+    {"percent", l_percent},
     {nullptr, nullptr}};
 
 LuaRuntime::LuaRuntime(Session& session, LuaLimits limits)
@@ -100,6 +177,21 @@ LuaRuntime::LuaRuntime(Session& session, LuaLimits limits)
   luaL_newlib(L, kMailflowFunctions);
   lua_pushliteral(L, MAILFLOW_VERSION);
   lua_setfield(L, -2, "version");
+  // mailflow.tls_versions: { "None", "TLS1.0", "TLS1.1", "TLS1.2", "TLS1.3", "Unknown" },
+  // the TLS values a trace may carry (core/trace.h kTlsValues); and
+  // mailflow.tls_report_order: { "TLS1.3", "TLS1.2", "TLS1.1", "TLS1.0", "None" }, the
+  // known versions strongest first as reports list them (kTlsReportOrder).
+  auto push_names = [L](const auto& versions, const char* field) {
+    lua_createtable(L, static_cast<int>(std::size(versions)), 0);
+    for (size_t i = 0; i < std::size(versions); ++i) {
+      std::string_view name = tls_name(versions[i]);
+      lua_pushlstring(L, name.data(), name.size());
+      lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+    }
+    lua_setfield(L, -2, field);
+  };
+  push_names(kTlsValues, "tls_versions");
+  push_names(kTlsReportOrder, "tls_report_order");
   set_base(L, "mailflow");
   register_rule_api(L);
   register_locale_api(L);

@@ -1,17 +1,18 @@
-// What the HTML dashboard is drawn from: the record sets of the report
-// cmdlets (SPEC 5) exactly as they returned them, plus the report's context.
-// Rendering is a pure function of this (render_dashboard_html), so it is
-// tested with fixed record sets and no store.
+// What the HTML dashboard is drawn from: the typed report rows of reports/
+// (the rows Get-TlsUsage, Get-ConnectorReport and Get-MailFlowInsights emit
+// as records), plus the report's context. Rendering is a pure function of
+// this (render_dashboard_html), so it is tested with fixed rows and no store.
 #pragma once
 
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/time.h"
-#include "core/value.h"
+#include "reports/connector_report.h"
+#include "reports/insights.h"
+#include "reports/tls_usage.h"
 
 namespace mailflow {
 
@@ -27,42 +28,11 @@ struct DashboardInput {
   std::string generated_at;  // ISO-8601 instant
   std::optional<std::string> direction;  // -Direction given, else both
   std::optional<std::string> connector;  // -Connector given
-  std::vector<Value> tls_summary;        // Get-TlsUsage
-  std::vector<Value> tls_by_connector;   // Get-TlsUsage -ByConnector
-  std::vector<Value> mail_flow;          // Get-ConnectorReport
-  std::vector<Value> insights;           // Get-MailFlowInsights
+  std::vector<TlsUsageRow> tls_summary;        // Get-TlsUsage's rows
+  std::vector<TlsUsageRow> tls_by_connector;   // Get-TlsUsage -ByConnector's rows
+  std::vector<ConnectorDayRow> mail_flow;      // Get-ConnectorReport's rows
+  std::vector<InsightFinding> insights;        // Get-MailFlowInsights' rows
 };
-
-// Typed views of those records. A record without a property the contract
-// promises is a bug in the producer: Error("InvalidReportData") names the
-// cmdlet, the record and the property.
-struct FlowRow {
-  DayNumber day;
-  std::string direction;
-  std::optional<std::string> connector;  // nil: traffic without a connector
-  std::int64_t messages;
-};
-struct TlsRow {
-  std::string direction;
-  std::optional<std::string> connector;
-  std::string tls_version;
-  std::int64_t messages;
-  std::optional<double> percent;  // nil for Unknown: not a share of the known traffic
-};
-struct InsightRow {
-  std::string rule;
-  std::string title;
-  std::string direction;
-  std::optional<std::string> connector;
-  double value;
-  double threshold;
-  std::int64_t messages;
-  std::string recommendation;
-};
-
-std::vector<FlowRow> flow_rows(const std::vector<Value>& records);
-std::vector<TlsRow> tls_rows(const std::vector<Value>& records, const char* cmdlet);
-std::vector<InsightRow> insight_rows(const std::vector<Value>& records);
 
 // The label of a connector as the reports show it: nil is "(none)", in the
 // current culture's words.

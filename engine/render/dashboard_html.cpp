@@ -59,6 +59,9 @@ std::string direction_label(const std::string& dir) {
   return dir;
 }
 
+std::string direction_label(Direction d) { return direction_label(std::string(direction_name(d))); }
+bool is_direction(Direction d, const std::string& dir) { return iequals(direction_name(d), dir); }
+
 std::string no_messages(const std::string& dir) {
   return inbound(dir) ? _("No inbound messages in this range.")
                       : _("No outbound messages in this range.");
@@ -91,11 +94,6 @@ std::vector<std::string> tls_versions() {
   return out;
 }
 
-// The TLS version's canonical name when the cmdlet spelt it another way.
-std::string canonical_tls(const std::string& text) {
-  auto v = parse_tls(text);
-  return v ? std::string(tls_name(*v)) : text;
-}
 
 std::vector<std::pair<std::string, std::string>> tls_legend() {
   std::vector<std::pair<std::string, std::string>> out;
@@ -111,20 +109,20 @@ std::string range_text(const DashboardInput& in) {
 
 // --- Message protected in transit (by TLS) ---------------------------------
 
-std::int64_t unknown_messages(const std::vector<const TlsRow*>& rows) {
+std::int64_t unknown_messages(const std::vector<const TlsUsageRow*>& rows) {
   std::int64_t n = 0;
-  for (const TlsRow* r : rows)
-    if (parse_tls(r->tls_version) == TlsVersion::Unknown) n += r->messages;
+  for (const TlsUsageRow* r : rows)
+    if (r->tls == TlsVersion::Unknown) n += r->messages;
   return n;
 }
 
 PercentBar percent_bar(const std::string& label, const std::string& direction,
-                       const std::vector<const TlsRow*>& rows) {
+                       const std::vector<const TlsUsageRow*>& rows) {
   PercentBar bar{label, direction, 0, {}};
   for (const std::string& version : tls_versions()) {
     PercentSegment seg{version, tls_label(version), tls_colour(version), 0, 0};
-    for (const TlsRow* r : rows)
-      if (canonical_tls(r->tls_version) == version) {
+    for (const TlsUsageRow* r : rows)
+      if (tls_name(r->tls) == version) {
         seg.messages += r->messages;
         seg.percent += r->percent.value_or(0);
       }
@@ -135,7 +133,7 @@ PercentBar percent_bar(const std::string& label, const std::string& direction,
 }
 
 std::string protected_section(const DashboardInput& in, const std::vector<std::string>& directions) {
-  std::vector<TlsRow> rows = tls_rows(in.tls_summary, "Get-TlsUsage");
+  const std::vector<TlsUsageRow>& rows = in.tls_summary;
   std::string out = "<section id=\"protected\">\n<h2>" +
                     html_escape(_("Message protected in transit (by TLS)")) +
                     "</h2>\n<p class=\"lead\">" +
@@ -144,9 +142,9 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
                     "</p>\n<div class=\"stats\">\n";
   std::vector<PercentBar> bars;
   for (const std::string& dir : directions) {
-    std::vector<const TlsRow*> mine;
-    for (const TlsRow& r : rows)
-      if (iequals(r.direction, dir)) mine.push_back(&r);
+    std::vector<const TlsUsageRow*> mine;
+    for (const TlsUsageRow& r : rows)
+      if (is_direction(r.direction, dir)) mine.push_back(&r);
     PercentBar bar = percent_bar(direction_label(dir), dir, mine);
     std::int64_t plain = 0;
     for (const PercentSegment& s : bar.segments)
@@ -189,9 +187,9 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
          html_escape(_("Messages by direction and TLS version (Get-TlsUsage)")) +
          "</caption>\n<thead><tr>" + header_cell(_("Direction")) + header_cell(_("TLS version")) +
          header_cell(_("Messages")) + header_cell(_("Percent")) + "</tr></thead>\n<tbody>\n";
-  for (const TlsRow& r : rows)
+  for (const TlsUsageRow& r : rows)
     out += "<tr><th scope=\"row\">" + html_escape(direction_label(r.direction)) + "</th><td>" +
-           html_escape(tls_label(canonical_tls(r.tls_version))) + "</td><td>" + count(r.messages) +
+           html_escape(tls_label(std::string(tls_name(r.tls)))) + "</td><td>" + count(r.messages) +
            "</td><td>" + (r.percent ? number2(*r.percent) : std::string("–")) + "</td></tr>\n";
   return out + "</tbody></table></div>\n</section>\n";
 }
@@ -201,9 +199,9 @@ std::string protected_section(const DashboardInput& in, const std::vector<std::s
 // Connectors ordered by their messages over the range, most first, ties by
 // name; traffic without a connector last. Shared by both directions so that
 // a connector keeps its colour.
-std::vector<std::optional<std::string>> connector_order(const std::vector<FlowRow>& rows) {
+std::vector<std::optional<std::string>> connector_order(const std::vector<ConnectorDayRow>& rows) {
   std::map<std::optional<std::string>, std::int64_t> totals;
-  for (const FlowRow& r : rows) totals[r.connector] += r.messages;
+  for (const ConnectorDayRow& r : rows) totals[r.connector] += r.messages;
   std::vector<std::pair<std::optional<std::string>, std::int64_t>> sorted(totals.begin(), totals.end());
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     if (a.first.has_value() != b.first.has_value()) return a.first.has_value();
@@ -215,7 +213,7 @@ std::vector<std::optional<std::string>> connector_order(const std::vector<FlowRo
 }
 
 std::string flow_section(const DashboardInput& in, const std::vector<std::string>& directions) {
-  std::vector<FlowRow> rows = flow_rows(in.mail_flow);
+  const std::vector<ConnectorDayRow>& rows = in.mail_flow;
   const int days = in.end_day - in.start_day + 1;
   for (size_t i = 0; i < rows.size(); ++i)
     if (rows[i].day < in.start_day || rows[i].day > in.end_day)
@@ -238,8 +236,8 @@ std::string flow_section(const DashboardInput& in, const std::vector<std::string
     for (const auto& c : order) {
       DailySeries s{connector_label(c), colours[c], std::vector<std::int64_t>(static_cast<size_t>(days), 0)};
       bool any = false;
-      for (const FlowRow& r : rows)
-        if (iequals(r.direction, dir) && r.connector == c) {
+      for (const ConnectorDayRow& r : rows)
+        if (is_direction(r.direction, dir) && r.connector == c) {
           s.per_day[static_cast<size_t>(r.day - in.start_day)] += r.messages;
           any = true;
         }
@@ -282,7 +280,7 @@ std::string flow_section(const DashboardInput& in, const std::vector<std::string
 // --- TLS usage view ----------------------------------------------------------
 
 std::string tls_section(const DashboardInput& in, const std::vector<std::string>& directions) {
-  std::vector<TlsRow> rows = tls_rows(in.tls_by_connector, "Get-TlsUsage -ByConnector");
+  const std::vector<TlsUsageRow>& rows = in.tls_by_connector;
   std::string out = "<section id=\"tls\">\n<h2>" + html_escape(_("TLS usage by connector")) +
                     "</h2>\n<p class=\"lead\">" +
                     html_escape(_("Share of each connector's messages by TLS version, from the "
@@ -291,8 +289,8 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
   for (const std::string& dir : directions) {
     // Connectors in the order the cmdlet listed them.
     std::vector<std::optional<std::string>> connectors;
-    for (const TlsRow& r : rows)
-      if (iequals(r.direction, dir) &&
+    for (const TlsUsageRow& r : rows)
+      if (is_direction(r.direction, dir) &&
           std::find(connectors.begin(), connectors.end(), r.connector) == connectors.end())
         connectors.push_back(r.connector);
     const std::string id = "tls-" + lower(dir);
@@ -304,9 +302,9 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
     std::vector<PercentBar> bars;
     std::string unknown_notes;
     for (const auto& c : connectors) {
-      std::vector<const TlsRow*> mine;
-      for (const TlsRow& r : rows)
-        if (iequals(r.direction, dir) && r.connector == c) mine.push_back(&r);
+      std::vector<const TlsUsageRow*> mine;
+      for (const TlsUsageRow& r : rows)
+        if (is_direction(r.direction, dir) && r.connector == c) mine.push_back(&r);
       bars.push_back(percent_bar(connector_label(c), dir, mine));
       if (std::int64_t unknown = unknown_messages(mine); unknown > 0)
         unknown_notes += "<p class=\"unknown-tls\">" + html_escape(connector_label(c)) + ": " +
@@ -341,13 +339,13 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
 // --- Insights -----------------------------------------------------------------
 
 std::string insights_section(const DashboardInput& in) {
-  std::vector<InsightRow> rows = insight_rows(in.insights);
+  const std::vector<InsightFinding>& rows = in.insights;
   std::string out = "<section id=\"insights\">\n<h2>" + html_escape(_("Insights")) + "</h2>\n";
   if (rows.empty())
     return out + "<p class=\"empty\">" +
            html_escape(_("No insight fired for this range: no connector crossed a threshold.")) +
            "</p>\n</section>\n";
-  for (const InsightRow& r : rows) {
+  for (const InsightFinding& r : rows) {
     // TRANSLATORS: after "Inbound · Connector name:"; %1$s is the share, %3$s the threshold.
     const std::string sentence = _n("%1$s of %2$s message (threshold %3$s).",
                                     "%1$s of %2$s messages (threshold %3$s).", r.messages);
@@ -368,7 +366,7 @@ std::string insights_section(const DashboardInput& in) {
          header_cell(_("Rule")) + header_cell(_("Direction")) + header_cell(_("Connector")) +
          header_cell(_("Value (%)")) + header_cell(_("Threshold (%)")) + header_cell(_("Messages")) +
          "</tr></thead>\n<tbody>\n";
-  for (const InsightRow& r : rows)
+  for (const InsightFinding& r : rows)
     out += "<tr><th scope=\"row\">" + html_escape(r.rule) + "</th><td>" +
            html_escape(direction_label(r.direction)) + "</td><td>" +
            html_escape(connector_label(r.connector)) + "</td><td>" + number2(r.value) + "</td><td>" +

@@ -8,6 +8,9 @@
 #include <cctype>
 
 #include "core/text.h"
+#include "core/error.h"
+#include "shell/binder.h"
+#include "shell/lexer.h"
 
 namespace mailflow {
 
@@ -19,9 +22,11 @@ struct Word {
   std::string text;  // raw, quotes included
 };
 
-// The pipeline text before the cursor, cut into stages and words the way the
-// shell's lexer does (quotes group, `{...}` and `(...)` are one word, `|` and
-// `;` end a stage). `current` is the word the cursor is in (possibly empty).
+// The pipeline text before the cursor, cut into stages and words by the
+// shell's own lexer in its tolerant mode (shell/lexer.h tokenize_partial):
+// tokens written together are one word (`-Name:value`, `a,b`), a
+// parenthesised `(...)` is one word, `|` and `;` end a stage. `current` is
+// the word the cursor is in (possibly empty).
 struct PipelineScan {
   std::vector<std::vector<Word>> stages{1};
   Word current;
@@ -29,51 +34,44 @@ struct PipelineScan {
 };
 
 PipelineScan scan_pipeline(std::string_view text) {
+  using K = Token::Kind;
   PipelineScan scan;
-  char quote = 0;
-  int depth = 0;
+  std::vector<Token> tokens = tokenize_partial(text);
+  int depth = 0;  // open parentheses
   bool in_word = false;
   Word word;
+  size_t word_end = 0;
   auto end_word = [&] {
     if (in_word) scan.stages.back().push_back(word);
     in_word = false;
     word = Word{};
   };
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (quote) {
-      word.text += c;
-      if (c == '`' && quote == '"' && i + 1 < text.size()) word.text += text[++i];
-      else if (c == quote) quote = 0;
-      continue;
-    }
-    if (depth > 0) {
-      word.text += c;
-      if (c == '{' || c == '(') ++depth;
-      else if (c == '}' || c == ')') --depth;
-      else if (c == '\'' || c == '"') quote = c;
-      continue;
-    }
-    if (c == ' ' || c == '\t') {
-      end_word();
-      continue;
-    }
-    if (c == '|' || c == ';') {
+  for (const Token& t : tokens) {
+    if (t.kind == K::End) break;
+    const size_t start = static_cast<size_t>(t.column - 1), end = static_cast<size_t>(t.end_column - 1);
+    if (depth == 0 && (t.kind == K::Pipe || t.kind == K::Semicolon)) {
       end_word();
       scan.stages.emplace_back();
       continue;
     }
+    if (in_word && depth == 0 && start != word_end) end_word();
     if (!in_word) {
       in_word = true;
-      word.start = i;
+      word.start = start;
     }
-    word.text += c;
-    if (c == '\'' || c == '"') quote = c;
-    else if (c == '{' || c == '(') ++depth;
+    word.text = std::string(text.substr(word.start, end - word.start));
+    word_end = end;
+    if (t.kind == K::LParen) ++depth;
+    else if (t.kind == K::RParen && depth > 0) --depth;
+    if (t.partial && (t.kind == K::ScriptBlock || t.kind == K::Hashtable)) scan.in_block = true;
   }
-  scan.in_block = depth > 0;
-  if (in_word) scan.current = word;
-  else scan.current.start = text.size();
+  if (depth > 0) scan.in_block = true;
+  if (in_word && word_end == text.size()) {
+    scan.current = word;  // the cursor is in it
+  } else {
+    end_word();
+    scan.current.start = text.size();
+  }
   return scan;
 }
 
@@ -113,26 +111,17 @@ void add_cmdlets(const CompletionSources& src, std::string_view prefix,
     if (istarts_with(name, prefix)) out.push_back({name, name, true});
 }
 
-// Parameter `-word` of `cmdlet`: the exact name or alias, else a unique prefix.
-const ParamSpec* resolve_parameter(const CmdletSpec& cmdlet, std::string_view word) {
+// The parameter a `-word` names, resolved as the binder resolves it (name or
+// alias, else a unique prefix); nullptr for an unknown or ambiguous one.
+const ParamSpec* parameter_of_word(const CmdletSpec& cmdlet, std::string_view word) {
   if (word.size() < 2 || word[0] != '-') return nullptr;
   std::string_view name = word.substr(1);
   if (auto colon = name.find(':'); colon != std::string_view::npos) name = name.substr(0, colon);
-  const ParamSpec* found = nullptr;
-  int matches = 0;
-  for (const ParamSpec& p : cmdlet.parameters) {
-    if (iequals(p.name, name)) return &p;
-    bool hit = istarts_with(p.name, name);
-    for (const std::string& alias : p.aliases) {
-      if (iequals(alias, name)) return &p;
-      hit = hit || istarts_with(alias, name);
-    }
-    if (hit) {
-      found = &p;
-      ++matches;
-    }
+  try {
+    return &resolve_parameter(cmdlet, name);
+  } catch (const Error&) {
+    return nullptr;
   }
-  return matches == 1 ? found : nullptr;
 }
 
 bool is_parameter_word(std::string_view w) {
@@ -243,8 +232,13 @@ CompletionResult complete_pipeline(const CompletionSources& src, std::string_vie
     return result;
   }
 
-  const CmdletSpec* cmdlet = src.registry->find(words[0].text);
-  if (!cmdlet) return result;
+  const CmdletSpec* declared = src.registry->find(words[0].text);
+  if (!declared) return result;
+  // With its dynamic parameters (rule thresholds) when the session is known.
+  std::shared_ptr<const CmdletSpec> view =
+      src.session ? with_dynamic_parameters(*declared, *src.session)
+                  : std::shared_ptr<const CmdletSpec>(std::shared_ptr<void>(), declared);
+  const CmdletSpec* cmdlet = view.get();
   const CmdletSpec* upstream = nullptr;
   if (scan.stages.size() >= 2) {
     const auto& before = scan.stages[scan.stages.size() - 2];
@@ -264,14 +258,14 @@ CompletionResult complete_pipeline(const CompletionSources& src, std::string_vie
   }
 
   // The value of the parameter named just before, else the next positional one.
-  const ParamSpec* last = resolve_parameter(*cmdlet, words.back().text);
+  const ParamSpec* last = parameter_of_word(*cmdlet, words.back().text);
   if (last && last->type != ParamType::Switch && words.back().text.find(':') == std::string::npos)
     return complete_value(src, *last, upstream, current);
   int position = 0;
   std::vector<const ParamSpec*> named;
   for (size_t i = 1; i < words.size(); ++i) {
     if (is_parameter_word(words[i].text)) {
-      const ParamSpec* p = resolve_parameter(*cmdlet, words[i].text);
+      const ParamSpec* p = parameter_of_word(*cmdlet, words[i].text);
       if (p) named.push_back(p);
       if (p && p->type != ParamType::Switch && words[i].text.find(':') == std::string::npos) ++i;
       continue;

@@ -20,6 +20,7 @@ namespace mailflow {
 // nothing (e.g. no Lua runtime, no store).
 struct CompletionSources {
   const Registry* registry = nullptr;
+  const Session* session = nullptr;  // for cmdlets' dynamic parameters
   std::function<std::vector<std::string>()> connector_names;  // Completion::Connector
   std::function<std::vector<std::string>()> rule_names;       // Completion::Rule
   std::function<std::vector<std::string>()> lua_globals;      // Lua mode

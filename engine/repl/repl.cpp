@@ -83,6 +83,7 @@ LineClassifier classifier_for(Session& session) {
 CompletionSources sources_for(Session& session) {
   CompletionSources src;
   src.registry = session.registry;
+  src.session = &session;
   if (session.store)
     src.connector_names = [&session] {
       try {

@@ -7,20 +7,6 @@ namespace mailflow {
 
 namespace {
 
-struct OpName {
-  const char* name;
-  CompareOp op;
-};
-constexpr OpName kOps[] = {
-    {"eq", CompareOp::Eq},           {"ne", CompareOp::Ne},
-    {"gt", CompareOp::Gt},           {"ge", CompareOp::Ge},
-    {"lt", CompareOp::Lt},           {"le", CompareOp::Le},
-    {"like", CompareOp::Like},       {"notlike", CompareOp::NotLike},
-    {"match", CompareOp::Match},     {"notmatch", CompareOp::NotMatch},
-    {"in", CompareOp::In},           {"notin", CompareOp::NotIn},
-    {"contains", CompareOp::Contains}, {"notcontains", CompareOp::NotContains},
-};
-
 // Equality and order with the string/string case done without copies: it is
 // the hot path of a filter over traces.
 bool equal(const Value& a, const Value& b) {
@@ -65,16 +51,16 @@ bool text_of(const Value& v, std::string& scratch, std::string_view& out) {
 std::optional<CompareOp> parse_compare_op(std::string_view name) {
   // -ieq is the explicit case-insensitive spelling of -eq.
   if (name.size() > 2 && (name[0] == 'i' || name[0] == 'I')) {
-    for (const OpName& o : kOps)
+    for (const CompareOpInfo& o : kCompareOps)
       if (iequals(name.substr(1), o.name)) return o.op;
   }
-  for (const OpName& o : kOps)
+  for (const CompareOpInfo& o : kCompareOps)
     if (iequals(name, o.name)) return o.op;
   return std::nullopt;
 }
 
 std::string_view compare_op_name(CompareOp op) {
-  for (const OpName& o : kOps)
+  for (const CompareOpInfo& o : kCompareOps)
     if (o.op == op) return o.name;
   return "";
 }

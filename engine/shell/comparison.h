@@ -16,6 +16,33 @@ namespace mailflow {
 
 enum class CompareOp { Eq, Ne, Gt, Ge, Lt, Le, Like, NotLike, Match, NotMatch, In, NotIn, Contains, NotContains };
 
+// The operator table: every comparison operator once, with the name that
+// script blocks (-eq), Where-Object's switch (-EQ) and pushdown rules ("eq")
+// spell, and the help Where-Object shows for its switch. Parsing, naming,
+// Where-Object's parameters and its simple form all read this.
+struct CompareOpInfo {
+  CompareOp op;
+  const char* name;    // lower case: "eq", "notlike"
+  const char* switch_name;  // as Where-Object declares it: "EQ", "NotLike"
+  const char* help;
+};
+inline constexpr CompareOpInfo kCompareOps[] = {
+    {CompareOp::Eq, "eq", "EQ", "Equal (case-insensitive for strings)."},
+    {CompareOp::Ne, "ne", "NE", "Not equal."},
+    {CompareOp::Gt, "gt", "GT", "Greater than."},
+    {CompareOp::Ge, "ge", "GE", "Greater than or equal."},
+    {CompareOp::Lt, "lt", "LT", "Less than."},
+    {CompareOp::Le, "le", "LE", "Less than or equal."},
+    {CompareOp::Like, "like", "Like", "Matches a wildcard pattern (* ? [a-z])."},
+    {CompareOp::NotLike, "notlike", "NotLike", "Does not match a wildcard pattern."},
+    {CompareOp::Match, "match", "Match", "Matches a regular expression (case-insensitive)."},
+    {CompareOp::NotMatch, "notmatch", "NotMatch", "Does not match a regular expression."},
+    {CompareOp::In, "in", "In", "The property's value is one of Value's items."},
+    {CompareOp::NotIn, "notin", "NotIn", "The property's value is none of Value's items."},
+    {CompareOp::Contains, "contains", "Contains", "The property (a collection) contains Value."},
+    {CompareOp::NotContains, "notcontains", "NotContains", "The property (a collection) does not contain Value."},
+};
+
 // "eq", "ieq", "NotLike", ... (case-insensitive); nullopt when not an operator.
 std::optional<CompareOp> parse_compare_op(std::string_view name);
 // "eq", "notlike", ...: the spelling pushdown rules use.

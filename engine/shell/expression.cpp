@@ -485,13 +485,10 @@ Filter where_filter(const BoundParameters& params, int script_column_offset,
   std::optional<std::string> property = params.string("Property");
   std::vector<CompareOp> ops;
   std::string op_names;
-  for (CompareOp op : {CompareOp::Eq, CompareOp::Ne, CompareOp::Gt, CompareOp::Ge, CompareOp::Lt,
-                       CompareOp::Le, CompareOp::Like, CompareOp::NotLike, CompareOp::Match,
-                       CompareOp::NotMatch, CompareOp::In, CompareOp::NotIn, CompareOp::Contains,
-                       CompareOp::NotContains}) {
-    if (!params.flag(compare_op_name(op))) continue;
-    ops.push_back(op);
-    op_names += std::string(op_names.empty() ? "-" : ", -") + std::string(compare_op_name(op));
+  for (const CompareOpInfo& o : kCompareOps) {
+    if (!params.flag(o.name)) continue;
+    ops.push_back(o.op);
+    op_names += std::string(op_names.empty() ? "-" : ", -") + o.name;
   }
   bool negate = params.flag("Not");
   if (script && property)

@@ -16,7 +16,8 @@ bool is_ident(char c) {
 
 class Lexer {
  public:
-  Lexer(std::string_view text, LexMode mode, int offset) : s_(text), mode_(mode), offset_(offset) {}
+  Lexer(std::string_view text, LexMode mode, int offset, bool tolerant = false)
+      : s_(text), mode_(mode), offset_(offset), tolerant_(tolerant) {}
 
   std::vector<Token> run() {
     std::vector<Token> out;
@@ -25,6 +26,7 @@ class Lexer {
       if (i_ >= s_.size()) break;
       if (s_[i_] == '#') break;  // a comment runs to the end of the line
       out.push_back(next());
+      out.back().end_column = col(i_);
     }
     Token end;
     end.kind = Token::Kind::End;
@@ -45,6 +47,14 @@ class Lexer {
     t.kind = kind;
     t.column = col(start);
     t.text = std::move(text);
+    return t;
+  }
+
+  // Tolerant mode: what the text holds so far, up to its end.
+  Token partial(Token::Kind kind, size_t start, std::string text) {
+    i_ = s_.size();
+    Token t = make(kind, start, std::move(text));
+    t.partial = true;
     return t;
   }
 
@@ -71,9 +81,14 @@ class Lexer {
       case '(': ++i_; return make(Token::Kind::LParen, start, "(");
       case ')': ++i_; return make(Token::Kind::RParen, start, ")");
       case '{': return braced(Token::Kind::ScriptBlock, start);
-      case '}': fail(start, "Unexpected token '}' in expression or statement.");
+      case '}':
+        if (tolerant_) {
+          ++i_;
+          return make(Token::Kind::Word, start, "}");
+        }
+        fail(start, "Unexpected token '}' in expression or statement.");
       case ';':
-        if (mode_ == LexMode::Hashtable) {
+        if (mode_ == LexMode::Hashtable || tolerant_) {
           ++i_;
           return make(Token::Kind::Semicolon, start, ";");
         }
@@ -145,6 +160,11 @@ class Lexer {
     size_t start = i_++;
     size_t name_start = i_;
     while (i_ < s_.size() && (is_ident(s_[i_]) || s_[i_] == ':')) ++i_;
+    if (i_ == name_start && tolerant_) {
+      Token t = make(Token::Kind::Variable, start, "");
+      t.partial = true;
+      return t;
+    }
     if (i_ == name_start) fail(start, "Variable reference is not valid. '$' was not followed by a valid variable name character.");
     // Member access: $_.Prop.Sub
     while (i_ + 1 < s_.size() && s_[i_] == '.' && is_ident(s_[i_ + 1])) {
@@ -159,7 +179,10 @@ class Lexer {
     size_t start = i_++;
     std::string text;
     while (true) {
-      if (i_ >= s_.size()) fail(start, "The string is missing the terminator: '.");
+      if (i_ >= s_.size()) {
+        if (tolerant_) return partial(Token::Kind::String, start, std::move(text));
+        fail(start, "The string is missing the terminator: '.");
+      }
       char c = s_[i_++];
       if (c == '\'') {
         if (i_ < s_.size() && s_[i_] == '\'') {
@@ -180,7 +203,10 @@ class Lexer {
     size_t start = i_++;
     std::string text;
     while (true) {
-      if (i_ >= s_.size()) fail(start, "The string is missing the terminator: \".");
+      if (i_ >= s_.size()) {
+        if (tolerant_) return partial(Token::Kind::String, start, std::move(text));
+        fail(start, "The string is missing the terminator: \".");
+      }
       char c = s_[i_++];
       if (c == '"') {
         if (i_ < s_.size() && s_[i_] == '"') {
@@ -191,7 +217,10 @@ class Lexer {
         break;
       }
       if (c == '`') {
-        if (i_ >= s_.size()) fail(start, "The string is missing the terminator: \".");
+        if (i_ >= s_.size()) {
+          if (tolerant_) return partial(Token::Kind::String, start, std::move(text));
+          fail(start, "The string is missing the terminator: \".");
+        }
         char e = s_[i_++];
         switch (e) {
           case 'n': text += '\n'; break;
@@ -246,6 +275,11 @@ class Lexer {
       }
       ++i_;
     }
+    if (tolerant_) {
+      Token t = partial(kind, start, std::string(s_.substr(body)));
+      t.inner_column = col(body);
+      return t;
+    }
     fail(start, kind == Token::Kind::Hashtable ? "Missing '}' at the end of the hash literal."
                                                : "Missing closing '}' in statement block or type definition.");
   }
@@ -253,6 +287,7 @@ class Lexer {
   std::string_view s_;
   LexMode mode_;
   int offset_;
+  bool tolerant_;
   size_t i_ = 0;
 };
 
@@ -260,6 +295,10 @@ class Lexer {
 
 std::vector<Token> tokenize(std::string_view text, LexMode mode, int column_offset) {
   return Lexer(text, mode, column_offset).run();
+}
+
+std::vector<Token> tokenize_partial(std::string_view text) {
+  return Lexer(text, LexMode::Argument, 0, true).run();
 }
 
 std::string describe_token(const Token& token) {

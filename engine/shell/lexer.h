@@ -32,7 +32,9 @@ struct Token {
   std::string text;
   int column = 0;        // 1-based column of the token's first character
   int inner_column = 0;  // ScriptBlock, Hashtable: column of the first character after '{'
+  int end_column = 0;    // column just past the token's last character
   bool colon = false;    // Parameter written -Name:value
+  bool partial = false;  // tokenize_partial only: a string, block or variable cut off by the end
 };
 
 // Argument: a pipeline line. Expression: a script block's body. Hashtable:
@@ -45,6 +47,12 @@ enum class LexMode { Argument, Expression, Hashtable };
 // unterminated string, script block or a stray character.
 std::vector<Token> tokenize(std::string_view text, LexMode mode = LexMode::Argument,
                             int column_offset = 0);
+
+// The same lexer, tolerant of partial input (what is typed so far, for Tab
+// completion): it never throws. An unterminated string or block runs to the
+// end as a `partial` token, a `$` alone is a partial Variable, a stray `}` is
+// a Word and `;` a Semicolon (a new statement). Argument mode.
+std::vector<Token> tokenize_partial(std::string_view text);
 
 // How a token reads in an error message ("-Days", "'abc'", "{...}").
 std::string describe_token(const Token& token);

@@ -57,8 +57,8 @@ std::vector<PreparedStage> prepare(Session& session, const PipelineLine& line) {
   std::vector<PreparedStage> stages;
   for (size_t i = 0; i < line.stages.size(); ++i) {
     const Stage& stage = line.stages[i];
-    const CmdletSpec* spec = session.registry->find(stage.command);
-    if (!spec)
+    const CmdletSpec* declared = session.registry->find(stage.command);
+    if (!declared)
       throw Error("CommandNotFound",
                   "The term '" + stage.command +
                       "' is not recognized as a name of a cmdlet. Check the spelling of the "
@@ -66,7 +66,8 @@ std::vector<PreparedStage> prepare(Session& session, const PipelineLine& line) {
           .at_column(stage.column);
     bool has_input = i > 0 || !line.source_variable.empty();
     PreparedStage prepared;
-    prepared.spec = spec;
+    prepared.spec = with_dynamic_parameters(*declared, session);
+    const CmdletSpec* spec = prepared.spec.get();
     prepared.column = stage.column;
     try {
       Binding binding = bind_arguments(*spec, stage.args, has_input, variables);

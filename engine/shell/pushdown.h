@@ -4,6 +4,7 @@
 // -eq 'TLS1.0'` costs what `Get-MessageTrace -TlsVersion TLS1.0` costs.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -13,7 +14,7 @@
 namespace mailflow {
 
 struct PreparedStage {
-  const CmdletSpec* spec = nullptr;
+  std::shared_ptr<const CmdletSpec> spec;  // with its dynamic parameters
   BoundParameters params;
   int column = 0;
   std::optional<Filter> where;  // Where-Object stages: the compiled filter

@@ -6,23 +6,6 @@
 
 namespace mailflow {
 
-std::vector<std::string> known_connector_names(TraceStore& store) {
-  // '' in the rollup stands for "no connector" and is not a name.
-  StatementUse s(store.db().cached(
-      "overview.connector_names",
-      "SELECT connector FROM daily_rollup WHERE connector <> ?1 "
-      "UNION SELECT name FROM connectors"));
-  s->bind(1, "");
-  std::vector<std::string> names;
-  while (s->step()) names.push_back(s->column_text(0));
-  std::sort(names.begin(), names.end(),
-            [](const std::string& a, const std::string& b) { return icompare(a, b) < 0; });
-  names.erase(std::unique(names.begin(), names.end(),
-                          [](const std::string& a, const std::string& b) { return iequals(a, b); }),
-              names.end());
-  return names;
-}
-
 std::vector<std::string> connector_names_traffic_then_defined(TraceStore& store) {
   std::vector<std::string> names;
   {

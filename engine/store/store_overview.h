@@ -1,6 +1,6 @@
-// Small read-only questions about the whole store that front ends ask: the
-// connector names it knows (for Tab completion) and what it holds (for the
-// REPL banner).
+// Small read-only questions about the whole store: the connector names it
+// holds (reports/connector_names.h makes the one list of known connectors
+// from them) and what it holds (for the REPL banner).
 #pragma once
 
 #include <cstdint>
@@ -13,10 +13,6 @@
 #include "store/trace_store.h"
 
 namespace mailflow {
-
-// Distinct connector names seen in traffic (the daily rollup) or defined in
-// the store (connectors table), sorted case-insensitively, each name once.
-std::vector<std::string> known_connector_names(TraceStore& store);
 
 // Every connector name the store holds, traffic first: the distinct names in
 // the daily rollup, then the names of defined connectors. A name may repeat

@@ -9,13 +9,9 @@ RegisterCmdlet{
     "Messages in the range and in the previous period, Delta and Change (percent; nil when the " ..
     "previous period had none), the share of messages protected by TLS in both periods and its " ..
     "change in points (TlsDelta). Counts delivered messages, as every report does.",
-  Parameters = {
-    { Name = "StartDate", Type = "Date", Completion = "Date", Help = "first day of this period" },
-    { Name = "EndDate", Type = "Date", Completion = "Date", Help = "last day of this period (default: today)" },
-    { Name = "Days", Type = "Int", Min = 1, Max = 366, Help = "this period is the N days ending on -EndDate (default 7)" },
-    { Name = "Direction", Type = "Enum", ValidateSet = { "Inbound", "Outbound" }, Help = "only this direction" },
-    { Name = "Connector", Type = "String", Completion = "Connector", Help = "only this connector" },
-  },
+  -- The shared sets: -StartDate -EndDate -Days (this period), -Direction,
+  -- -Connector / -NoConnector.
+  Parameters = { "Range", "Direction", "Connector" },
   Outputs = { "Direction", "Connector", "Messages", "Previous", "Delta", "Change",
               "TlsPercent", "PreviousTlsPercent", "TlsDelta" },
   Examples = {
@@ -25,8 +21,11 @@ RegisterCmdlet{
       Explanation = "Connectors whose TLS share fell in November compared with October 2 to 31." },
   },
   Run = function(p)
-    local first, last = dates.resolve(p, 7)
-    local length = dates.diff(first, last) + 1
+    if p.Connector and p.NoConnector then
+      error("Compare-MailFlow: give -Connector or -NoConnector, not both")
+    end
+    -- The engine resolved the range: StartDate and EndDate are its days.
+    local first, last, length = p.StartDate, p.EndDate, p.Days
     local prev_first, prev_last = dates.add(first, -length), dates.add(first, -1)
 
     -- Totals per "Direction|Connector": { Direction, Connector, Messages, Tls }.
@@ -34,7 +33,10 @@ RegisterCmdlet{
       local out = {}
       local rows = GetTlsUsage{ StartDate = a, EndDate = b, ByConnector = true, Direction = p.Direction }
       for _, row in ipairs(rows) do
-        if not p.Connector or (row.Connector or ""):lower() == p.Connector:lower() then
+        local wanted
+        if p.Connector then wanted = (row.Connector or ""):lower() == p.Connector:lower()
+        else wanted = not p.NoConnector or row.Connector == nil end
+        if wanted then
           local key = row.Direction .. "|" .. report.connector(row.Connector)
           local t = out[key] or { Direction = row.Direction, Connector = row.Connector, Messages = 0, Tls = 0 }
           t.Messages = t.Messages + row.Messages

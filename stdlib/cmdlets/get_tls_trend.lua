@@ -2,8 +2,7 @@
 -- per ISO week across a range, one row per period, direction and TLS
 -- version, so an administrator can see whether a partner is improving.
 -- Built on Get-TlsUsage, one call per period.
-local VERSIONS = { "TLS1.3", "TLS1.2", "TLS1.1", "TLS1.0", "None" }
-local MAX_DAYS = 366
+local VERSIONS = mailflow.tls_report_order
 
 RegisterCmdlet{
   Name = "Get-TlsTrend",
@@ -11,23 +10,20 @@ RegisterCmdlet{
   Description = "Runs Get-TlsUsage for every day (-By Day) or ISO week (-By Week, Monday to Sunday, " ..
     "clipped to the range) and lists Messages and Percent per TLS version. Versions seen anywhere " ..
     "in the range appear in every period (0 when absent), so a falling TLS1.0 or None share shows " ..
-    "as a series. The range may be up to 366 days; the default is the 28 days ending today.",
+    "as a series. The range is at most MaxReportDays (Set-MailFlowConfig); the default is the 28 days " ..
+    "ending today.",
+  -- The shared sets (-Connector first, by position), then -By.
   Parameters = {
-    { Name = "Connector", Type = "String", Position = 0, Completion = "Connector",
-      Help = "the connector to follow (default: all traffic)" },
-    { Name = "NoConnector", Type = "Switch", Help = "follow traffic that used no connector" },
-    { Name = "Direction", Type = "Enum", ValidateSet = { "Inbound", "Outbound" },
-      Help = "only this direction (default: both)" },
+    { Set = "Connector", Position = 0 },
+    "Direction",
     { Name = "By", Type = "Enum", ValidateSet = { "Day", "Week" }, Default = "Week",
       Help = "period length" },
-    { Name = "StartDate", Type = "Date", Completion = "Date", Help = "first day of the range" },
-    { Name = "EndDate", Type = "Date", Completion = "Date", Help = "last day of the range (default: today)" },
-    { Name = "Days", Type = "Int", Min = 1, Max = MAX_DAYS, Help = "the N days ending on -EndDate (default 28)" },
+    { Set = "Range", DefaultDays = 28 },
   },
   Outputs = { "Period", "PeriodEnd", "Direction", "Connector", "TlsVersion", "Messages", "Percent" },
   Examples = {
-    { Command = "Get-TlsTrend 'Fabrikam Partner' -Direction Inbound -Days 56",
-      Explanation = "Weekly TLS versions of mail from Fabrikam over the last eight weeks." },
+    { Command = "Get-TlsTrend 'Fabrikam Partner Inbound' -Direction Inbound -Days 28",
+      Explanation = "Weekly TLS versions of mail from Fabrikam over the last four weeks." },
     { Command = "Get-TlsTrend -By Day -Days 14 | Where-Object TlsVersion -eq None",
       Explanation = "The daily plain-text share of all traffic over two weeks." },
   },
@@ -38,10 +34,8 @@ RegisterCmdlet{
     -- The Connector column: the connector followed, nil for traffic without
     -- one, "(all)" for all traffic.
     local scope = p.Connector or (not p.NoConnector and "(all)" or nil)
-    local first, last = dates.resolve(p, 28)
-    if dates.diff(first, last) + 1 > MAX_DAYS then
-      error("Get-TlsTrend: the range " .. first .. " to " .. last .. " is longer than " .. MAX_DAYS .. " days")
-    end
+    -- The engine resolved the range (default 28 days, at most MaxReportDays).
+    local first, last = p.StartDate, p.EndDate
     local periods
     if p.By == "Day" then
       periods = report.map(dates.days(first, last), function(d) return { d, d } end)

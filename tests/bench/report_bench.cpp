@@ -17,7 +17,6 @@
 #include <vector>
 
 #include "cmdlets/builtin.h"
-#include "cmdlets/insight_parameters.h"
 #include "host/session.h"
 #include "lua/lua_runtime.h"
 #include "store/trace_store.h"
@@ -246,7 +245,6 @@ int main(int argc, char** argv) {
   LuaRuntime lua(session);
   session.lua = &lua;
   lua.load_stdlib(find_stdlib_dir());
-  refresh_insight_parameters(registry, rules);
 
   BoundParameters days30;
   days30.set("Days", Value(static_cast<std::int64_t>(30)));

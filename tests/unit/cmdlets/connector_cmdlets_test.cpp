@@ -78,6 +78,30 @@ TEST_F(ConnectorCmdlets, NewGetSetRemoveInbound) {
   EXPECT_TRUE(run("Get-InboundConnector", {}).empty());
 }
 
+// Get-X | Where-Object ... | Set-X / Remove-X: the connectors come from the
+// pipeline by Name, as in PowerShell (the declared example of Remove-).
+TEST_F(ConnectorCmdlets, SetAndRemoveTakeConnectorsFromThePipeline) {
+  run("New-InboundConnector", {{"Name", Value("A")}, {"SenderDomains", list({"a.example"})}});
+  run("New-InboundConnector", {{"Name", Value("B")}, {"SenderDomains", list({"b.example"})}});
+  run("New-InboundConnector", {{"Name", Value("C")}, {"SenderDomains", list({"c.example"})}});
+  auto pipe = [&](const std::string& name, std::vector<std::pair<std::string, Value>> args, std::vector<Value> in) {
+    BoundParameters p;
+    for (auto& [k, v] : args) p.set(k, v);
+    return collect(*registry_.find(name)->run(session_, p, std::make_unique<VectorStream>(std::move(in))));
+  };
+  std::vector<Value> all = run("Get-InboundConnector", {});
+  auto changed = pipe("Set-InboundConnector", {{"Comment", Value("bulk")}}, {all[0], all[1]});
+  ASSERT_EQ(changed.size(), 2u);
+  EXPECT_EQ(changed[1].as_record().get("Comment")->as_string(), "bulk");
+  EXPECT_TRUE(pipe("Remove-InboundConnector", {}, {all[0], Value("C")}).empty());
+  auto left = run("Get-InboundConnector", {});
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].as_record().get("Name")->as_string(), "B");
+  EXPECT_TRUE(pipe("Remove-InboundConnector", {}, {}).empty());  // nothing came: nothing to do
+  EXPECT_NE(error_of("Remove-InboundConnector", {{"Identity", Value("Z")}}).find("no inbound connector"),
+            std::string::npos);
+}
+
 TEST_F(ConnectorCmdlets, OutboundAndErrors) {
   run("New-OutboundConnector", {{"Name", Value("Relay")}, {"SmartHosts", list({"[relay.contoso.net]:25"})},
                                 {"ConnectorType", Value("OnPremises")}, {"RequireTls", Value(true)}});

@@ -114,7 +114,6 @@ TEST_F(Insights, RulesOwnRecommendationWins) {
   add_example_traffic();
   rules_.add(std::make_unique<TlsShareRule>("AnyTls12", TlsVersion::Tls12, "Tls12Threshold", 0,
                                             "Some TLS 1.2 (over %g%%)", "Nothing to do: TLS 1.2 is fine."));
-  refresh_insight_parameters(registry_, rules_);
   auto out = run("Get-MailFlowInsights", params({{"Rule", "AnyTls12"}}));
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].as_record().get("Recommendation")->as_string(), "Nothing to do: TLS 1.2 is fine.");
@@ -137,27 +136,33 @@ TEST_F(Insights, Errors) {
             "with Set-MailFlowConfig -NoTlsThreshold");
 }
 
-TEST_F(Insights, RuleParametersJoinTheCmdletSpecs) {
-  const CmdletSpec* insights = registry_.find("Get-MailFlowInsights");
+TEST_F(Insights, RuleParametersAreTheCmdletsDynamicParameters) {
+  // The declared specs never change: the rules' parameters are asked for.
+  EXPECT_EQ(registry_.find("Get-MailFlowInsights")->parameter("NoTlsThreshold"), nullptr);
+  auto insights = with_dynamic_parameters(*registry_.find("Get-MailFlowInsights"), session_);
+  auto config = with_dynamic_parameters(*registry_.find("Set-MailFlowConfig"), session_);
   ASSERT_NE(insights->parameter("NoTlsThreshold"), nullptr);
   EXPECT_EQ(insights->parameter("NoTlsThreshold")->type, ParamType::Double);
   EXPECT_FALSE(insights->parameter("NoTlsThreshold")->default_value.has_value());
   // Not a binder default (the stored setting comes first), but Get-Help says what is in force.
   EXPECT_EQ(insights->parameter("NoTlsThreshold")->default_help, "the stored setting (Get-MailFlowConfig), else 25");
-  EXPECT_EQ(registry_.find("Set-MailFlowConfig")->parameter("NoTlsThreshold")->default_help, "");
+  EXPECT_EQ(config->parameter("NoTlsThreshold")->default_help, "");
   ASSERT_NE(insights->parameter("Tls10Threshold"), nullptr);
-  ASSERT_NE(registry_.find("Set-MailFlowConfig")->parameter("Tls10Threshold"), nullptr);
-  // A second rule sharing a parameter declares it once; a refresh without the rules drops them.
+  ASSERT_NE(config->parameter("Tls10Threshold"), nullptr);
+  // A second rule sharing a parameter declares it once; without the rules they are gone.
   rules_.add(std::make_unique<TlsShareRule>("NoTlsAgain", TlsVersion::None, "NoTlsThreshold", 25, "x %g"));
-  refresh_insight_parameters(registry_, rules_);
+  insights = with_dynamic_parameters(*registry_.find("Get-MailFlowInsights"), session_);
   int count = 0;
   for (const ParamSpec& p : insights->parameters) count += p.name == "NoTlsThreshold";
   EXPECT_EQ(count, 1);
   InsightRuleSet none;
-  refresh_insight_parameters(registry_, none);
+  session_.rules = &none;
+  insights = with_dynamic_parameters(*registry_.find("Get-MailFlowInsights"), session_);
   EXPECT_EQ(insights->parameter("NoTlsThreshold"), nullptr);
   EXPECT_NE(insights->parameter("MinMessages"), nullptr);
-  EXPECT_NE(registry_.find("Set-MailFlowConfig")->parameter("MaxReportDays"), nullptr);
+  EXPECT_NE(with_dynamic_parameters(*registry_.find("Set-MailFlowConfig"), session_)->parameter("MaxReportDays"),
+            nullptr);
+  session_.rules = &rules_;
 }
 
 TEST(InsightRecommendation, PartnerVersusOwnServer) {

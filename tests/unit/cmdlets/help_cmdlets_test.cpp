@@ -222,7 +222,7 @@ TEST_F(HelpCmdlets, UnknownNamesAreErrors) {
                        "Test-Sample?");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("about_Nothing")}})),
                        "Get-Help: no help topic 'about_Nothing' (topics: about_Boundary, about_Connectors, "
-                       "about_Pipelines)");
+                       "about_LuaCmdlets, about_Pipelines)");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("*zzz*")}})),
                        "Get-Help: no cmdlet or help topic matches '*zzz*'");
 }

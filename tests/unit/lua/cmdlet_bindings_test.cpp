@@ -166,7 +166,44 @@ TEST_F(CmdletBindings, RegisterCmdletRefusesBadDescriptions) {
             at + "cannot register 'Get-Fruit': 'Get-Fruit' is already taken by Get-Fruit (builtin)");
   EXPECT_EQ(script_error("RegisterCmdlet{ Name = 'Get-X', Run = print, Parameters = { { Name = 'P', Type = 'Float' } } }"),
             at + "RegisterCmdlet Get-X parameter P: Type 'Float' is not one of String, Int, Double, Date, Switch, StringArray, Enum, ScriptBlock, Any");
+  EXPECT_EQ(script_error("RegisterCmdlet{ Name = 'Get-X', Run = print, Parameters = { 'Dates' } }"),
+            at + "RegisterCmdlet Get-X: parameter set 'Dates' is not one of Range, Direction, Connector");
+  EXPECT_EQ(script_error("RegisterCmdlet{ Name = 'Get-X', Run = print, Parameters = { { Set = 'Direction', DefaultDays = 3 } } }"),
+            at + "RegisterCmdlet Get-X: DefaultDays '3' needs the Range set and a whole number of days of 1 or more");
+  EXPECT_EQ(script_error("RegisterCmdlet{ Name = 'Get-X', Run = print, Parameters = { 'Range', { Name = 'Days' } } }"),
+            at + "Get-X: parameter 'Days' is declared twice");
+  EXPECT_EQ(script_error("RegisterCmdlet{ Name = 'Get-X', Run = print, Parameters = { 42 } }"),
+            at + "RegisterCmdlet Get-X: each parameter is a table {Name=, Type=, ...} or a set name "
+                 "(\"Range\", \"Direction\", \"Connector\")");
   EXPECT_EQ(registry.find("Get-X"), nullptr);
+}
+
+// Parameters = { "Range", "Direction", { Set = "Connector", Position = 0 } }:
+// the shared sets of the C++ cmdlets, and Run sees the range resolved.
+TEST_F(CmdletBindings, RegisterCmdletTakesTheSharedParameterSets) {
+  lua().load_rule_file(write("span.lua", R"(
+RegisterCmdlet{
+  Name = "Get-Span",
+  Parameters = { { Set = "Range", DefaultDays = 3 }, "Direction", { Set = "Connector", Position = 0 } },
+  Outputs = { "First", "Last", "Days", "Direction", "Connector" },
+  Run = function(p)
+    return { { First = p.StartDate, Last = p.EndDate, Days = p.Days, Direction = p.Direction, Connector = p.Connector } }
+  end,
+}
+)"));
+  const CmdletSpec* spec = registry.find("Get-Span");
+  ASSERT_NE(spec, nullptr);
+  std::vector<std::string> names;
+  for (const ParamSpec& p : spec->parameters) names.push_back(p.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"StartDate", "EndDate", "Days", "Direction", "Connector", "NoConnector"}));
+  EXPECT_EQ(spec->parameter("Connector")->position, 0);
+  repl("s = GetSpan{ 'Fabrikam' }");
+  EXPECT_EQ(repl("s[1].First, s[1].Last, s[1].Days, s[1].Connector"), "2026-11-20\t2026-11-22\t3\tFabrikam\n");
+  repl("s = GetSpan{ StartDate = '2026-11-01', Days = 2 }");
+  EXPECT_EQ(repl("s[1].First, s[1].Last"), "2026-11-01\t2026-11-02\n");
+  EXPECT_EQ(repl("Invoke('Get-Span -EndDate 2026-11-10 -Direction inbound')[1].Direction"), "Inbound\n");
+  EXPECT_NE(script_error("GetSpan{ Days = 45 }").find("-Days 45 is longer than the 30-day maximum"), std::string::npos);
+  EXPECT_NE(script_error("GetSpan{ Direction = 'Sideways' }").find("Sideways"), std::string::npos);
 }
 
 }  // namespace mailflow

@@ -4,7 +4,9 @@
 // ranges it was asked for).
 #include <gtest/gtest.h>
 
+#include "core/trace.h"
 #include "lua/lua_api.h"
+#include "reports/percent.h"
 #include "lua_fixture.h"
 
 namespace mailflow {
@@ -149,6 +151,52 @@ TEST_F(Stdlib, ReportHelpers) {
   EXPECT_EQ(r->front().as_record().schema().names(), (std::vector<std::string>{"Z", "A"}));
 }
 
+// One rounding rule: report.round and report.percent round as the engine
+// does (reports/percent.h: half away from zero), also below zero, where
+// rounding half up (the old Lua rule) gave -2 for -2.5.
+TEST_F(Stdlib, ReportRoundsAsTheEngineRounds) {
+  EXPECT_EQ(value("report.round(2.5)"), "3");
+  EXPECT_EQ(value("report.round(-2.5)"), "-3");
+  EXPECT_EQ(value("report.round(-0.125, 2)"), std::to_string(round_to(-0.125, 2)).substr(0, 5));
+  EXPECT_EQ(value("report.round(-0.125, 2)"), "-0.13");
+  EXPECT_EQ(value("report.round(0.125, 2)"), "0.13");
+  EXPECT_EQ(value("math.type(report.round(7.4))"), "integer");
+  // Counts go through the engine's integer percent_of.
+  EXPECT_EQ(value("report.percent(1, 8)"), "12.5");
+  EXPECT_EQ(value("report.percent(-1, 8)"), "-12.5");
+  EXPECT_EQ(value("report.percent(1, 3)"), std::to_string(percent_of(1, 3)).substr(0, 5));
+  EXPECT_EQ(value("report.percent(-1, 400)"), "-0.25");
+  EXPECT_EQ(value("report.percent(-1, 800)"), "-0.13");  // -0.125 away from zero
+}
+
+TEST_F(Stdlib, TlsVersionsComeFromTheEngine) {
+  EXPECT_EQ(value("table.concat(mailflow.tls_versions, ',')"), "None,TLS1.0,TLS1.1,TLS1.2,TLS1.3,Unknown");
+  EXPECT_EQ(value("table.concat(mailflow.tls_report_order, ',')"), "TLS1.3,TLS1.2,TLS1.1,TLS1.0,None");
+  std::string joined;
+  for (const std::string& name : tls_version_names()) joined += (joined.empty() ? "" : ",") + name;
+  EXPECT_EQ(value("table.concat(mailflow.tls_versions, ',')"), joined);
+  try {
+    repl("report.share_rule{ Name = 'X', Version = 'SSL3', Threshold = { Name = 'T' } }");
+    FAIL();
+  } catch (const LuaError& e) {
+    EXPECT_NE(std::string(e.what()).find("Version is TLS1.3, TLS1.2, TLS1.1, TLS1.0 or None, not SSL3"),
+              std::string::npos);
+  }
+}
+
+TEST_F(Stdlib, LuaDateRangesAreTheEngines) {
+  EXPECT_EQ(value("mailflow.date_range({})"), "2026-11-16\t2026-11-22");
+  EXPECT_EQ(value("mailflow.date_range({}, 28)"), "2026-10-26\t2026-11-22");
+  // -StartDate with -Days: the N days starting on StartDate (dates.lua once
+  // ignored Days and ran to today).
+  EXPECT_EQ(value("dates.resolve({ StartDate = '2026-11-01', Days = 7 })"), "2026-11-01\t2026-11-07");
+  std::string err = script_error("mailflow.date_range({ StartDate = '2026-10-01' })");
+  EXPECT_NE(err.find("the range 2026-10-01 to 2026-11-22 is 53 days, longer than the 30-day maximum (MaxReportDays"),
+            std::string::npos) << err;
+  err = script_error("mailflow.date_range({ StartDate = 'soon' })");
+  EXPECT_NE(err.find("-StartDate 'soon' is not a date"), std::string::npos) << err;
+}
+
 TEST_F(Stdlib, BuiltInRulesAreRegisteredWithTheDashboardDefaults) {
   ASSERT_NE(rules.find("NoTls"), nullptr);
   ASSERT_NE(rules.find("Tls10"), nullptr);
@@ -215,10 +263,39 @@ TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
 TEST_F(Stdlib, GetTlsTrendRefusesBadRanges) {
   EXPECT_NE(script_error("GetTlsTrend{ Connector = 'x', NoConnector = true }").find("give -Connector or -NoConnector, not both"),
             std::string::npos);
-  EXPECT_NE(script_error("GetTlsTrend{ StartDate = '2026-11-22', EndDate = '2026-11-01' }").find("StartDate 2026-11-22 is after EndDate 2026-11-01"),
+  // The range is resolved by the engine, with the engine's messages.
+  EXPECT_NE(script_error("GetTlsTrend{ StartDate = '2026-11-22', EndDate = '2026-11-01' }").find("-StartDate 2026-11-22 is after -EndDate 2026-11-01"),
             std::string::npos);
-  EXPECT_NE(script_error("GetTlsTrend{ StartDate = '2025-01-01', EndDate = '2026-11-01' }").find("longer than 366 days"),
+  EXPECT_NE(script_error("GetTlsTrend{ StartDate = '2025-01-01', EndDate = '2026-11-01' }").find("is 670 days, longer than the 30-day maximum (MaxReportDays"),
             std::string::npos);
+  EXPECT_TRUE(calls.empty());
+}
+
+// Get-TlsTrend -StartDate 2026-11-01 -Days 7 once covered 2026-11-01 to
+// today (22 days) and never met MaxReportDays: dates.lua had its own rules.
+TEST_F(Stdlib, GetTlsTrendTakesItsRangeFromTheEngine) {
+  repl("t = GetTlsTrend{ StartDate = '2026-11-01', Days = 7, By = 'Day' }");
+  ASSERT_EQ(calls.size(), 7u);
+  EXPECT_EQ(calls.front(), "2026-11-01..2026-11-01");
+  EXPECT_EQ(calls.back(), "2026-11-07..2026-11-07");
+  calls.clear();
+  repl("t = GetTlsTrend{ StartDate = '2026-11-01', Days = 7 }");  // 11-01 is a Sunday
+  EXPECT_EQ(calls, (std::vector<std::string>{"2026-11-01..2026-11-01", "2026-11-02..2026-11-07"}));
+  calls.clear();
+  repl("t = GetTlsTrend{}");  // its own default: 28 days ending today
+  EXPECT_EQ(calls.front(), "2026-10-26..2026-11-01");
+  EXPECT_EQ(calls.back(), "2026-11-16..2026-11-22");
+  std::string err = script_error("GetTlsTrend{ Days = 31 }");
+  EXPECT_NE(err.find("-Days 31 is longer than the 30-day maximum (MaxReportDays"), std::string::npos) << err;
+  // The shared sets, declared by name in Lua, are the C++ cmdlets' parameters.
+  const CmdletSpec* trend = registry.find("Get-TlsTrend");
+  ASSERT_NE(trend, nullptr);
+  EXPECT_EQ(trend->parameters.front().name, "Connector");
+  EXPECT_EQ(trend->parameters.front().position, 0);
+  EXPECT_EQ(trend->parameter("Connector")->completion, Completion::Connector);
+  EXPECT_EQ(trend->parameter("Direction")->validate_set, (std::vector<std::string>{"Inbound", "Outbound"}));
+  EXPECT_NE(trend->parameter("Days")->help.find("default 28"), std::string::npos);
+  EXPECT_EQ(registry.find("Compare-MailFlow")->parameter("NoConnector")->type, ParamType::Switch);
 }
 
 TEST_F(Stdlib, CompareMailFlowGivesDeltasAgainstThePreviousPeriod) {

@@ -12,7 +12,6 @@
 
 #include "cmdlets/builtin.h"
 #include "host/cmdlet.h"
-#include "cmdlets/insight_parameters.h"
 #include "host/session.h"
 #include "core/error.h"
 #include "reports/insight_rule.h"
@@ -69,7 +68,6 @@ class ReportFixture : public ::testing::Test {
     register_builtin_cmdlets(registry_);
     rules_.add(TlsShareRule::no_tls());
     rules_.add(TlsShareRule::tls10());
-    refresh_insight_parameters(registry_, rules_);
     session_.store = store_.get();
     session_.registry = &registry_;
     session_.rules = &rules_;

@@ -157,5 +157,48 @@ TEST(Lexer, HashtableLiteralIsOneTokenWithItsBody) {
   }
 }
 
+// Tolerant mode (Tab completion): partial input never throws, and every
+// token knows where it ends in the line.
+TEST(Lexer, TolerantModeTakesPartialInput) {
+  using K = Token::Kind;
+  std::vector<Token> t = tokenize_partial("Get-TlsUsage -Direction 'In");
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[1].kind, K::Parameter);
+  EXPECT_EQ(t[1].end_column, 24);
+  EXPECT_EQ(t[2].kind, K::String);
+  EXPECT_EQ(t[2].text, "In");
+  EXPECT_TRUE(t[2].partial);
+  EXPECT_EQ(t[2].end_column, 28);
+  EXPECT_EQ(t[3].kind, K::End);
+
+  t = tokenize_partial("Get-X | Where-Object { $_.A -eq 'b");
+  EXPECT_EQ(t[3].kind, K::ScriptBlock);
+  EXPECT_TRUE(t[3].partial);
+  t = tokenize_partial("Get-X -A \"x`");
+  EXPECT_TRUE(t[2].partial);
+  t = tokenize_partial("$");
+  EXPECT_EQ(t[0].kind, K::Variable);
+  EXPECT_TRUE(t[0].partial);
+  t = tokenize_partial("a } b; c");
+  EXPECT_EQ(t[1].kind, K::Word);
+  EXPECT_EQ(t[3].kind, K::Semicolon);
+  t = tokenize_partial("@{Name='x'");
+  EXPECT_EQ(t[0].kind, K::Hashtable);
+  EXPECT_TRUE(t[0].partial);
+  // The strict lexer refuses the same input.
+  EXPECT_THROW(tokenize("Get-TlsUsage -Direction 'In"), Error);
+  EXPECT_THROW(tokenize("$"), Error);
+  // Complete input gives the strict lexer's tokens.
+  std::vector<Token> strict = tokenize("Get-X -A:1 'b' { c } | d");
+  std::vector<Token> tolerant = tokenize_partial("Get-X -A:1 'b' { c } | d");
+  ASSERT_EQ(strict.size(), tolerant.size());
+  for (size_t i = 0; i < strict.size(); ++i) {
+    EXPECT_EQ(strict[i].kind, tolerant[i].kind);
+    EXPECT_EQ(strict[i].text, tolerant[i].text);
+    EXPECT_EQ(strict[i].column, tolerant[i].column);
+    EXPECT_FALSE(tolerant[i].partial);
+  }
+}
+
 }  // namespace
 }  // namespace mailflow
