@@ -178,6 +178,12 @@ class ImportSink : public ReaderSink {
     writer_->expire_pending(std::string(queue_key), time);
   }
 
+  // In this batch's transaction: the state and the records it stands for
+  // are committed together.
+  void reader_state(std::string_view state) override {
+    store_.set_config(reader_state_key(summary_.format), std::string(state));
+  }
+
   void ignored(std::string_view program) override {
     ++summary_.ignored;
     auto it = std::find_if(summary_.ignored_by_program.begin(), summary_.ignored_by_program.end(),
@@ -279,6 +285,14 @@ class ImportSink : public ReaderSink {
   std::optional<SessionTlsStore> sessions_;  // only for formats that use it
   OccurrenceCounter refused_occurrences_;
 };
+
+}  // namespace
+
+// The store's config entry for what a log format's reader left open
+// (TraceReader::resume); not a setting: Get-MailFlowConfig never lists it.
+std::string reader_state_key(std::string_view format) { return "reader-state:" + std::string(format); }
+
+namespace {
 
 const ReaderFormat& resolve_format(const std::string& path, const std::string& name,
                                    const LineSource& source) {
@@ -427,6 +441,7 @@ std::optional<ImportSummary> MultiFileImport::next() {
       throw Error(e.id(), "cannot import '" + path + "': " + e.what());
     }
     carry_->format = &format;
+    if (format.log_format) carry_->reader->resume(store_.get_config(reader_state_key(format.name)).value_or(""));
   }
   TraceReader& reader = *carry_->reader;
   std::int64_t incomplete_before = reader.incomplete();

@@ -39,6 +39,7 @@ void PostfixJoiner::on_client(const Event& e) {
   if (too_long(e, e.m["host"]) || too_long(e, e.m["rest"])) return;
   QueueEntry& q = entry(e, e.m["qid"]);
   q.from_smtpd = true;
+  q.started = true;
   q.client_host = e.m["host"];
   q.client_ip = e.m["ip"];
   // ", sasl_method=PLAIN, sasl_username=alice@contoso.com" (the last field, or before ", sasl_sender=").
@@ -83,7 +84,9 @@ void PostfixJoiner::on_reject(const Event& e, bool postscreen) {
 void PostfixJoiner::on_message_id(const Event& e) {
   std::string_view id = e.m["id"];
   if (too_long(e, id)) return;
-  entry(e, e.m["qid"]).message_id = id.empty() ? std::nullopt : std::optional<std::string>(id);
+  QueueEntry& q = entry(e, e.m["qid"]);
+  q.message_id = id.empty() ? std::nullopt : std::optional<std::string>(id);
+  q.started = true;
 }
 
 void PostfixJoiner::on_queued_from(const Event& e) {
@@ -130,7 +133,7 @@ void PostfixJoiner::on_removed(const Event& e) {
   queue_.erase(it);
 }
 
-void PostfixJoiner::on_pickup(const Event& e) { entry(e, e.m["qid"]); }
+void PostfixJoiner::on_pickup(const Event& e) { entry(e, e.m["qid"]).started = true; }
 
 void PostfixJoiner::on_tls_to(const Event& e) {
   SmtpConnection& c = connections_[process_key(e.h)];

@@ -137,6 +137,7 @@ bool PostfixJoiner::org_domain(std::string_view address) const {
 QueueEntry& PostfixJoiner::entry(const Event& e, std::string_view qid) {
   auto [it, fresh] = queue_.try_emplace(std::string(qid));
   if (fresh) {
+    it->second.host = e.h.host;
     it->second.first_seen = e.time;
     it->second.line = e.number;
   }
@@ -180,6 +181,7 @@ void PostfixJoiner::message(const SyslogHeader& h, std::string_view text, std::i
       sink.reject(number, "Postfix line dated a day that does not exist in the inferred year (use -Year)", text);
       return;
     }
+    if (resumable_) note_time(h.host, *time, text);
     if (*time >= next_sweep_) {
       sweep(*time, sink);
       next_sweep_ = *time + 60;
@@ -275,8 +277,9 @@ void PostfixJoiner::emit(const std::string& qid, const QueueEntry& q, ReaderSink
     t.message_id = q.message_id;
     // Lifecycle keys where a record may replace, or be replaced by, one of
     // other lines: a deferral, and any outcome of a queue id whose start
-    // (qmgr's from=) these lines did not see.
-    bool keyed = g.status == "Pending" || !q.queued ||
+    // these lines did not see (qmgr logs from= again at every retry: only
+    // smtpd's client=, pickup or cleanup's message-id tell a new message).
+    bool keyed = g.status == "Pending" || !q.queued || !q.started ||
                  std::any_of(g.recipients.begin(), g.recipients.end(), [&](const std::string& r) {
                    return std::find(q.deferred.begin(), q.deferred.end(), r) != q.deferred.end();
                  });
@@ -328,14 +331,21 @@ void PostfixJoiner::flush_failures(UnixSeconds limit, ReaderSink& sink) {
     if (c.last < limit) c.pending.reset();
 }
 
-void PostfixJoiner::finish(ReaderSink& sink) {
+// Emits the open queue ids `qids` (incomplete), in log order.
+void PostfixJoiner::emit_open(ReaderSink& sink, const std::vector<std::string>& qids) {
   std::vector<std::pair<std::int64_t, std::string>> open;
-  for (const auto& [qid, q] : queue_) open.emplace_back(q.line, qid);
+  for (const std::string& qid : qids) open.emplace_back(queue_.at(qid).line, qid);
   std::sort(open.begin(), open.end());
   for (const auto& [line, qid] : open) {
     emit(qid, queue_.at(qid), sink);
     ++incomplete_;
   }
+}
+
+void PostfixJoiner::finish(ReaderSink& sink) {
+  std::vector<std::string> all;
+  for (const auto& [qid, q] : queue_) all.push_back(qid);
+  emit_open(sink, all);
   flush_failures(std::numeric_limits<UnixSeconds>::max(), sink);
   queue_.clear();
   sessions_.clear();

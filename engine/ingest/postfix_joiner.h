@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,9 +40,11 @@ struct OutGroup {
 };
 
 struct QueueEntry {
+  std::string host;  // the log's host name (one store may hold several servers' logs)
   UnixSeconds first_seen = 0, last_seen = 0;
   std::int64_t line = 0;
   bool from_smtpd = false, authenticated = false, queued = false;
+  bool started = false;  // these lines saw the message begin (client=, pickup, message-id)
   std::string client_host, client_ip;
   TlsVersion client_tls = TlsVersion::None;
   std::optional<std::string> client_trust;
@@ -128,6 +131,17 @@ class PostfixJoiner {
   void message(const SyslogHeader& h, std::string_view text, std::int64_t number, ReaderSink& sink);
   void finish(ReaderSink& sink);
   std::int64_t incomplete() const { return incomplete_; }
+
+  // Imports that continue each other (TraceReader::resume, postfix_parking.cpp):
+  // what the previous import left open, by log host. A host's state is taken
+  // up when this input's first line of that host comes at or after the
+  // state's last line (the lines that follow it), and left alone otherwise.
+  void resume(std::string_view state);
+  // The end of an import that resumes: emits what is complete or waits on a
+  // deferral (its Pending record is settled through the lifecycle anyway)
+  // and returns what is still in flight (queue ids, open smtpd sessions and
+  // smtp connections) for the next import, with the other hosts' states.
+  std::string park(ReaderSink& sink);
   std::size_t open_queue_ids() const { return queue_.size(); }
 
  private:
@@ -171,6 +185,10 @@ class PostfixJoiner {
   bool org_domain(std::string_view address) const;
   void emit(const std::string& qid, const QueueEntry& q, ReaderSink& sink);
   void sweep(UnixSeconds now, ReaderSink& sink);
+  void note_time(std::string_view host, UnixSeconds time, std::string_view text);
+  void take_up(const std::string& host, UnixSeconds time, std::int64_t first_line_hash);
+  bool load_section(std::string_view body);
+  void emit_open(ReaderSink& sink, const std::vector<std::string>& qids);
   void flush_failures(UnixSeconds limit, ReaderSink& sink);
 
   ReaderOptions options_;
@@ -186,6 +204,24 @@ class PostfixJoiner {
   std::string host_;    // the log's host name, for lifecycle keys
   UnixSeconds next_sweep_ = 0;
   std::int64_t incomplete_ = 0;
+
+  // Parking (resume/park): the states the previous import left, and the
+  // span of log time this input covers, by host.
+  struct ParkedHost {
+    UnixSeconds first = 0, last = 0;
+    std::int64_t first_line_hash = 0;  // of the first line that state's input read
+    std::string body;
+    bool decided = false, continued = false;
+  };
+  struct HostSpan {
+    UnixSeconds first = 0, last = 0;
+    std::int64_t first_line_hash = 0;
+  };
+  bool resumable_ = false;
+  std::map<std::string, ParkedHost> parked_;
+  std::map<std::string, HostSpan> spans_;
+  std::string span_host_;     // the host of the last line, and its span
+  HostSpan* span_ = nullptr;
 };
 
 }  // namespace mailflow

@@ -209,7 +209,13 @@ void PostfixReader::journal_entry(std::int64_t number, std::string_view raw, Rea
 void PostfixReader::finish(ReaderSink& sink) {
   if (mode_ == Mode::Export && entry_.first_line != 0) journal_entry(entry_.first_line, entry_.raw, sink);
   entry_ = JournalEntry{};
-  joiner_->finish(sink);
+  if (resumed_) sink.reader_state(joiner_->park(sink));
+  else joiner_->finish(sink);
+}
+
+void PostfixReader::resume(std::string_view state) {
+  resumed_ = true;
+  joiner_->resume(state);
 }
 
 void PostfixReader::next_file(ReaderSink& sink) {

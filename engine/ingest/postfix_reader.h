@@ -52,7 +52,10 @@ class PostfixReader : public TraceReader {
   static bool looks_like(const std::vector<std::string>& head);
 
   void line(std::string_view text, std::int64_t number, ReaderSink& sink) override;
+  // The end of the input. After resume(), what is still in flight is
+  // handed to the sink (ReaderSink::reader_state) instead of emitted.
   void finish(ReaderSink& sink) override;
+  void resume(std::string_view state) override;
   // The next file of the same import continues this one (rotated logs read
   // oldest first): open queue ids and sessions carry over.
   void next_file(ReaderSink& sink) override;
@@ -71,6 +74,7 @@ class PostfixReader : public TraceReader {
   void journal_entry(std::int64_t number, std::string_view raw, ReaderSink& sink);
 
   std::unique_ptr<PostfixJoiner> joiner_;
+  bool resumed_ = false;
   Mode mode_ = Mode::Unknown;
   // The journald record being read (export spans lines).
   struct JournalEntry {

@@ -227,6 +227,36 @@ both = {k: v for k, v in status.items() if "Pending" in v and len(v) > 1}
 if both:
     sys.exit(f"pending and settled at once: {both}")
 EOF
+# Separate imports that continue each other make the records of one: the
+# rotated mail.log.1 then mail.log in two calls equals one call with both;
+# the capture cut inside an inbound smtpd session (its TLS line in the first
+# part, client= and the delivery in the second) and after a message was
+# queued but before its delivery, imported in two calls, equals one import.
+db="$tmp/twocalls.db"; boundary
+mf "Import-MessageTrace -Path '$rot/mail.log.1','$rot/mail.log' -Year 2026 -TimeZone UTC" >/dev/null
+reports >onecall2.out
+db="$tmp/separate2.db"; boundary
+mf "Import-MessageTrace -Path '$rot/mail.log.1' -Year 2026 -TimeZone UTC" >/dev/null
+mf "Import-MessageTrace -Path '$rot/mail.log' -Year 2026 -TimeZone UTC" >/dev/null
+reports >twocalls.out
+diff -u onecall2.out twocalls.out >&2 || fail "mail.log.1 then mail.log in two calls differs from one call"
+db="$tmp/whole.db"; boundary
+mf "Import-MessageTrace -Path '$data/syslog-traditional.log' -Year 2026 -TimeZone UTC" >/dev/null
+reports >whole.out
+for pattern in "TLS connection established from mail.tailspin.example" "from=<sam@fabrikam.example>, size="; do
+  cut=$(grep -n -m1 "$pattern" "$data/syslog-traditional.log" | cut -d: -f1)
+  head -n "$cut" "$data/syslog-traditional.log" >part1.log
+  tail -n +"$((cut + 1))" "$data/syslog-traditional.log" >part2.log
+  db="$tmp/cut$cut.db"; boundary
+  mf "Import-MessageTrace -Path part1.log -Format Postfix -Year 2026 -TimeZone UTC" >/dev/null
+  mf "Import-MessageTrace -Path part2.log -Format Postfix -Year 2026 -TimeZone UTC" >/dev/null
+  reports >cut.out
+  diff -u whole.out cut.out >&2 || fail "the capture cut after line $cut and imported in two calls differs from one import"
+  # Both parts again: nothing new.
+  mf "Import-MessageTrace -Path part1.log,part2.log -Format Postfix -Year 2026 -TimeZone UTC | Measure-Object Imported -Sum | Select-Object -ExpandProperty Sum" >again
+  [ "$(cat again)" = 0 ] || fail "re-importing the two parts added $(cat again)"
+done
+
 # The boundary rule, with the log lines that decide it.
 db="$tmp/help.db"
 mf "Get-Help about_Boundary" >boundary.txt
