@@ -12,7 +12,7 @@ std::optional<std::size_t> find_trace_field_key(std::string_view key) {
 }
 
 Value trace_field_value(const TraceField& field, const Trace& trace) {
-  FieldValue v = field.get(trace);
+  FieldRef v = field.get(trace);
   if (std::holds_alternative<std::monostate>(v)) return Value();
   switch (field.kind) {
     case FieldKind::Timestamp: return Value(DateTime{std::get<std::int64_t>(v)});
@@ -21,7 +21,7 @@ Value trace_field_value(const TraceField& field, const Trace& trace) {
     case FieldKind::Count: return Value(std::get<std::int64_t>(v));
     case FieldKind::TlsTrust:
     case FieldKind::Status:
-    case FieldKind::Text: return Value(std::move(std::get<std::string>(v)));
+    case FieldKind::Text: return Value(std::string(std::get<std::string_view>(v)));
   }
   return Value();
 }

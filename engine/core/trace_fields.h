@@ -2,7 +2,8 @@
 // (SPEC section 4). The store's insert and select, the canonical CSV and JSON
 // Lines readers and Get-MessageTrace's records all iterate it, so adding a
 // property is one row here, a member of Trace, a store migration adding the
-// column, and the readers that fill it.
+// column to trace_rows (and its dictionary table, if it names one), and the
+// readers that fill it.
 #pragma once
 
 #include <array>
@@ -20,6 +21,18 @@ namespace mailflow {
 
 // A field's value as the store keeps it: nil, an integer or text.
 using FieldValue = std::variant<std::monostate, std::int64_t, std::string>;
+// The same without a copy: text is a view into the Trace it was read from
+// (or a static name), valid while that Trace is. The store's writer binds it
+// in place, so a record costs no string copies on its way to the store; it
+// converts to a FieldValue (a copy) where one is kept.
+struct FieldRef : std::variant<std::monostate, std::int64_t, std::string_view> {
+  using variant::variant;
+  operator FieldValue() const {
+    if (auto* i = std::get_if<std::int64_t>(this)) return FieldValue(*i);
+    if (auto* s = std::get_if<std::string_view>(this)) return FieldValue(std::string(*s));
+    return FieldValue();
+  }
+};
 
 // What a field holds; decides how it is stored (integer or text), parsed from
 // canonical text and shown in a record.
@@ -45,13 +58,17 @@ struct TraceField {
   FieldKind kind;
   bool nullable;  // may be nil (JSON null; shown empty)
   bool required;  // a canonical record must carry it (a CSV header must name it)
-  FieldValue (*get)(const Trace&);
+  FieldRef (*get)(const Trace&);
   void (*set)(Trace&, FieldValue);
+  // Text whose values repeat across traces (addresses, hosts, statuses):
+  // the store keeps each value once in this dictionary table and the trace
+  // row refers to it by id. Empty: kept in the row. Fields may share one.
+  std::string_view dictionary = {};
 };
 
 namespace trace_field_access {
-inline FieldValue text(const std::optional<std::string>& s) {
-  return s ? FieldValue(*s) : FieldValue();
+inline FieldRef text(const std::optional<std::string>& s) {
+  return s ? FieldRef(std::string_view(*s)) : FieldRef();
 }
 inline std::optional<std::string> optional_text(FieldValue v) {
   if (auto* s = std::get_if<std::string>(&v)) return std::move(*s);
@@ -67,48 +84,48 @@ inline std::int64_t integer(const FieldValue& v) {
 // One row per property, in the order records show them.
 inline constexpr TraceField kTraceFields[] = {
     {"Received", "received", FieldKind::Timestamp, false, true,
-     [](const Trace& t) { return FieldValue(t.received); },
+     [](const Trace& t) { return FieldRef(t.received); },
      [](Trace& t, FieldValue v) { t.received = trace_field_access::integer(v); }},
     {"Direction", "direction", FieldKind::Direction, false, true,
-     [](const Trace& t) { return FieldValue(std::int64_t{static_cast<int>(t.direction)}); },
+     [](const Trace& t) { return FieldRef(std::int64_t{static_cast<int>(t.direction)}); },
      [](Trace& t, FieldValue v) {
        t.direction = trace_field_access::integer(v) == 1 ? Direction::Outbound : Direction::Inbound;
      }},
     {"Connector", "connector", FieldKind::Text, true, false,
      [](const Trace& t) { return trace_field_access::text(t.connector); },
-     [](Trace& t, FieldValue v) { t.connector = trace_field_access::optional_text(std::move(v)); }},
+     [](Trace& t, FieldValue v) { t.connector = trace_field_access::optional_text(std::move(v)); }, "trace_connectors"},
     {"TlsVersion", "tls", FieldKind::TlsVersion, false, false,
-     [](const Trace& t) { return FieldValue(std::int64_t{static_cast<int>(t.tls)}); },
+     [](const Trace& t) { return FieldRef(std::int64_t{static_cast<int>(t.tls)}); },
      [](Trace& t, FieldValue v) { t.tls = static_cast<TlsVersion>(trace_field_access::integer(v)); }},
     {"TlsTrust", "tls_trust", FieldKind::TlsTrust, true, false,
      [](const Trace& t) {
-       return t.tls_trust ? FieldValue(std::string(tls_trust_name(*t.tls_trust))) : FieldValue();
+       return t.tls_trust ? FieldRef(tls_trust_name(*t.tls_trust)) : FieldRef();
      },
      [](Trace& t, FieldValue v) {
        auto s = trace_field_access::optional_text(std::move(v));
        t.tls_trust = s ? parse_tls_trust(*s) : std::nullopt;
-     }},
+     }, "trust_levels"},
     {"Cipher", "cipher", FieldKind::Text, true, false,
      [](const Trace& t) { return trace_field_access::text(t.cipher); },
-     [](Trace& t, FieldValue v) { t.cipher = trace_field_access::optional_text(std::move(v)); }},
+     [](Trace& t, FieldValue v) { t.cipher = trace_field_access::optional_text(std::move(v)); }, "ciphers"},
     {"SenderAddress", "sender", FieldKind::Text, false, true,
-     [](const Trace& t) { return FieldValue(t.sender); },
-     [](Trace& t, FieldValue v) { t.sender = trace_field_access::required_text(std::move(v)); }},
+     [](const Trace& t) { return FieldRef(std::string_view(t.sender)); },
+     [](Trace& t, FieldValue v) { t.sender = trace_field_access::required_text(std::move(v)); }, "addresses"},
     {"RecipientAddress", "recipient", FieldKind::Text, false, true,
-     [](const Trace& t) { return FieldValue(t.recipient); },
-     [](Trace& t, FieldValue v) { t.recipient = trace_field_access::required_text(std::move(v)); }},
+     [](const Trace& t) { return FieldRef(std::string_view(t.recipient)); },
+     [](Trace& t, FieldValue v) { t.recipient = trace_field_access::required_text(std::move(v)); }, "addresses"},
     {"RemoteHost", "remote_host", FieldKind::Text, true, false,
      [](const Trace& t) { return trace_field_access::text(t.remote_host); },
-     [](Trace& t, FieldValue v) { t.remote_host = trace_field_access::optional_text(std::move(v)); }},
+     [](Trace& t, FieldValue v) { t.remote_host = trace_field_access::optional_text(std::move(v)); }, "hosts"},
     {"RemoteIP", "remote_ip", FieldKind::Text, true, false,
      [](const Trace& t) { return trace_field_access::text(t.remote_ip); },
-     [](Trace& t, FieldValue v) { t.remote_ip = trace_field_access::optional_text(std::move(v)); }},
+     [](Trace& t, FieldValue v) { t.remote_ip = trace_field_access::optional_text(std::move(v)); }, "ips"},
     {"Size", "size", FieldKind::Count, false, false,
-     [](const Trace& t) { return FieldValue(t.size); },
+     [](const Trace& t) { return FieldRef(t.size); },
      [](Trace& t, FieldValue v) { t.size = trace_field_access::integer(v); }},
     {"Status", "status", FieldKind::Status, false, false,
-     [](const Trace& t) { return FieldValue(t.status); },
-     [](Trace& t, FieldValue v) { t.status = trace_field_access::required_text(std::move(v)); }},
+     [](const Trace& t) { return FieldRef(std::string_view(t.status)); },
+     [](Trace& t, FieldValue v) { t.status = trace_field_access::required_text(std::move(v)); }, "statuses"},
     {"MessageId", "message_id", FieldKind::Text, true, false,
      [](const Trace& t) { return trace_field_access::text(t.message_id); },
      [](Trace& t, FieldValue v) { t.message_id = trace_field_access::optional_text(std::move(v)); }},

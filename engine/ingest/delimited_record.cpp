@@ -68,4 +68,24 @@ DelimitedRecord::Status DelimitedRecord::add(std::string_view line, std::int64_t
   return bad_ ? Status::BadQuoting : Status::Complete;
 }
 
+bool DelimitedRecord::take(std::string_view line, std::int64_t number, ReaderSink& sink) {
+  switch (add(line, number)) {
+    case Status::Complete: return true;
+    case Status::Open: return false;
+    case Status::TooLong:
+      sink.reject(first_line_, "record longer than " + std::to_string(kMaxRecordBytes) + " bytes", raw_);
+      reset();
+      return false;
+    case Status::BadQuoting:
+      sink.reject(first_line_, "text after a closing quote (RFC 4180 quoting)", raw_);
+      return false;
+  }
+  return false;
+}
+
+void DelimitedRecord::finish(ReaderSink& sink) {
+  if (open_) sink.reject(first_line_, "the file ends inside a quoted field", raw_);
+  reset();
+}
+
 }  // namespace mailflow

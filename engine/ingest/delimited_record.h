@@ -16,6 +16,8 @@
 
 namespace mailflow {
 
+class ReaderSink;
+
 class DelimitedRecord {
  public:
   enum class Status { Complete, Open, BadQuoting, TooLong };
@@ -24,6 +26,13 @@ class DelimitedRecord {
   // holds the record. Open: a quoted field goes on in the next line.
   // BadQuoting / TooLong: the record is unusable (raw() holds its text).
   Status add(std::string_view line, std::int64_t number);
+  // add() for a reader: true when the record is complete. A record longer
+  // than kMaxRecordBytes or with text after a closing quote is rejected to
+  // `sink` (its first line number and raw text), so every reader says the
+  // same about the same fault.
+  bool take(std::string_view line, std::int64_t number, ReaderSink& sink);
+  // End of file: a record still open inside quotes is rejected; forgets it.
+  void finish(ReaderSink& sink);
 
   std::size_t size() const { return count_; }
   const std::string& field(std::size_t i) const { return fields_[i]; }

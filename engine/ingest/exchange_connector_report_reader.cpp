@@ -69,18 +69,7 @@ bool ExchangeConnectorReportReader::looks_like(const std::vector<std::string>& h
 
 void ExchangeConnectorReportReader::line(std::string_view text, std::int64_t number, ReaderSink& sink) {
   if (!record_.open() && trim(text).empty()) return;
-  switch (record_.add(text, number)) {
-    case DelimitedRecord::Status::Open: return;
-    case DelimitedRecord::Status::TooLong:
-      sink.reject(record_.first_line(), "record longer than " + std::to_string(kMaxRecordBytes) + " bytes",
-                  record_.raw());
-      record_.reset();
-      return;
-    case DelimitedRecord::Status::BadQuoting:
-      sink.reject(record_.first_line(), "text after a closing quote (RFC 4180 quoting)", record_.raw());
-      return;
-    case DelimitedRecord::Status::Complete: break;
-  }
+  if (!record_.take(text, number, sink)) return;
   if (!have_header_) {
     static const std::pair<const char*, Column> known[] = {
         {"date", Date},   {"connectordirectionandname", DirectionAndName}, {"connectortype", Type},
@@ -182,8 +171,7 @@ void ExchangeConnectorReportReader::row(std::int64_t number, ReaderSink& sink) {
 }
 
 void ExchangeConnectorReportReader::finish(ReaderSink& sink) {
-  if (record_.open()) sink.reject(record_.first_line(), "the file ends inside a quoted field", record_.raw());
-  record_.reset();
+  record_.finish(sink);
 }
 
 }  // namespace mailflow

@@ -129,4 +129,23 @@ std::string session_key(std::string_view connector_id, std::string_view session_
   return to_lower(trim(connector_id)) + "|" + std::string(session_id);
 }
 
+std::string outbound_proxy_key(std::string_view transport_session_id) {
+  return session_key("Outbound Proxy", trim(transport_session_id));
+}
+
+std::string_view custom_data_value(std::string_view custom_data, std::string_view key) {
+  std::size_t start = 0;
+  while (start < custom_data.size()) {
+    std::size_t end = custom_data.find(';', start);
+    if (end == std::string_view::npos) end = custom_data.size();
+    std::string_view item = trim(custom_data.substr(start, end - start));
+    // "S:" (string), "I:" (integer), ... then Key=Value.
+    if (item.size() > 2 && item[1] == ':') item.remove_prefix(2);
+    std::size_t eq = item.find('=');
+    if (eq != std::string_view::npos && iequals(item.substr(0, eq), key)) return trim(item.substr(eq + 1));
+    start = end + 1;
+  }
+  return {};
+}
+
 }  // namespace mailflow

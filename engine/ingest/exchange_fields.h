@@ -40,6 +40,19 @@ std::string_view session_id_of(std::string_view source_context);
 // "<connector-id in lower case>|<session id>".
 std::string session_key(std::string_view connector_id, std::string_view session_id);
 
+// A send that the Transport service proxied through the Front End Transport
+// service (a Send connector with -FrontEndProxyEnabled): the connection that
+// crossed the boundary is the front end's, whose SmtpSend session names the
+// Transport service's session H ("attempting to connect. Outbound proxy from
+// EXMBX13.contoso.com with session id H. Proxied session id R"). The tracking
+// row of the send and that front-end session meet under this key:
+// "outbound proxy|H".
+std::string outbound_proxy_key(std::string_view transport_session_id);
+
+// One value of a tracking row's custom-data ("S:Key=Value;S:Key2=Value2", the
+// event data Exchange adds to an event): the value of `key`, empty when absent.
+std::string_view custom_data_value(std::string_view custom_data, std::string_view key);
+
 // Export-Csv writes a string[] property as its type name.
 inline bool is_exported_array_type(std::string_view v) { return v == "System.String[]"; }
 

@@ -151,18 +151,7 @@ void ExchangeOnlineReader::text_line(std::string_view text, std::int64_t number,
 
 void ExchangeOnlineReader::csv_line(std::string_view text, std::int64_t number, ReaderSink& sink) {
   if (!record_.open() && trim(text).empty()) return;
-  switch (record_.add(text, number)) {
-    case DelimitedRecord::Status::Open: return;
-    case DelimitedRecord::Status::TooLong:
-      sink.reject(record_.first_line(), "record longer than " + std::to_string(kMaxRecordBytes) + " bytes",
-                  record_.raw());
-      record_.reset();
-      return;
-    case DelimitedRecord::Status::BadQuoting:
-      sink.reject(record_.first_line(), "text after a closing quote (RFC 4180 quoting)", record_.raw());
-      return;
-    case DelimitedRecord::Status::Complete: break;
-  }
+  if (!record_.take(text, number, sink)) return;
   if (header_.empty()) {
     header_names_ = record_.values();
     for (const std::string& n : header_names_) header_.push_back(header_key(n));
@@ -376,7 +365,7 @@ void ExchangeOnlineReader::finish(ReaderSink& sink) {
     extended_->finish(sink);
     return;
   }
-  if (record_.open()) sink.reject(record_.first_line(), "the file ends inside a quoted field", record_.raw());
+  record_.finish(sink);
   if (collect_depth_ >= 0) sink.reject(object_line_, "the file ends inside a JSON object", object_.substr(0, 200));
 }
 

@@ -107,18 +107,7 @@ void ExchangeProtocolReader::line(std::string_view text, std::int64_t number, Re
       return;
     }
   }
-  switch (record_.add(text, number)) {
-    case DelimitedRecord::Status::Open: return;
-    case DelimitedRecord::Status::TooLong:
-      sink.reject(record_.first_line(), "record longer than " + std::to_string(kMaxRecordBytes) + " bytes",
-                  record_.raw());
-      record_.reset();
-      return;
-    case DelimitedRecord::Status::BadQuoting:
-      sink.reject(record_.first_line(), "text after a closing quote (RFC 4180 quoting)", record_.raw());
-      return;
-    case DelimitedRecord::Status::Complete: break;
-  }
+  if (!record_.take(text, number, sink)) return;
   if (!have_columns_)
     throw Error("ImportFormat", "line " + std::to_string(number) +
                                     ": a data line before the '#Fields:' header line (a protocol log starts "
@@ -153,7 +142,36 @@ void ExchangeProtocolReader::record(std::int64_t number, ReaderSink& sink) {
   if (s.line == 0) s.line = number;
   // MAIL FROM is received ("<") on a receive connector, sent (">") on a send connector.
   if ((event == "<" || event == ">") && istarts_with(data, "MAIL FROM:")) s.mail = true;
+  // The Transport service hands the session to our front end (outbound proxy).
+  if (event == ">" && istarts_with(data, "XPROXYTO ")) s.proxied = true;
+  // Inbound proxy: our front end relays a client's session to the Transport
+  // service ("XPROXYFROM SID=<front-end session> IP=<client> ..."); this hop's
+  // TLS is inside too. Not reported: such records keep TLS Unknown rather
+  // than take the hop's (the join to the front end's session is not built).
+  if (event == "<" && istarts_with(data, "XPROXYFROM ")) s.proxied = true;
   if (event != "*") return;
+  constexpr std::string_view kProxiedHere = "This session is now being proxied through the next hop.";
+  constexpr std::string_view kFrontEndFor = "attempting to connect. Outbound proxy from ";
+  constexpr std::string_view kProxyReady = "Proxy session successfully set up for outbound proxy";
+  if (context.starts_with(kProxiedHere)) {
+    s.proxied = true;
+    return;
+  }
+  if (context.starts_with(kFrontEndFor)) {
+    // "... from EXMBX13.contoso.com with session id 08D9F1A2B3C4D530. Proxied session id 08D9F1A2B3C4D531"
+    constexpr std::string_view kWith = " with session id ";
+    std::size_t at = context.find(kWith);
+    if (at != std::string_view::npos) {
+      std::string_view id = context.substr(at + kWith.size());
+      id = id.substr(0, id.find_first_of(". "));
+      if (!id.empty()) s.proxy_for = std::string(id);
+    }
+    return;
+  }
+  if (context.starts_with(kProxyReady) && !s.proxy_for.empty()) {
+    s.mail = true;  // the hub's messages follow: the TLS of this connection is what it is
+    return;
+  }
   for (std::string_view text : {context, data}) {
     if (auto tls = parse_exchange_tls_line(text)) {
       s.tls = *tls;
@@ -180,8 +198,9 @@ void ExchangeProtocolReader::record(std::int64_t number, ReaderSink& sink) {
 }
 
 void ExchangeProtocolReader::report(const std::string& key, const Session& s, ReaderSink& sink) {
+  if (s.proxied) return;  // its TLS is the hop to our front end: the front end's session says the boundary's
   SessionTls out;
-  out.key = key;
+  out.key = s.proxy_for.empty() ? key : outbound_proxy_key(s.proxy_for);
   if (s.tls) {
     out.tls = s.tls->tls;
     if (!s.tls->cipher.empty()) out.cipher = s.tls->cipher;
@@ -192,8 +211,7 @@ void ExchangeProtocolReader::report(const std::string& key, const Session& s, Re
 }
 
 void ExchangeProtocolReader::finish(ReaderSink& sink) {
-  if (record_.open()) sink.reject(record_.first_line(), "the file ends inside a quoted field", record_.raw());
-  record_.reset();
+  record_.finish(sink);
   // Still open: the session may go on in the next file (logs roll over by
   // size). Its TLS is known once negotiated, or once a message went through
   // without it; the store never lets a later "None" for the same session

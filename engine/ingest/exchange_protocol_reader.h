@@ -13,6 +13,19 @@
 // is a failed handshake. Sessions are reported when they end ("-"), or at
 // the end of the file if their TLS is known by then; a session still open
 // without it may go on in the next file and is not called plain text.
+//
+// Outbound proxy (Exchange 2013 and later, a Send connector with
+// -FrontEndProxyEnabled): the Transport service's session to the Front End
+// Transport service (port 717) sends XPROXYTO and then logs
+//   *,,This session is now being proxied through the next hop. The actual connector being used is: <name>
+// Its TLS is the hop to our own front end, not the boundary's: such a
+// session is not reported. The front end's SmtpSend session to the target
+// (connector-id "Outbound proxy virtual send connector") begins with
+//   *,,attempting to connect. Outbound proxy from <hub FQDN> with session id <H>. Proxied session id <R>
+// and logs the boundary's TLS line; it is reported under
+// outbound_proxy_key(H) (exchange_fields.h), where the tracking row of the
+// send looks for it. Once it logs "Proxy session successfully set up for
+// outbound proxy" its TLS is settled (what follows is the hub's message).
 #pragma once
 
 #include <optional>
@@ -43,7 +56,9 @@ class ExchangeProtocolReader : public TraceReader {
  private:
   struct Session {
     std::optional<ExchangeTls> tls;
-    bool mail = false;  // a MAIL FROM was sent or received
+    bool mail = false;  // a MAIL FROM was sent or received (or the proxy was set up): TLS is settled
+    bool proxied = false;      // a hop between our front end and Transport service (XPROXYTO, XPROXYFROM)
+    std::string proxy_for;     // a front-end session carrying Transport service session H
     std::int64_t line = 0;
   };
   enum Column : int { Time, ConnectorId, SessionId, RemoteEndpoint, Event, Data, Context, kColumnCount };

@@ -25,7 +25,8 @@ std::optional<Column> column_of(std::string_view key) {
       {"recipients", Column::Recipients},   {"recipientstatus", Column::RecipientStatus},
       {"totalbytes", Column::TotalBytes},   {"senderaddress", Column::Sender},
       {"sender", Column::Sender},           {"returnpath", Column::ReturnPath},
-      {"directionality", Column::Directionality},
+      {"directionality", Column::Directionality}, {"customdata", Column::CustomData},
+      {"eventdata", Column::CustomData},  // Get-MessageTrackingLog's name for it
   };
   for (const auto& [name, c] : names)
     if (key == name) return c;
@@ -138,18 +139,7 @@ void ExchangeTrackingReader::line(std::string_view text, std::int64_t number, Re
       return;
     }
   }
-  switch (record_.add(text, number)) {
-    case DelimitedRecord::Status::Open: return;
-    case DelimitedRecord::Status::TooLong:
-      sink.reject(record_.first_line(), "record longer than " + std::to_string(kMaxRecordBytes) + " bytes",
-                  record_.raw());
-      record_.reset();
-      return;
-    case DelimitedRecord::Status::BadQuoting:
-      sink.reject(record_.first_line(), "text after a closing quote (RFC 4180 quoting)", record_.raw());
-      return;
-    case DelimitedRecord::Status::Complete: break;
-  }
+  if (!record_.take(text, number, sink)) return;
   if (!have_columns_) {
     // Export-Csv: the first record is the header.
     std::vector<std::string> names = record_.values();
@@ -170,6 +160,24 @@ void ExchangeTrackingReader::emit(const Trace& t, std::int64_t line, const std::
   else sink.session_trace(t, line, key);
 }
 
+std::string ExchangeTrackingReader::lifecycle_key(std::string_view message_id, std::string_view recipient) {
+  return "msgtrk/" + std::string(trim(message_id)) + "/" + to_lower(trim(recipient)) + ";";
+}
+
+void ExchangeTrackingReader::emit_outcome(const Trace& t, std::int64_t line, const std::string& key,
+                                          const std::string& message_id, const std::vector<std::string>& recipients,
+                                          ReaderSink& sink) {
+  if (trim(message_id).empty()) {
+    emit(t, line, key, sink);
+    return;
+  }
+  std::vector<std::string> keys;
+  keys.reserve(recipients.size());
+  for (const std::string& r : recipients) keys.push_back(lifecycle_key(message_id, r));
+  if (key.empty()) sink.lifecycle_trace(t, line, keys);
+  else sink.session_lifecycle_trace(t, line, keys, key);
+}
+
 void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
   if (record_.size() != width_) {
     sink.reject(number, std::to_string(record_.size()) + " fields where the header names " + std::to_string(width_),
@@ -184,13 +192,21 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
   else if ((event == "SEND" || event == "SENDEXTERNAL") && source == "SMTP") kind = Kind::Send;
   else if (event == "FAIL" && source == "SMTP") kind = Kind::Fail;
   else if (event == "DEFER") kind = Kind::Defer;
-  else if (event == "FAIL" && !pending_.empty()) kind = Kind::Fail;  // e.g. QUEUE expiry of a deferred message
+  else if (event == "FAIL") kind = Kind::Fail;  // e.g. the queue expiring a deferred message
   else return;
 
   const std::string& client_ip = col(Column::ClientIp);
   const std::string& server_ip = col(Column::ServerIp);
   const std::string& connector_id = col(Column::ConnectorId);
   std::string_view directionality = trim(col(Column::Directionality));
+  // A send proxied through the Front End Transport service: server-ip is the
+  // front end (inside); custom-data names the target it connected to, e.g.
+  //   S:OutboundProxyTargetIPAddress=192.0.2.70;S:OutboundProxyTargetHostName=mx.adatum.example;
+  //   S:OutboundProxyFrontendName=EXMBX13.contoso.com
+  std::string_view proxy_target;
+  if (kind != Kind::Receive && !online_)
+    proxy_target = custom_data_value(col(Column::CustomData), "OutboundProxyTargetIPAddress");
+  bool proxied = !proxy_target.empty() && outside(std::string(proxy_target)) && !is_intra_org(connector_id);
   bool crosses = false;
   switch (kind) {
     case Kind::Receive:
@@ -200,10 +216,12 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
     case Kind::Send:
     case Kind::Fail:
       crosses = online_ ? event == "SENDEXTERNAL" || (event == "FAIL" && outside(server_ip))
-                        : outside(server_ip) && !is_intra_org(connector_id);
+                        : proxied || (outside(server_ip) && !is_intra_org(connector_id));
+      // FAIL from another source (the queue, routing) crosses nothing itself.
+      if (kind == Kind::Fail && source != "SMTP") crosses = false;
       break;
     case Kind::Defer:
-      crosses = outside(server_ip) ||
+      crosses = proxied || outside(server_ip) ||
                 (trim(server_ip).empty() && !trim(connector_id).empty() && !is_intra_org(connector_id));
       break;
   }
@@ -213,6 +231,7 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
   // The row crosses the boundary (or may end a deferred one): its values must be good.
   const std::string& recipients_text = col(Column::Recipients);
   if (is_exported_array_type(recipients_text)) {
+    if (!crosses) return;  // a FAIL inside: nothing to say about it
     sink.reject(number,
                 names_[Column::Recipients] +
                     " is 'System.String[]': Export-Csv wrote the array's type instead of the addresses; export "
@@ -221,12 +240,18 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
     return;
   }
   std::vector<std::string> recipients = split_recipients(recipients_text);
+  auto time = parse_exchange_time(col(Column::Time), options_.utc_offset_seconds);
   if (!crosses) {  // FAIL not to an outside server: only ends a deferred message
     bool any = false;
     for (const std::string& r : recipients) any |= pending_.count(message_id + "\n" + to_lower(r)) > 0;
-    if (!any) return;
+    if (!any) {
+      // Deferred in an earlier file or import, if at all: the store fails
+      // those recipients' Pending records (and knows no others).
+      if (time && !trim(message_id).empty())
+        for (const std::string& r : recipients) sink.expire_queue(lifecycle_key(message_id, r), *time);
+      return;
+    }
   }
-  auto time = parse_exchange_time(col(Column::Time), options_.utc_offset_seconds);
   if (!time) {
     sink.reject(number, "bad " + names_[Column::Time] + " '" + std::string(trim(col(Column::Time))).substr(0, 40) + "'",
                 record_.raw());
@@ -260,7 +285,7 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
   if (auto c = non_empty(connector_name(connector_id))) t.connector = c;
   std::string key;
   if (std::string_view sid = session_id_of(col(Column::SourceContext)); !sid.empty() && !trim(connector_id).empty())
-    key = session_key(connector_id, sid);
+    key = proxied ? outbound_proxy_key(sid) : session_key(connector_id, sid);
 
   if (kind == Kind::Receive) {
     t.direction = Direction::Inbound;
@@ -276,12 +301,17 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
   }
 
   t.direction = Direction::Outbound;
-  t.remote_host = non_empty(col(Column::ServerHost));
-  t.remote_ip = non_empty(server_ip);
+  if (proxied) {  // the peer is the target the front end connected to
+    t.remote_host = non_empty(custom_data_value(col(Column::CustomData), "OutboundProxyTargetHostName"));
+    t.remote_ip = std::string(proxy_target);
+  } else {
+    t.remote_host = non_empty(col(Column::ServerHost));
+    t.remote_ip = non_empty(server_ip);
+  }
   if (kind == Kind::Defer) {
     std::int64_t group = ++next_group_;
     for (const std::string& r : recipients) {
-      Pending p{t, group, number, key};
+      Pending p{t, group, number, key, message_id};
       p.trace.recipient = r;
       p.trace.status = "Pending";
       pending_.try_emplace(message_id + "\n" + to_lower(r), std::move(p));
@@ -299,19 +329,17 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
       f.received = *time;
       std::string k = it->second.key;
       pending_.erase(it);
-      emit(f, number, k, sink);
+      emit_outcome(f, number, k, message_id, {f.recipient}, sink);
     }
     return;
   }
   for (const std::string& r : recipients) pending_.erase(message_id + "\n" + to_lower(r));
   t.recipient = join(recipients, ";");
-  emit(t, number, key, sink);
+  emit_outcome(t, number, key, message_id, recipients, sink);
 }
 
 void ExchangeTrackingReader::finish(ReaderSink& sink) {
-  if (record_.open())
-    sink.reject(record_.first_line(), "the file ends inside a quoted field", record_.raw());
-  record_.reset();
+  record_.finish(sink);
   // Still deferred: Pending, the recipients of one DEFER row together.
   std::map<std::int64_t, std::vector<Pending*>> groups;
   for (auto& [k, p] : pending_) groups[p.group].push_back(&p);
@@ -320,7 +348,7 @@ void ExchangeTrackingReader::finish(ReaderSink& sink) {
     std::vector<std::string> rcpts;
     for (Pending* p : list) rcpts.push_back(p->trace.recipient);
     t.recipient = join(rcpts, ";");
-    emit(t, list.front()->line, list.front()->key, sink);
+    emit_outcome(t, list.front()->line, list.front()->key, list.front()->message_id, rcpts, sink);
     ++incomplete_;
   }
   pending_.clear();

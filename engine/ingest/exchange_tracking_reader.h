@@ -14,7 +14,13 @@
 //   SEND / SENDEXTERNAL from SMTP, server-ip outside           -> Outbound, Delivered
 //   FAIL from SMTP, server-ip outside                          -> Outbound, Failed
 //   DEFER to a server outside (or to an external connector)    -> Pending until the
-//       same message and recipient is sent or fails later in the file
+//       same message and recipient is sent or fails, in this file or in any
+//       later one (the record lifecycle: ReaderSink::lifecycle_trace, keys
+//       "msgtrk/<message-id>/<recipient>;"); a FAIL that crosses nothing
+//       (the queue gave up) fails a deferral kept by an earlier import
+//   SEND through the Front End Transport proxy (custom-data names an
+//       OutboundProxyTargetIPAddress outside; server-ip is the front end's)
+//                                                              -> Outbound, to that target
 // Everything else (STOREDRIVER submit and delivery, AGENT, ROUTING, the
 // shadow redundancy HA* events, DSN, APPROVAL, hops between our own servers)
 // makes no record. Recipients of one row share one record. TLS is Unknown;
@@ -49,15 +55,21 @@ class ExchangeTrackingReader : public TraceReader {
   enum Column : int {
     Time, ClientIp, ClientHost, ServerIp, ServerHost, SourceContext, ConnectorId, Source, EventId,
     MessageId, NetworkMessageId, Recipients, RecipientStatus, TotalBytes, Sender, ReturnPath,
-    Directionality, kColumnCount
+    Directionality, CustomData, kColumnCount
   };
+
+  // The lifecycle key of one recipient of a message: "msgtrk/<message-id>/<recipient>;".
+  // The ';' (never inside a recipient: it separates them) ends every key, so
+  // one key is also the exact prefix ReaderSink::expire_queue() takes.
+  static std::string lifecycle_key(std::string_view message_id, std::string_view recipient);
 
  private:
   struct Pending {
     Trace trace;  // one recipient
     std::int64_t group = 0;
     std::int64_t line = 0;
-    std::string key;
+    std::string key;         // SMTP session
+    std::string message_id;  // for the lifecycle keys
   };
 
   void set_columns(const std::vector<std::string>& names, std::int64_t number);
@@ -65,6 +77,10 @@ class ExchangeTrackingReader : public TraceReader {
   const std::string& col(Column c) const;
   bool outside(const std::string& ip) const;
   void emit(const Trace& t, std::int64_t line, const std::string& key, ReaderSink& sink);
+  // An outbound outcome (Pending, Delivered, Failed) with its recipients'
+  // lifecycle keys, when the row names a message id.
+  void emit_outcome(const Trace& t, std::int64_t line, const std::string& key, const std::string& message_id,
+                    const std::vector<std::string>& recipients, ReaderSink& sink);
 
   ReaderOptions options_;
   bool online_;

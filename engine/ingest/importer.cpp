@@ -5,11 +5,13 @@
 #include <ctime>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "core/error.h"
 #include "core/text.h"
 #include "ingest/line_source.h"
 #include "ingest/connector_attribution.h"
+#include "ingest/import_queue.h"
 #include "ingest/occurrence_counter.h"
 #include "store/connector_store.h"
 #include "store/import_bookkeeping.h"
@@ -162,15 +164,22 @@ class ImportSink : public ReaderSink {
   }
 
   void lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys) override {
-    std::int64_t content = trace_fingerprint(in, 0);
-    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
-    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    add_in_lifecycle(in, nullptr, keys);
+    count_record();
+  }
+
+  // An Exchange outbound outcome: its lifecycle as above, and its session's
+  // TLS as session_trace() gives it (the record that settles a deferral is
+  // linked to the session that carried it; the Pending one's link goes with it).
+  void session_lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys,
+                               std::string_view key) override {
+    std::optional<StoredSessionTls> known = sessions().find(key);
     Trace t = in;
-    if (attribution_ && !in.connector) t.connector = attribution_->attribute(in);
-    if (writer_->add_in_lifecycle(t, fingerprint, file_id_, keys) == TraceWriter::Lifecycle::Duplicate)
-      ++summary_.duplicates;
-    else
-      ++summary_.imported;
+    if (known) {
+      t.tls = known->tls;
+      t.cipher = known->cipher;
+    }
+    if (std::int64_t id = add_in_lifecycle(in, known ? &t : nullptr, keys); id > 0) sessions().link(id, key);
     count_record();
   }
 
@@ -245,6 +254,24 @@ class ImportSink : public ReaderSink {
     return 0;
   }
 
+  // add_trace() for a record in a lifecycle (TraceWriter::add_in_lifecycle).
+  // Returns the new row id, or 0 for a duplicate.
+  std::int64_t add_in_lifecycle(const Trace& in, const Trace* enriched, const std::vector<std::string>& keys) {
+    std::int64_t content = trace_fingerprint(in, 0);
+    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
+    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
+    Trace t = enriched ? *enriched : in;
+    if (attribution_ && !in.connector) t.connector = attribution_->attribute(in);
+    if (writer_->add_in_lifecycle(t, fingerprint, file_id_, keys) == TraceWriter::Lifecycle::Duplicate) {
+      ++summary_.duplicates;
+      return 0;
+    }
+    ++summary_.imported;
+    // The trace's insert is the last rowid insert: trace_lifecycle, written
+    // after it, is WITHOUT ROWID and leaves last_insert_rowid() alone.
+    return store_.db().last_insert_rowid();
+  }
+
   SessionTlsStore& sessions() {
     if (!sessions_) sessions_.emplace(store_);
     return *sessions_;
@@ -286,6 +313,154 @@ class ImportSink : public ReaderSink {
   OccurrenceCounter refused_occurrences_;
 };
 
+// The parse side (ingest/import_queue.h): on the parse thread, records what
+// the reader says, in order, into chunks for the store thread. Nothing here
+// touches the store.
+class RecordingSink : public ReaderSink {
+ public:
+  RecordingSink(ImportQueue& queue, const ImportOptions& options) : queue_(queue), options_(options) {}
+
+  void trace(const Trace& t, std::int64_t line) override {
+    record(ImportChunk::Kind::Trace, line, [&](ImportChunk& c) { return slot(c.traces, [&](auto& i) { i.trace = t; }); });
+  }
+  void session_trace(const Trace& t, std::int64_t line, std::string_view key) override {
+    record(ImportChunk::Kind::SessionTrace, line, [&](ImportChunk& c) {
+      return slot(c.traces, [&](auto& i) {
+        i.trace = t;
+        i.key.assign(key);
+      });
+    });
+  }
+  void lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& keys) override {
+    record(ImportChunk::Kind::LifecycleTrace, line, [&](ImportChunk& c) {
+      return slot(c.traces, [&](auto& i) {
+        i.trace = t;
+        i.keys = keys;  // element strings keep their capacity
+      });
+    });
+  }
+  void reject(std::int64_t line, std::string_view reason, std::string_view text) override {
+    record(ImportChunk::Kind::Reject, line, [&](ImportChunk& c) {
+      return slot(c.texts, [&](auto& i) {
+        i.a.assign(reason);
+        i.b.assign(text);
+      });
+    });
+  }
+  void refused(const RefusedConnection& r, std::int64_t line) override {
+    record(ImportChunk::Kind::Refused, line, [&](ImportChunk& c) { return slot(c.refused, [&](auto& i) { i = r; }); });
+  }
+  void expire_queue(std::string_view queue_key, UnixSeconds time) override {
+    record(ImportChunk::Kind::ExpireQueue, 0, [&](ImportChunk& c) {
+      return slot(c.texts, [&](auto& i) {
+        i.a.assign(queue_key);
+        i.time = time;
+      });
+    });
+  }
+  void ignored(std::string_view program) override {
+    record(ImportChunk::Kind::Ignored, 0,
+           [&](ImportChunk& c) { return slot(c.texts, [&](auto& i) { i.a.assign(program); }); });
+  }
+  void session_tls(const SessionTls& s, std::int64_t line) override {
+    record(ImportChunk::Kind::SessionTls, line, [&](ImportChunk& c) { return slot(c.sessions, [&](auto& i) { i = s; }); });
+  }
+  void tls_failure(const TlsHandshakeFailure& f, std::int64_t line) override {
+    record(ImportChunk::Kind::TlsFailure, line, [&](ImportChunk& c) { return slot(c.failures, [&](auto& i) { i = f; }); });
+  }
+  void auth_submission(const AuthSubmission& a, std::int64_t line) override {
+    record(ImportChunk::Kind::AuthSubmission, line,
+           [&](ImportChunk& c) { return slot(c.submissions, [&](auto& i) { i = a; }); });
+  }
+  void rollup_total(const RollupTotal& r, std::int64_t line) override {
+    record(ImportChunk::Kind::RollupTotal, line, [&](ImportChunk& c) { return slot(c.totals, [&](auto& i) { i = r; }); });
+  }
+  void reader_state(std::string_view state) override {
+    record(ImportChunk::Kind::ReaderState, 0,
+           [&](ImportChunk& c) { return slot(c.texts, [&](auto& i) { i.a.assign(state); }); });
+  }
+
+  void set_lines(std::int64_t lines) { lines_ = lines; }
+
+  // The end of the file: the last chunk, marked so.
+  void finish() {
+    ImportChunk& c = chunk();
+    c.end_of_file = true;
+    hand_over();
+  }
+
+  // The store thread stopped (an error) or Ctrl-C: stop reading.
+  struct Stopped {};
+
+ private:
+  template <typename Slots, typename Fill>
+  static std::uint32_t slot(Slots& slots, Fill fill) {
+    std::uint32_t index = static_cast<std::uint32_t>(slots.used);
+    fill(slots.next());
+    return index;
+  }
+
+  template <typename Put>
+  void record(ImportChunk::Kind kind, std::int64_t line, Put put) {
+    ImportChunk& c = chunk();
+    std::uint32_t index = put(c);
+    c.events.push_back({kind, index, line, lines_});
+    if (c.events.size() >= ImportQueue::kChunkRecords) hand_over();
+  }
+
+  ImportChunk& chunk() {
+    if (!chunk_) {
+      chunk_ = queue_.take_empty();
+      if (!chunk_) throw Stopped{};
+    }
+    return *chunk_;
+  }
+
+  void hand_over() {
+    chunk_->lines = lines_;
+    if (!queue_.push(std::move(chunk_))) throw Stopped{};
+    if (options_.interrupted && options_.interrupted->load()) throw Stopped{};
+  }
+
+  ImportQueue& queue_;
+  const ImportOptions& options_;
+  std::unique_ptr<ImportChunk> chunk_;
+  std::int64_t lines_ = 0;
+};
+
+// The store side: replays one chunk into the import's sink, in order, as
+// the reader said it. True for the last chunk of the file.
+bool replay(const ImportChunk& c, ImportSink& sink) {
+  using Kind = ImportChunk::Kind;
+  for (const ImportChunk::Event& e : c.events) {
+    sink.set_lines(e.lines_read);
+    switch (e.kind) {
+      case Kind::Trace: sink.trace(c.traces.items[e.slot].trace, e.line); break;
+      case Kind::SessionTrace: {
+        const auto& i = c.traces.items[e.slot];
+        sink.session_trace(i.trace, e.line, i.key);
+        break;
+      }
+      case Kind::LifecycleTrace: {
+        const auto& i = c.traces.items[e.slot];
+        sink.lifecycle_trace(i.trace, e.line, i.keys);
+        break;
+      }
+      case Kind::Reject: sink.reject(e.line, c.texts.items[e.slot].a, c.texts.items[e.slot].b); break;
+      case Kind::Refused: sink.refused(c.refused.items[e.slot], e.line); break;
+      case Kind::ExpireQueue: sink.expire_queue(c.texts.items[e.slot].a, c.texts.items[e.slot].time); break;
+      case Kind::Ignored: sink.ignored(c.texts.items[e.slot].a); break;
+      case Kind::SessionTls: sink.session_tls(c.sessions.items[e.slot], e.line); break;
+      case Kind::TlsFailure: sink.tls_failure(c.failures.items[e.slot], e.line); break;
+      case Kind::AuthSubmission: sink.auth_submission(c.submissions.items[e.slot], e.line); break;
+      case Kind::RollupTotal: sink.rollup_total(c.totals.items[e.slot], e.line); break;
+      case Kind::ReaderState: sink.reader_state(c.texts.items[e.slot].a); break;
+    }
+  }
+  sink.set_lines(c.lines);
+  return c.end_of_file;
+}
+
 }  // namespace
 
 // The store's config entry for what a log format's reader left open
@@ -302,8 +477,7 @@ const ReaderFormat& resolve_format(const std::string& path, const std::string& n
     if (!f) {
       std::string first = head.empty() ? std::string() : head.front().substr(0, 60);
       std::string names;
-      for (const ReaderFormat& r : reader_formats())
-        if (r.make) names += (names.empty() ? "" : ", ") + r.name;
+      for (const ReaderFormat& r : reader_formats()) names += (names.empty() ? "" : ", ") + r.name;
       throw Error("UnknownFormat", "cannot tell the format of '" + path + "' from its first line '" +
                                        first + "'; name it with -Format (available: " + names + ")");
     }
@@ -311,9 +485,6 @@ const ReaderFormat& resolve_format(const std::string& path, const std::string& n
   }
   const ReaderFormat* f = find_reader_format(name);
   if (!f) throw Error("UnknownFormat", "unknown import format '" + name + "'");
-  if (!f->make)
-    throw Error("FormatNotImplemented",
-                "-Format " + f->name + ": the " + f->name + " reader is not available in this build");
   return *f;
 }
 
@@ -446,30 +617,92 @@ std::optional<ImportSummary> MultiFileImport::next() {
   TraceReader& reader = *carry_->reader;
   std::int64_t incomplete_before = reader.incomplete();
 
+  // Before the sink opens its first batch: the settings change outside a
+  // transaction, and are restored (with a checkpoint) after the sink is gone.
+  BulkWrite bulk(store_);
   ImportSink sink(store_, options_, summary, import_key_path(path), source.head_hash(), source.file_size());
-  if (format.log_format) sink.set_attribution(std::make_unique<ConnectorAttribution>(ConnectorStore(store_).list()));
-  LineSource::Line line;
-  try {
-    while (source.next(line)) {
-      sink.set_lines(line.number);
-      if (line.overlong) {
-        sink.reject(line.number, "line longer than " + std::to_string(kMaxRecordBytes) + " bytes", line.text);
-        continue;
+  if (format.log_format) {
+    // Without connectors defined there is nothing to attribute.
+    std::vector<Connector> connectors = ConnectorStore(store_).list();
+    if (!connectors.empty()) sink.set_attribution(std::make_unique<ConnectorAttribution>(std::move(connectors)));
+  }
+  bool carries = !last && format.log_format;
+
+  // The parse thread reads and runs the reader; this thread replays what it
+  // said into the sink. The parse thread's error (a reader's terminating
+  // error, an unreadable file, Ctrl-C while reading) is handed to this
+  // thread, which first writes whatever was handed over before it, so the
+  // batches that were complete commit as in a one-thread import.
+  ImportQueue queue;
+  std::exception_ptr parse_error;
+  std::thread parser([&] {
+    RecordingSink recorder(queue, options_);
+    LineSource::Line line;
+    try {
+      while (source.next(line)) {
+        recorder.set_lines(line.number);
+        if (line.overlong) {
+          recorder.reject(line.number, "line longer than " + std::to_string(kMaxRecordBytes) + " bytes", line.text);
+          continue;
+        }
+        reader.line(line.text, line.number, recorder);
       }
-      reader.line(line.text, line.number, sink);
+      if (carries) reader.next_file(recorder);
+      else reader.finish(recorder);
+      recorder.set_lines(line.number);
+      recorder.finish();
+    } catch (const RecordingSink::Stopped&) {
+      // The store thread stopped, or Ctrl-C: it says why.
+    } catch (...) {
+      parse_error = std::current_exception();
     }
-    bool carries = !last && format.log_format;
-    if (carries) reader.next_file(sink);
-    else reader.finish(sink);
-    summary.incomplete = reader.incomplete() - incomplete_before;
-    if (!carries) carry_->reader.reset();
-  } catch (const Error& e) {
+    queue.close();
+  });
+  // Whatever way this thread leaves, the parse thread is stopped and joined
+  // first (an open batch is then rolled back by the sink's writer).
+  struct JoinParser {
+    ImportQueue& queue;
+    std::thread& thread;
+    ~JoinParser() {
+      queue.close();
+      if (thread.joinable()) thread.join();
+    }
+  } join{queue, parser};
+
+  bool finished = false;
+  std::int64_t lines = 0;
+  try {
+    while (auto chunk = queue.pop()) {
+      finished = replay(*chunk, sink);
+      lines = chunk->lines;
+      queue.recycle(std::move(chunk));
+      if (finished) break;
+    }
+  } catch (...) {
+    queue.close();  // the parse thread uses the reader: stopped before it goes
+    parser.join();
     carry_->reader.reset();
-    // A reader's terminating error (a CSV without its header): name the file.
-    if (e.id() == "ImportFormat") throw Error(e.id(), "cannot import '" + path + "': " + e.what());
     throw;
   }
-  summary.lines = line.number;
+  queue.close();
+  parser.join();
+  if (!finished) {
+    carry_->reader.reset();
+    if (parse_error) {
+      try {
+        std::rethrow_exception(parse_error);
+      } catch (const Error& e) {
+        // A reader's terminating error (a CSV without its header): name the file.
+        if (e.id() == "ImportFormat") throw Error(e.id(), "cannot import '" + path + "': " + e.what());
+        throw;
+      }
+    }
+    sink.check_interrupted();
+    throw Error("OperationInterrupted", "import of '" + path + "' stopped before the end of the file");
+  }
+  summary.incomplete = reader.incomplete() - incomplete_before;
+  if (!carries) carry_->reader.reset();
+  summary.lines = lines;
   sink.set_lines(summary.lines);
   sink.check_interrupted();
   sink.commit_batch();

@@ -11,10 +11,14 @@
 // depends only on the file's content, so a re-import numbers the same way.
 // Identical records further apart than that would get the same occurrence;
 // the later one is then counted as a Duplicate, never silently dropped.
+//
+// The table is flat and open-addressed (linear probing over one array, the
+// content hash is the key): one probe and no allocation per record, where a
+// node-based map allocated a node per distinct record.
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
+#include <vector>
 
 #include "core/time.h"
 
@@ -26,16 +30,20 @@ class OccurrenceCounter {
 
   // 0 for the first record with this content hash, 1 for the second, ...
   std::uint32_t next(std::uint64_t content_hash, UnixSeconds time);
-  std::size_t size() const { return seen_.size(); }
+  std::size_t size() const { return size_; }
 
  private:
-  void prune(UnixSeconds now);
-
-  struct Entry {
-    std::uint32_t count;
-    UnixSeconds time;
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t seen = 0;  // copies seen so far; 0 marks an empty slot
+    UnixSeconds time = 0;
   };
-  std::unordered_map<std::uint64_t, Entry> seen_;
+  void prune(UnixSeconds now);
+  void rebuild(std::size_t capacity, std::int64_t window, UnixSeconds now);
+  Slot& find(std::vector<Slot>& slots, std::uint64_t key) const;
+
+  std::vector<Slot> slots_;  // capacity a power of two, at most half full
+  std::size_t size_ = 0;
   std::int64_t window_;
   std::size_t max_entries_;
   std::size_t prune_at_;

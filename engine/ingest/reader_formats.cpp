@@ -25,9 +25,8 @@ ReaderOptions canonical_options(const ReaderOptions& o, const char* format) {
 
 }  // namespace
 
-// Every import format, in detection order: one line per format. A format
-// whose reader is not written yet has no `make`; Import-MessageTrace then
-// says so by name. The Exchange formats go first: they know their headers
+// Every import format, in detection order: one line per format, each with
+// its reader (reader_formats_test checks that none lacks one). The Exchange formats go first: they know their headers
 // exactly (#Log-type lines, Export-Csv and message-trace column names).
 // Postfix next: it takes only lines of Postfix's daemons (and journald's
 // JSON records of them, which Jsonl would claim); then Jsonl: a line

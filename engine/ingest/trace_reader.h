@@ -129,6 +129,13 @@ class ReaderSink {
     (void)session_key;
     this->trace(trace, line);
   }
+  // Both at once: a lifecycle record (an Exchange outbound outcome keyed by
+  // message and recipient) carried by SMTP session `session_key`.
+  virtual void session_lifecycle_trace(const Trace& trace, std::int64_t line, const std::vector<std::string>& keys,
+                                       std::string_view session_key) {
+    (void)session_key;
+    lifecycle_trace(trace, line, keys);
+  }
   virtual void session_tls(const SessionTls& session, std::int64_t line) {
     (void)session;
     (void)line;
@@ -182,7 +189,7 @@ struct ReaderFormat {
   std::string name;        // as -Format takes it: "Csv", "Jsonl", "Postfix", ...
   bool log_format = false;  // true: the import summary carries Refused
   std::function<bool(const std::vector<std::string>& head)> detect;
-  std::function<std::unique_ptr<TraceReader>(const ReaderOptions&)> make;  // every listed format has a reader; null would refuse the format by name
+  std::function<std::unique_ptr<TraceReader>(const ReaderOptions&)> make;  // never null (reader_formats_test)
 };
 
 inline constexpr std::size_t kDetectLines = 10;

@@ -1,10 +1,17 @@
 #include "store/migrations.h"
 
+#include <sqlite3.h>
+
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
+#include "store/trace_dictionary.h"
+#include "store/trace_store.h"
 
 namespace mailflow {
 
@@ -138,8 +145,241 @@ CREATE TABLE trace_lifecycle(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr const char* kMigrations[] = {kMigration1, kMigration2, kMigration3, kMigration4, kMigration5};
+// Version 6 (issue #19, compact traces, for store size and import speed):
+// strings that repeat are kept once in a dictionary table per kind, and the
+// rows (table trace_rows) refer to them by id: the columns keep their names
+// and hold ids, NULL stays NULL. Which field uses which dictionary is the
+// trace-field table's (core/trace_fields.h). The view `traces` shows the
+// rows with their strings, as the table of that name did, for every reader
+// not on a hot path (and for an admin with the sqlite3 shell); it is built
+// from the trace-field table after every migration (create_traces_view), so
+// a later migration that adds a field only adds its column. The writer and
+// Get-MessageTrace use trace_rows and its indexes directly. The fingerprint
+// is re-keyed to the word-at-a-time hash (core/hash.h). Rows keep their ids
+// (trace_lifecycle and trace_smtp_session refer to them) and are copied in
+// id order, a chunk at a time, with progress reported; the indexes are built
+// once, after the copy. No foreign keys on trace_rows: the writer takes
+// every id from the dictionaries, and a check per id and row would cost
+// about as much as the insert.
+constexpr const char* kMigration6Tables = R"sql(
+CREATE TABLE trace_connectors(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE trust_levels(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE ciphers(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE addresses(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE hosts(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE ips(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE statuses(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+INSERT INTO trace_connectors(value) SELECT DISTINCT connector FROM traces WHERE connector IS NOT NULL;
+INSERT INTO trust_levels(value) SELECT DISTINCT tls_trust FROM traces WHERE tls_trust IS NOT NULL;
+INSERT INTO ciphers(value) SELECT DISTINCT cipher FROM traces WHERE cipher IS NOT NULL;
+INSERT INTO addresses(value) SELECT sender FROM traces UNION SELECT recipient FROM traces;
+INSERT INTO hosts(value) SELECT DISTINCT remote_host FROM traces WHERE remote_host IS NOT NULL;
+INSERT INTO ips(value) SELECT DISTINCT remote_ip FROM traces WHERE remote_ip IS NOT NULL;
+INSERT INTO statuses(value) SELECT DISTINCT status FROM traces;
+CREATE TABLE trace_rows(
+  id          INTEGER PRIMARY KEY,
+  received    INTEGER NOT NULL,        -- Unix seconds, UTC
+  direction   INTEGER NOT NULL,        -- 0 Inbound, 1 Outbound
+  connector   INTEGER,                 -- trace_connectors.id; NULL: no connector
+  tls         INTEGER NOT NULL,        -- 0 None, 10..13 TLS1.0..TLS1.3, -1 Unknown
+  tls_trust   INTEGER,                 -- trust_levels.id
+  cipher      INTEGER,                 -- ciphers.id
+  sender      INTEGER NOT NULL,        -- addresses.id
+  recipient   INTEGER NOT NULL,        -- addresses.id
+  remote_host INTEGER,                 -- hosts.id
+  remote_ip   INTEGER,                 -- ips.id
+  size        INTEGER NOT NULL,
+  status      INTEGER NOT NULL,        -- statuses.id
+  message_id  TEXT,                    -- unique per message: kept in the row
+  fingerprint INTEGER NOT NULL,        -- 64-bit content hash: re-imports add nothing
+  file_id     INTEGER                  -- imported_files.id
+);
+)sql";
+
+constexpr const char* kMigration6Copy = R"sql(
+INSERT INTO trace_rows(id, received, direction, connector, tls, tls_trust, cipher, sender, recipient,
+                       remote_host, remote_ip, size, status, message_id, fingerprint, file_id)
+SELECT t.id, t.received, t.direction, (SELECT id FROM trace_connectors WHERE value = t.connector), t.tls,
+       (SELECT id FROM trust_levels WHERE value = t.tls_trust), (SELECT id FROM ciphers WHERE value = t.cipher),
+       (SELECT id FROM addresses WHERE value = t.sender), (SELECT id FROM addresses WHERE value = t.recipient),
+       (SELECT id FROM hosts WHERE value = t.remote_host), (SELECT id FROM ips WHERE value = t.remote_ip),
+       t.size, (SELECT id FROM statuses WHERE value = t.status), t.message_id,
+       mailflow_v6_fingerprint(t.fingerprint, t.received, t.direction, t.connector, t.tls, t.cipher,
+                               t.sender, t.recipient, t.remote_host, t.remote_ip, t.size, t.status,
+                               t.message_id, t.tls_trust),
+       t.file_id
+FROM traces t WHERE t.id > ?1 AND t.id <= ?2
+)sql";
+
+// trace_smtp_session (store/session_tls.cpp, when an Exchange import made
+// it) referred to the traces table; a foreign key cannot refer to a view,
+// so it is rebuilt to refer to trace_rows, before the old table is dropped
+// (with foreign keys on, dropping it would cascade into the links).
+constexpr const char* kMigration6SessionLinks = R"sql(
+CREATE TABLE trace_smtp_session_v6(
+  session_key TEXT NOT NULL,
+  trace_id    INTEGER NOT NULL REFERENCES trace_rows(id) ON DELETE CASCADE,
+  PRIMARY KEY(session_key, trace_id)
+) WITHOUT ROWID;
+INSERT INTO trace_smtp_session_v6(session_key, trace_id) SELECT session_key, trace_id FROM trace_smtp_session;
+DROP TABLE trace_smtp_session;
+ALTER TABLE trace_smtp_session_v6 RENAME TO trace_smtp_session;
+)sql";
+
+constexpr const char* kMigration6Finish = R"sql(
+DROP TABLE traces;
+CREATE UNIQUE INDEX traces_received_fingerprint ON trace_rows(received, fingerprint);
+CREATE INDEX traces_connector_received ON trace_rows(connector, received);
+)sql";
+
+std::optional<std::string> text_arg(sqlite3_value* v) {
+  if (sqlite3_value_type(v) == SQLITE_NULL) return std::nullopt;
+  const unsigned char* t = sqlite3_value_text(v);
+  return std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_value_bytes(v)));
+}
+
+// mailflow_v6_fingerprint(old, received, ...): the new fingerprint of a
+// stored trace. The old one was taken from the record as read, before
+// attribution gave log traces a connector, with the record's occurrence in
+// its file: find which (connector as stored or none, occurrence) gives the
+// old value and re-key with the same, so that importing the same file again
+// still adds nothing. A trace changed since (a status moved on) keeps its
+// old value: no new record can produce it, it only cannot be matched.
+void v6_fingerprint(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  std::int64_t old = sqlite3_value_int64(argv[0]);
+  Trace t;
+  t.received = sqlite3_value_int64(argv[1]);
+  t.direction = sqlite3_value_int64(argv[2]) == 1 ? Direction::Outbound : Direction::Inbound;
+  t.connector = text_arg(argv[3]);
+  t.tls = static_cast<TlsVersion>(sqlite3_value_int64(argv[4]));
+  t.cipher = text_arg(argv[5]);
+  t.sender = text_arg(argv[6]).value_or("");
+  t.recipient = text_arg(argv[7]).value_or("");
+  t.remote_host = text_arg(argv[8]);
+  t.remote_ip = text_arg(argv[9]);
+  t.size = sqlite3_value_int64(argv[10]);
+  t.status = text_arg(argv[11]).value_or("");
+  t.message_id = text_arg(argv[12]);
+  if (auto trust = text_arg(argv[13])) t.tls_trust = parse_tls_trust(*trust);
+  for (int pass = 0; pass < 2; ++pass) {
+    if (pass == 1) {
+      if (!t.connector) break;
+      t.connector.reset();
+    }
+    for (std::uint32_t k = 0; k < 64; ++k)
+      if (legacy_trace_fingerprint(t, k) == old) {
+        sqlite3_result_int64(ctx, trace_fingerprint(t, k));
+        return;
+      }
+  }
+  sqlite3_result_int64(ctx, old);
+}
+
+bool table_exists(Database& db, const char* name) {
+  auto s = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+  s->bind(1, name);
+  return s->step();
+}
+
+void migrate_to_compact_traces(Database& db, const MigrationProgress& progress) {
+  if (sqlite3_create_function(db.handle(), "mailflow_v6_fingerprint", 14, SQLITE_UTF8, nullptr, v6_fingerprint,
+                              nullptr, nullptr) != SQLITE_OK)
+    throw Error("StoreError", "store '" + db.path() + "': cannot register the migration's fingerprint function");
+  db.exec(kMigration6Tables);
+  std::int64_t count = 0, max_id = 0;
+  {
+    auto s = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM traces");
+    s->step();
+    count = s->column_int(0);
+    max_id = s->column_int(1);
+  }
+  if (count > 0 && progress)
+    progress("mailflow: upgrading store '" + db.path() + "' to schema 6 (compact traces): " +
+             std::to_string(count) + " traces");
+  auto copy = db.prepare(kMigration6Copy);
+  constexpr std::int64_t kChunk = 100000;
+  for (std::int64_t from = 0; from < max_id; from += kChunk) {
+    copy->bind(1, from).bind(2, from + kChunk);
+    copy->run();
+    copy->reset();
+    if (progress && max_id > kChunk)
+      progress("mailflow: upgrading store: " +
+               std::to_string(std::min(100 * (from + kChunk) / max_id, std::int64_t{100})) + "%");
+  }
+  if (table_exists(db, "trace_smtp_session")) db.exec(kMigration6SessionLinks);
+  db.exec(kMigration6Finish);
+  sqlite3_create_function(db.handle(), "mailflow_v6_fingerprint", 14, SQLITE_UTF8, nullptr, nullptr, nullptr,
+                          nullptr);
+  if (count > 0 && progress) progress("mailflow: store upgraded to schema 6");
+}
+
+// Version 7 (issue #14): the Exchange join tables
+// and the report-totals ledger, which the previous build created on demand
+// (CREATE TABLE IF NOT EXISTS when first used). IF NOT EXISTS here too, so a
+// store that already made them upgrades unchanged; the schema is the same.
+// smtp_session_tls: what protocol logs said about each SMTP session's TLS
+//   (tls as traces.tls); session_key "<connector-id in lower case>|<session id>".
+// trace_smtp_session: which stored trace each session carried.
+// imported_report_totals: report rows (EAC connector report) already in the
+//   rollup, by fingerprint, so a re-import adds nothing.
+constexpr const char* kMigration7 = R"sql(
+CREATE TABLE IF NOT EXISTS smtp_session_tls(
+  session_key TEXT PRIMARY KEY,
+  tls         INTEGER NOT NULL,
+  cipher      TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS trace_smtp_session(
+  session_key TEXT NOT NULL,
+  trace_id    INTEGER NOT NULL REFERENCES trace_rows(id) ON DELETE CASCADE,
+  PRIMARY KEY(session_key, trace_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imported_report_totals(
+  fingerprint INTEGER PRIMARY KEY,
+  day         INTEGER NOT NULL,
+  file_id     INTEGER REFERENCES imported_files(id)
+);
+CREATE INDEX IF NOT EXISTS imported_report_totals_day ON imported_report_totals(day);
+)sql";
+
+// A migration is SQL, or code for one that copies data with progress.
+struct Migration {
+  const char* sql;
+  void (*run)(Database&, const MigrationProgress&);
+};
+
+constexpr Migration kMigrations[] = {{kMigration1, nullptr}, {kMigration2, nullptr}, {kMigration3, nullptr},
+                                     {kMigration4, nullptr}, {kMigration5, nullptr},
+                                     {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr}};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
+// From this version on traces are trace_rows, shown by the view.
+constexpr int kCompactTracesVersion = 6;
+
+// The view `traces`: trace_rows with every field the store has as a column
+// (core/trace_fields.h), strings from their dictionaries, under the names
+// and in the order of the table it replaced, then the bookkeeping columns.
+void create_traces_view(Database& db) {
+  std::vector<std::string> columns;
+  {
+    auto s = db.prepare("SELECT name FROM pragma_table_info('trace_rows')");
+    while (s->step()) columns.push_back(s->column_text(0));
+  }
+  std::string select = "SELECT r.id AS id", joins;
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    std::string key(kTraceFields[i].key);  // field names and dictionary tables are constants
+    if (std::find(columns.begin(), columns.end(), key) == columns.end()) continue;
+    int dict = trace_field_dictionary(i);
+    if (dict < 0) {
+      select += ", r." + key + " AS " + key;
+      continue;
+    }
+    std::string alias = "d" + std::to_string(i);
+    select += ", " + alias + ".value AS " + key;
+    joins += " LEFT JOIN " + std::string(trace_dictionary_tables()[static_cast<std::size_t>(dict)]) + " " + alias +
+             " ON " + alias + ".id = r." + key;
+  }
+  select += ", r.fingerprint AS fingerprint, r.file_id AS file_id FROM trace_rows r";
+  db.exec("DROP VIEW IF EXISTS traces; CREATE VIEW traces AS " + select + joins);
+}
 
 // Read as 64-bit: a file whose header holds a negative or garbage version
 // must be refused, never used as an index into kMigrations.
@@ -151,10 +391,11 @@ std::int64_t header_pragma(Database& db, const char* sql) {
 
 std::int64_t user_version(Database& db) { return header_pragma(db, "PRAGMA user_version"); }
 
-// Tables every mailflow store has had since version 1.
+// Tables every mailflow store has had since version 1 (traces is a view
+// of trace_rows since version 6).
 bool has_mailflow_tables(Database& db) {
   auto stmt = db.prepare(
-      "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+      "SELECT count(*) FROM sqlite_schema WHERE type IN ('table', 'view')"
       " AND name IN ('traces', 'imported_files', 'import_rejects', 'config')");
   stmt->step();
   return stmt->column_int(0) == 4;
@@ -200,7 +441,7 @@ void check_identity(Database& db, std::int64_t version) {
 
 int current_schema_version() { return kMigrationCount; }
 
-void migrate(Database& db, int target) {
+void migrate(Database& db, int target, const MigrationProgress& progress) {
   if (target < 0) target = kMigrationCount;
   std::int64_t version = user_version(db);
   check_identity(db, version);
@@ -221,7 +462,10 @@ void migrate(Database& db, int target) {
     version = user_version(db);
     if (version >= target) break;
     check_identity(db, version);
-    db.exec(kMigrations[version]);
+    const Migration& m = kMigrations[version];
+    if (m.sql) db.exec(m.sql);
+    else m.run(db, progress);
+    if (version + 1 >= kCompactTracesVersion) create_traces_view(db);
     db.exec("PRAGMA user_version = " + std::to_string(version + 1));
     db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
     tx.commit();

@@ -4,6 +4,9 @@
 // between versions.
 #pragma once
 
+#include <functional>
+#include <string>
+
 #include "store/sqlite.h"
 
 namespace mailflow {
@@ -26,6 +29,9 @@ int current_schema_version();
 // migration also stamps the application id; an older mailflow store that
 // predates the id gets it here. A read-only store is checked, never written.
 // `target` < current limits the upgrade (used by tests to build old stores).
-void migrate(Database& db, int target = -1);
+// A migration that rewrites every trace says how far it got through
+// `progress`, one line at a time.
+using MigrationProgress = std::function<void(const std::string&)>;
+void migrate(Database& db, int target = -1, const MigrationProgress& progress = nullptr);
 
 }  // namespace mailflow

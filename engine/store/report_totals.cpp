@@ -2,15 +2,7 @@
 
 namespace mailflow {
 
-ReportTotalsStore::ReportTotalsStore(TraceStore& store) : store_(store) {
-  store_.db().exec(
-      "CREATE TABLE IF NOT EXISTS imported_report_totals("
-      " fingerprint INTEGER PRIMARY KEY,"
-      " day         INTEGER NOT NULL,"
-      " file_id     INTEGER REFERENCES imported_files(id)"
-      ");"
-      "CREATE INDEX IF NOT EXISTS imported_report_totals_day ON imported_report_totals(day);");
-}
+ReportTotalsStore::ReportTotalsStore(TraceStore& store) : store_(store) {}  // table: migration 7
 
 bool ReportTotalsStore::remember(std::int64_t fingerprint, DayNumber day, std::optional<std::int64_t> file_id) {
   StatementUse s(store_.db().cached(
@@ -25,11 +17,6 @@ bool ReportTotalsStore::remember(std::int64_t fingerprint, DayNumber day, std::o
 
 std::vector<DayNumber> ReportTotalsStore::days_with_totals(TraceStore& store, DayNumber first, DayNumber last) {
   std::vector<DayNumber> days;
-  {
-    StatementUse exists(store.db().cached(
-        "report_totals.exists", "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'imported_report_totals'"));
-    if (!exists->step()) return days;
-  }
   StatementUse s(store.db().cached(
       "report_totals.days",
       "SELECT DISTINCT day FROM imported_report_totals WHERE day >= ?1 AND day <= ?2 ORDER BY day"));

@@ -1,7 +1,7 @@
 // Message counts imported from reports (the EAC connector report) rather than
 // traced message by message. They go into the daily rollup; this table only
 // remembers which report rows are in, so that importing a report again adds
-// nothing. Created here when missing, apart from the trace schema.
+// nothing. The table comes with schema version 7 (store/migrations.cpp).
 #pragma once
 
 #include <cstdint>

@@ -4,8 +4,8 @@
 // ExchangeTracking and -Format ExchangeProtocol). Also the failed TLS
 // handshakes those logs record.
 //
-// Kept apart from the traces table (two small tables of their own, created
-// here when missing) so that the trace schema can change without them.
+// Kept apart from the traces table (two small tables of their own, made by
+// migration 7) so that the trace schema can change without them.
 // Every statement is named and bound; the callers (the importer) run them
 // inside their batch transaction.
 #pragma once

@@ -34,12 +34,25 @@ class Statement {
   Statement& bind_null(int index);
   // A trace field's value (core/trace_fields.h): nil, integer or text.
   Statement& bind(int index, const FieldValue& v);
+  // Binds text that the caller keeps alive and unchanged until the next
+  // reset: SQLite reads it in place instead of copying it (SQLITE_STATIC).
+  Statement& bind_static(int index, std::string_view v) {
+    sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Statement& bind_static(int index, const std::string& v) { return bind_static(index, std::string_view(v)); }
+  Statement& bind_static(int index, const std::optional<std::string>& v) {
+    return v ? bind_static(index, std::string_view(*v)) : bind_null(index);
+  }
 
   // Steps once: true when a row is available, false when done. Throws on error.
   bool step();
   // Steps to completion (for statements that return no rows).
   void run();
   void reset();
+  // Ready to run again with the same bindings: for a writer that rebinds
+  // every parameter on each row, clearing them first is wasted work.
+  void rewind() { sqlite3_reset(stmt_); }
 
   std::int64_t column_int(int i) const { return sqlite3_column_int64(stmt_, i); }
   double column_double(int i) const { return sqlite3_column_double(stmt_, i); }
@@ -66,6 +79,18 @@ class StatementUse {
   ~StatementUse() { s_.reset(); }
   Statement* operator->() { return &s_; }
   Statement& operator*() { return s_; }
+
+ private:
+  Statement& s_;
+};
+
+// Rewinds (without clearing bindings) when it goes out of scope: for
+// statements a writer holds and rebinds in full on every use.
+class StatementRewind {
+ public:
+  explicit StatementRewind(Statement& s) : s_(s) {}
+  ~StatementRewind() { s_.rewind(); }
+  Statement* operator->() { return &s_; }
 
  private:
   Statement& s_;

@@ -64,7 +64,7 @@ std::vector<std::string> connector_spellings(TraceStore& store, std::string_view
 
 TraceSpan trace_span(TraceStore& store) {
   StatementUse s(store.db().cached("overview.span",
-                                   "SELECT count(*), min(received), max(received) FROM traces"));
+                                   "SELECT count(*), min(received), max(received) FROM trace_rows"));
   TraceSpan span;
   if (!s->step()) return span;
   span.traces = s->column_int(0);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "store/trace_dictionary.h"
 
 namespace mailflow {
 
@@ -16,20 +17,24 @@ void append_filter(std::string& sql, const TraceFilter& f) {
   if (f.received_from) sql += " AND received >= ?";
   if (f.received_to) sql += " AND received < ?";
   if (f.direction) sql += " AND direction = ?";
+  // Strings are dictionary ids (schema 6): a condition on a string picks
+  // its ids once, then rows are tested by id as they come off the index.
   if (f.no_connector) {
     sql += " AND connector IS NULL";
   } else if (f.connectors.size() == 1) {
-    sql += " AND connector = ?";
+    sql += " AND connector = (SELECT id FROM trace_connectors WHERE value = ?)";
   } else if (!f.connectors.empty()) {
-    sql += " AND connector IN (?";
+    sql += " AND connector IN (SELECT id FROM trace_connectors WHERE value IN (?";
     for (size_t i = 1; i < f.connectors.size(); ++i) sql += ", ?";
-    sql += ")";
+    sql += "))";
   }
   if (f.tls) sql += " AND tls = ?";
   // lower() folds ASCII only, as PowerShell's -like does for these addresses.
-  for (size_t i = 0; i < f.sender_globs.size(); ++i) sql += " AND lower(sender) GLOB ?";
-  for (size_t i = 0; i < f.recipient_globs.size(); ++i) sql += " AND lower(recipient) GLOB ?";
-  if (f.status) sql += " AND status = ? COLLATE NOCASE";
+  for (size_t i = 0; i < f.sender_globs.size(); ++i)
+    sql += " AND sender IN (SELECT id FROM addresses WHERE lower(value) GLOB ?)";
+  for (size_t i = 0; i < f.recipient_globs.size(); ++i)
+    sql += " AND recipient IN (SELECT id FROM addresses WHERE lower(value) GLOB ?)";
+  if (f.status) sql += " AND status IN (SELECT id FROM statuses WHERE value = ? COLLATE NOCASE)";
 }
 
 void bind_filter(Statement& stmt, int& i, const TraceFilter& f) {
@@ -90,14 +95,32 @@ bool TraceFilter::matches(const Trace& t) const {
 }
 
 std::string trace_query_sql(const TraceQuery& q) {
-  std::string sql = "SELECT " + trace_field_columns() + " FROM traces WHERE received >= ? AND received < ?";
-  append_filter(sql, q.where);
+  // The page is chosen on trace_rows alone (named `traces` in the query),
+  // ids only; its strings are looked up afterwards, for the rows of the
+  // page only, not for every row an OFFSET skips.
+  std::string page = "SELECT * FROM trace_rows AS traces WHERE received >= ? AND received < ?";
+  append_filter(page, q.where);
   // Newest first is the order of both indexes read backwards
   // (traces_received_fingerprint, traces_connector_received), so rows stream
   // without a sort. Records of the same second come in index order: fixed for
-  // a given query, so pages neither overlap nor skip.
-  sql += " ORDER BY received DESC LIMIT ? OFFSET ?";
-  return sql;
+  // a given query, so pages neither overlap nor skip. The page runs as a
+  // co-routine and the lookups keep its order.
+  page += " ORDER BY received DESC LIMIT ? OFFSET ?";
+  std::string select, joins;
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    std::string key(kTraceFields[i].key);  // field names and dictionary tables are constants
+    if (!select.empty()) select += ", ";
+    int dict = trace_field_dictionary(i);
+    if (dict < 0) {
+      select += "page." + key;
+      continue;
+    }
+    std::string alias = "d" + std::to_string(i);
+    select += alias + ".value";
+    joins += " LEFT JOIN " + std::string(trace_dictionary_tables()[static_cast<std::size_t>(dict)]) + " " + alias +
+             " ON " + alias + ".id = page." + key;
+  }
+  return "SELECT " + select + " FROM (" + page + ") AS page" + joins;
 }
 
 std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q) {

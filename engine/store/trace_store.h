@@ -4,27 +4,34 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "core/trace.h"
 #include "store/sqlite.h"
+#include "store/trace_dictionary.h"
 
 namespace mailflow {
 
-// A stable 64-bit hash of a trace's content. `occurrence` distinguishes
-// records that are identical in every field within one source file (the
-// second identical line is a second message, not a duplicate).
+// A stable 64-bit hash of a trace's content (core/hash.h). `occurrence`
+// distinguishes records that are identical in every field within one source
+// file (the second identical line is a second message, not a duplicate).
 std::int64_t trace_fingerprint(const Trace& trace, std::uint32_t occurrence = 0);
+
+// The fingerprint stores before schema version 6 kept (FNV-1a, a byte at a
+// time); the migration to version 6 recognises it to re-key old traces.
+std::int64_t legacy_trace_fingerprint(const Trace& trace, std::uint32_t occurrence = 0);
 
 class TraceStore {
  public:
-  // Opens or creates the store and migrates it to the current schema.
-  explicit TraceStore(const std::string& path);
+  // Opens or creates the store and migrates it to the current schema. A
+  // migration that rewrites traces reports its progress through `progress`
+  // (default: a line on stderr).
+  explicit TraceStore(const std::string& path, std::function<void(const std::string&)> progress = nullptr);
 
   Database& db() { return db_; }
   const std::string& path() const { return db_.path(); }
@@ -35,15 +42,26 @@ class TraceStore {
 
   std::int64_t trace_count();
 
+  // The ids of the strings trace rows refer to (one dictionary table each).
+  TraceDictionaries& dictionaries() { return dictionaries_; }
+
  private:
   Database db_;
+  TraceDictionaries dictionaries_;
 };
 
-// Rollup key: (day, direction, connector or "", tls, status).
-using RollupKey = std::tuple<DayNumber, int, std::string, int, std::string>;
-struct RollupDelta {
-  std::int64_t messages = 0;
-  std::int64_t bytes = 0;
+// The store's settings while an import writes to it, restored when it
+// ends (README, "What an import risks"): WAL stays (readers keep working),
+// checkpoints run less often during the import and once at its end.
+class BulkWrite {
+ public:
+  explicit BulkWrite(TraceStore& store);
+  ~BulkWrite();
+  BulkWrite(const BulkWrite&) = delete;
+  BulkWrite& operator=(const BulkWrite&) = delete;
+
+ private:
+  Database& db_;
 };
 
 // Writes traces in one transaction and keeps the daily rollup in step with
@@ -53,9 +71,11 @@ class TraceWriter {
  public:
   explicit TraceWriter(TraceStore& store);
   ~TraceWriter();  // rolls back when commit() was not reached
+  TraceWriter(const TraceWriter&) = delete;
+  TraceWriter& operator=(const TraceWriter&) = delete;
 
-  // Inserts unless a trace with the same fingerprint exists. Returns true
-  // when inserted, false for a duplicate.
+  // Inserts unless a trace with the same (received, fingerprint) exists.
+  // Returns true when inserted, false for a duplicate.
   bool add(const Trace& trace, std::int64_t fingerprint, std::optional<std::int64_t> file_id);
   // Changes the connector of stored trace `id` (attribution), moving its
   // rollup contribution accordingly.
@@ -87,11 +107,28 @@ class TraceWriter {
   void commit();
 
  private:
+  // Rollup key by dictionary ids; names are looked up once per key at commit.
+  struct RollupKey {
+    std::int64_t day, connector, status;  // connector 0: none
+    int direction, tls;
+    bool operator==(const RollupKey&) const = default;
+  };
+  struct RollupKeyHash {
+    std::size_t operator()(const RollupKey& k) const;
+  };
+  struct RollupDelta {
+    std::int64_t messages = 0;
+    std::int64_t bytes = 0;
+  };
   void account(const Trace& t, int sign);
+  void account(const Trace& t, std::int64_t connector, std::int64_t status, int sign);
+  void update_field(std::int64_t id, std::string_view key, const FieldRef& value);
 
   TraceStore& store_;
   Transaction tx_;
-  std::map<RollupKey, RollupDelta> deltas_;
+  Statement& insert_;
+  std::unordered_map<RollupKey, RollupDelta, RollupKeyHash> deltas_;
+  bool committed_ = false;
 };
 
 }  // namespace mailflow

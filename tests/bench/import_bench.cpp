@@ -1,24 +1,22 @@
 // Import benchmark (tests/bench/README.md): generates a canonical CSV with
-// New-SampleTraceData's generator, imports it into a fresh store and, in the
-// same run, times the sqlite3 command-line tool's `.import --csv` of the
-// same file into an unindexed table as the baseline. Prints both rates, the
-// ratio and the import's peak RSS (measured in a child process so that the
-// generator's memory does not count).
+// New-SampleTraceData's generator (in time order) and a shuffled copy of it
+// (the same records in random order, as exports newest first or merged from
+// several servers are), then, in the same run, for each: `wc -l`, the
+// parse-only pass (the CSV reader into a sink that stores nothing), the
+// sqlite3 command-line tool's `.import --csv` into an unindexed table (the
+// baseline) and Import-MessageTrace into a fresh store, each in a child
+// process so that its peak RSS is its own. Prints times, rates, ratios,
+// peak RSS, the store's size against the input's, and the load average.
 //
 //   build/bench/import_bench [--records N] [--dir DIR] [--batch N] [--keep] [--reuse]
 //   build/bench/import_bench --generate FILE --days D --per-day N --end YYYY-MM-DD [--seed S]
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <string>
 
+#include "bench_child.h"
 #include "core/error.h"
 #include "core/time.h"
 #include "ingest/importer.h"
@@ -27,56 +25,72 @@
 #include "store/trace_store.h"
 
 using namespace mailflow;
+using namespace mailflow::bench;
 
 namespace {
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 void remove_db(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix);
-}
-
-struct ChildResult {
-  double seconds = 0;
-  long max_rss_kb = 0;
-  double cpu_seconds = 0;  // user + system
-  int status = 0;
-};
-
-// Runs `work` in a forked child and reports its wall time and peak RSS.
-template <typename F>
-ChildResult in_child(F work) {
-  std::fflush(nullptr);  // the child must not repeat our buffered output
-  std::cout.flush();
-  auto start = std::chrono::steady_clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int rc = 0;
-    try {
-      rc = work();
-    } catch (const std::exception& e) {
-      std::cerr << "bench: " << e.what() << "\n";
-      rc = 1;
-    }
-    std::fflush(nullptr);
-    _exit(rc);
-  }
-  ChildResult r;
-  struct rusage usage {};
-  wait4(pid, &r.status, 0, &usage);
-  r.seconds = seconds_since(start);
-  r.max_rss_kb = usage.ru_maxrss;
-  r.cpu_seconds = usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 + usage.ru_stime.tv_sec +
-                  usage.ru_stime.tv_usec / 1e6;
-  return r;
 }
 
 int usage() {
   std::cerr << "usage: import_bench [--records N] [--dir DIR] [--batch N] [--keep] [--reuse]\n"
                "       import_bench --generate FILE --days D --per-day N --end YYYY-MM-DD [--seed S]\n";
   return 2;
+}
+
+struct Side {
+  ChildResult wc, parse, raw, import;
+  std::int64_t store = 0;
+};
+
+// One input file through every contender, in the same run.
+bool measure(const std::string& csv, const std::string& dir, std::size_t batch, std::int64_t records, Side& out) {
+  out.wc = run_command("wc -l '" + csv + "' >/dev/null");
+  out.parse = in_child([&] { return parse_only(csv, "Csv", {}) == records ? 0 : 1; });
+  const std::string raw_db = dir + "/bench-raw.db";
+  remove_db(raw_db);
+  out.raw = run_command("sqlite3 '" + raw_db + "' -cmd 'PRAGMA journal_mode=WAL' '.import --csv " + csv +
+                        " raw' >/dev/null");
+  remove_db(raw_db);
+  if (!out.raw.ok()) {
+    std::cerr << "bench: sqlite3 .import failed (is the sqlite3 package installed?)\n";
+    return false;
+  }
+  const std::string store_db = dir + "/bench-store.db";
+  remove_db(store_db);
+  out.import = in_child([&] {
+    TraceStore store(store_db);
+    ImportOptions o;
+    o.batch_size = batch;
+    ImportSummary s = import_trace_file(store, csv, o);
+    return s.imported == records ? 0 : 1;
+  });
+  out.store = store_bytes(store_db);
+  remove_db(store_db);
+  if (!out.import.ok()) {
+    std::cerr << "bench: import failed\n";
+    return false;
+  }
+  return true;
+}
+
+void report(const char* name, const Side& s, std::int64_t records, double input_mib) {
+  auto line = [&](const char* what, const ChildResult& r) {
+    std::printf("  %-22s wall %7.2f s  cpu %7.2f s  %9.0f records/s  %7.1f MiB/s  peak RSS %6.1f MiB\n", what, r.wall,
+                r.cpu, records / r.wall, input_mib / r.wall, r.max_rss_kib / 1024.0);
+  };
+  std::printf("%s:\n", name);
+  line("wc -l", s.wc);
+  line("parse only", s.parse);
+  line("sqlite3 .import", s.raw);
+  line("Import-MessageTrace", s.import);
+  double ratio = s.raw.wall / s.import.wall;
+  std::printf("  import at %.2fx the rate of sqlite3 .import by wall time, %.2fx by CPU (target >= 0.9x by wall): %s\n",
+              ratio, s.raw.cpu / s.import.cpu, ratio >= 0.9 ? "met" : "MISSED");
+  std::printf("  peak RSS %.1f MiB (target < 100 MiB): %s;  store %.1f MiB = %.0f%% of the input\n",
+              s.import.max_rss_kib / 1024.0, s.import.max_rss_kib < 100 * 1024 ? "met" : "MISSED",
+              s.store / 1048576.0, 100.0 * s.store / (input_mib * 1048576.0));
 }
 
 }  // namespace
@@ -148,47 +162,28 @@ int main(int argc, char** argv) {
     std::cout << "data: " << csv << ", " << r.records << " records, "
               << std::filesystem::file_size(csv) / (1024 * 1024) << " MiB\n";
 
-    // Baseline: sqlite3 .import into an unindexed table, same file.
-    const std::string raw_db = dir + "/bench-raw.db";
-    remove_db(raw_db);
-    std::string command = "sqlite3 '" + raw_db + "' -cmd 'PRAGMA journal_mode=WAL' '.import --csv " +
-                          csv + " raw' >/dev/null";
-    ChildResult raw = in_child([&] { return std::system(command.c_str()) == 0 ? 0 : 1; });
-    double raw_seconds = raw.seconds;
-    if (raw.status != 0) {
-      std::cerr << "bench: sqlite3 .import failed (is the sqlite3 package installed?)\n";
-      return 1;
+    // The same records in random order (a fixed seed: the same file each run).
+    const std::string shuffled = dir + "/bench-traces-shuffled.csv";
+    if (!(reuse && std::filesystem::exists(shuffled))) {
+      std::string command = "(head -n 1 '" + csv + "'; tail -n +2 '" + csv + "' | shuf --random-source=<(yes)) > '" +
+                            shuffled + "'";
+      if (run_command("bash -c \"" + command + "\"").status != 0) {
+        std::cerr << "bench: cannot shuffle " << csv << "\n";
+        return 1;
+      }
     }
-
-    // mailflow's import into a fresh store, in a child for a clean peak RSS.
-    const std::string store_db = dir + "/bench-store.db";
-    remove_db(store_db);
-    ChildResult imp = in_child([&] {
-      TraceStore store(store_db);
-      ImportOptions o;
-      o.batch_size = batch;
-      ImportSummary s = import_trace_file(store, csv, o);
-      std::cout << "import: " << s.imported << " imported, " << s.duplicates << " duplicates, "
-                << s.rejected << " rejected\n";
-      return s.imported == r.records ? 0 : 1;
-    });
-    if (imp.status != 0) {
-      std::cerr << "bench: import failed\n";
-      return 1;
-    }
-
-    double raw_rate = r.records / raw_seconds;
-    double imp_rate = r.records / imp.seconds;
-    std::printf("sqlite3 .import (baseline): %.2f s, %.0f records/s (%.2f s CPU)\n", raw_seconds,
-                raw_rate, raw.cpu_seconds);
-    std::printf("Import-MessageTrace:        %.2f s, %.0f records/s (batch %zu, %.2f s CPU)\n",
-                imp.seconds, imp_rate, batch, imp.cpu_seconds);
-    std::printf("ratio: %.2f of the baseline rate (target >= 0.33)\n", imp_rate / raw_rate);
-    std::printf("peak RSS of the import: %.1f MiB (target < 100 MiB)\n", imp.max_rss_kb / 1024.0);
+    double input_mib = std::filesystem::file_size(csv) / 1048576.0;
+    std::printf("load average before: %s\n", loadavg().c_str());
+    Side ordered, random;
+    if (!measure(csv, dir, batch, r.records, ordered)) return 1;
+    if (!measure(shuffled, dir, batch, r.records, random)) return 1;
+    std::printf("load average after:  %s\n", loadavg().c_str());
+    std::printf("%lld records, %.1f MiB, batch %zu\n", static_cast<long long>(r.records), input_mib, batch);
+    report("in time order", ordered, r.records, input_mib);
+    report("shuffled", random, r.records, input_mib);
     if (!keep) {
-      remove_db(raw_db);
-      remove_db(store_db);
       std::filesystem::remove(csv);
+      std::filesystem::remove(shuffled);
     }
     return 0;
   } catch (const Error& e) {

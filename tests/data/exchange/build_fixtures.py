@@ -873,3 +873,192 @@ cr = [
      "40.00%", "5"],
 ]
 write("connector-report/inbound-outbound-report.csv", [quoted_all(CR_COLS)] + [quoted_all(r) for r in cr], bom=True)
+
+# ---------------------------------------------------------------------------------------------
+# Outbound proxy through the Front End Transport service (Exchange 2019 Mailbox server EXMBX03,
+# no Edge; the Send connector "Outbound via Frontend" has -FrontEndProxyEnabled $true). The
+# Transport service connects to the front end's "Outbound Proxy Frontend EXMBX03" receive
+# connector (port 717), sends XPROXYTO naming its own session id, and the front end connects to
+# the target. Message tracking (Transport service only: the front end keeps no tracking log)
+# logs the SEND with the front end as server-ip and the target in custom-data. Two hours of
+# tracking in two files: Q1 is deferred by greylisting in the first and sent in the second;
+# Q2 goes to a peer without STARTTLS; Q3 to a peer with TLS. Lines per README.md ("Outbound proxy").
+MBX03, MBX03_IP = "EXMBX03", "10.0.1.13"
+PX_CONNECTOR = "Outbound via Frontend"
+Q1 = "<AM0PR02MB5634C1D2E3F4A5B6@EXMBX03.contoso.com>"
+Q2 = "<AM0PR02MB5634D7E8F9A0B1C2@EXMBX03.contoso.com>"
+Q3 = "<AM0PR02MB5634E3F4A5B6C7D8@EXMBX03.contoso.com>"
+H_DEFER, H1, H2, H3 = "08DE2F3A4B5C6D01", "08DE2F3A4B5C6D12", "08DE2F3A4B5C6D07", "08DE2F3A4B5C6D09"
+R_DEFER, R1, R2, R3 = "08DE2F3A4B5C6E01", "08DE2F3A4B5C6E12", "08DE2F3A4B5C6E07", "08DE2F3A4B5C6E09"
+P_DEFER, P1, P2, P3 = "08DE2F3A4B5C6F01", "08DE2F3A4B5C6F12", "08DE2F3A4B5C6F07", "08DE2F3A4B5C6F09"
+
+
+def proxy_data(ip, host):
+    return (f"S:OutboundProxyTargetIPAddress={ip};S:OutboundProxyTargetHostName={host};"
+            f"S:OutboundProxyFrontendName=EXMBX03.contoso.com")
+
+
+def px_row(dt, event, sid, reply, msgid, rcpt, status, size, subject, sender, target_ip, target_host, submit):
+    ctx = f"{sid};{reply};ClientSubmitTime:{submit}" if event == "SEND" else f"{sid};"
+    return trk(date_time=dt, client_ip=MBX03_IP, client_hostname=MBX03, server_ip=MBX03_IP,
+               server_hostname="EXMBX03.contoso.com", source_context=ctx, connector_id=PX_CONNECTOR, source="SMTP",
+               event_id=event, internal_message_id="8641" + sid[-4:], message_id=msgid,
+               network_message_id="6e1f0a2b-3c4d-4e5f-a617-08de2f3a" + sid[-4:], recipient_address=rcpt,
+               recipient_status=status, total_bytes=size, recipient_count="1", message_subject=subject,
+               sender_address=sender, return_path=sender,
+               message_info=f"{submit};SRV=EXMBX03.contoso.com:TOTAL=1", directionality="Originating",
+               custom_data=proxy_data(target_ip, target_host), transport_traffic_type="Email",
+               schema_version="15.02.1544.004")
+
+
+px10 = [
+    # Q1 as the OWA submission reaches the Transport service: never a boundary crossing.
+    trk(date_time="2026-11-20T10:20:11.051Z", server_hostname="EXMBX03", source_context=sub_ctx(
+        "0f2e6b7a-1c3d-4e5f-8a9b-0c1d2e3f4a5b", "126554", "2026-11-20T10:20:10.402Z"),
+        source="STOREDRIVER", event_id="RECEIVE", internal_message_id="86416d01", message_id=Q1,
+        network_message_id="6e1f0a2b-3c4d-4e5f-a617-08de2f3a6d01", recipient_address="gina@northwind.example",
+        total_bytes="9214", recipient_count="1", message_subject="Site visit", sender_address="frank@contoso.com",
+        return_path="frank@contoso.com", directionality="Originating", transport_traffic_type="Email",
+        schema_version="15.02.1544.004"),
+    px_row("2026-11-20T10:20:14.377Z", "DEFER", H_DEFER, "", Q1, "gina@northwind.example",
+           '[{LRT=11/20/2026 10:20:14 AM};{LED=451 4.7.1 Greylisted, see https://northwind.example/greylist.};'
+           '{FQDN=mx.northwind.example};{IP=192.0.2.80}]', "9214", "Site visit", "frank@contoso.com",
+           "192.0.2.80", "mx.northwind.example", "2026-11-20T10:20:10.402Z"),
+    px_row("2026-11-20T10:41:03.912Z", "SEND", H2, "250 2.0.0 Ok: queued as 4Dn7Hx2QpKz1vWb", Q2,
+           "ivan@litware.example", "250 2.1.5 Ok", "4410", "Invoice 7731", "frank@contoso.com",
+           "192.0.2.91", "mail.litware.example", "2026-11-20T10:41:02.118Z"),
+    px_row("2026-11-20T10:52:40.228Z", "SEND", H3, "250 2.0.0 Ok: queued as 4Dn7Xc1RmTz4yQa", Q3,
+           "bob@fabrikam.com", "250 2.1.5 Ok", "15822", "Agenda", "grace@contoso.com",
+           "192.0.2.25", "mail.fabrikam.com", "2026-11-20T10:52:39.020Z"),
+]
+px11 = [
+    px_row("2026-11-20T11:05:19.604Z", "SEND", H1, "250 2.0.0 Ok: queued as 4Dn8Bq3SvWz2xPc", Q1,
+           "gina@northwind.example", "250 2.1.5 Ok", "9214", "Site visit", "frank@contoso.com",
+           "192.0.2.80", "mx.northwind.example", "2026-11-20T10:20:10.402Z"),
+]
+w3c_log("proxy/EXMBX03/MSGTRK2026112010-1.LOG", V2019, "Message Tracking Log", "2026-11-20T10:00:00.117Z",
+        TRK_2016, px10)
+w3c_log("proxy/EXMBX03/MSGTRK2026112011-1.LOG", V2019, "Message Tracking Log", "2026-11-20T11:00:00.082Z",
+        TRK_2016, px11)
+
+FE_BANNER = "220 EXMBX03.contoso.com Microsoft ESMTP MAIL Service ready at Fri, 20 Nov 2026 {t} +0000"
+FE_EHLO = ("250  EXMBX03.contoso.com Hello [10.0.1.13] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS "
+           "X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XPROXYTO XRSETPROXYTO SMTPUTF8")
+FE_EHLO_TLS = ("250  EXMBX03.contoso.com Hello [10.0.1.13] SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES "
+               "AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XPROXYTO XRSETPROXYTO SMTPUTF8")
+TLS12_CLIENT_INTERNAL = TLS12_CLIENT.replace("SP_PROT-TLS1_2_CLIENT", "SP_PROT_TLS1_2_CLIENT")
+TLS12_CLIENT_AES128 = ("TLS protocol SP_PROT_TLS1_2_CLIENT negotiation succeeded using bulk encryption algorithm "
+                       "CALG_AES_128 with strength 128 bits, MAC hash algorithm CALG_SHA_256 with strength 0 bits "
+                       "and key exchange algorithm CALG_ECDH_EPHEM with strength 256 bits")
+
+
+def xproxyto(sid, domain):
+    return (f"XPROXYTO DESTINATIONS={domain} FORCEHELO=False SHOULDSKIPTLS=False PORT=25 REQUIRETLS=False "
+            f"REQUIREOORG=False RISK=Normal OUTBOUNDIPPOOL=0 SESSIONID={sid} NEXTHOPDOMAIN={domain} "
+            f"DNSROUTING=True LAST=True")
+
+
+def hub_session(sid, t, port, domain, target_ip, target_host, target_ehlo, msgid, sender, rcpt, size, final):
+    """The Transport service's SmtpSend session to its front end, then proxied to the target."""
+    s = lambda ms: f"2026-11-20T{t}.{ms:03d}Z"
+    ev = [
+        (s(10), "+", "", ""),
+        (s(12), "<", FE_BANNER.format(t=t), ""),
+        (s(12), ">", "EHLO EXMBX03.contoso.com", ""),
+        (s(13), "<", FE_EHLO, ""),
+        (s(13), ">", "STARTTLS", ""),
+        (s(14), "<", "220 2.0.0 SMTP server ready", ""),
+        (s(14), "*", "", "Sending certificate"),
+        (s(14), "*", "CN=EXMBX03", "Certificate subject"),
+        (s(18), "*", "", TLS12_CLIENT_INTERNAL),
+        (s(18), "*", "CN=EXMBX03", "Remote certificate"),
+        (s(18), ">", "EHLO EXMBX03.contoso.com", ""),
+        (s(19), "<", FE_EHLO_TLS, ""),
+        (s(19), ">", "X-EXPS EXCHANGEAUTH SHA256", ""),
+        (s(20), "<", "235 <authentication response>", ""),
+        (s(20), "*", "SMTPSubmit SMTPAcceptAnySender SMTPAcceptAnyRecipient AcceptRoutingHeaders",
+         "Set Session Permissions"),
+        (s(20), ">", xproxyto(sid, domain), ""),
+        (s(95), "<", f"250  XPROXYTOTARGETIPADDRESS {target_ip} XPROXYTOTARGETHOSTNAME {target_host} {target_ehlo}", ""),
+        (s(95), "*", "", "This session is now being proxied through the next hop. The actual connector being used "
+         "is: " + PX_CONNECTOR),
+        (s(95), "*", "", f"sending message with RecordId 86416{sid[-3:]} and InternetMessageId {msgid}"),
+        (s(95), ">", f"MAIL FROM:<{sender}> SIZE={size}", ""),
+        (s(95), ">", f"RCPT TO:<{rcpt}>", ""),
+        (s(140), "<", "250 2.1.0 Ok", ""),
+    ]
+    ev += final(s)
+    return session(PX_CONNECTOR, sid, MBX03_IP + f":{port}", MBX03_IP + ":717", "", ev)
+
+
+def fe_session(sid, hub_sid, proxied_sid, t, port, target_ip, target_host, starttls, tls_line):
+    """The front end's SmtpSend session to the target, for the Transport service's session hub_sid."""
+    s = lambda ms: f"2026-11-20T{t}.{ms:03d}Z"
+    ev = [
+        (s(21), "*", "", f"attempting to connect. Outbound proxy from EXMBX03.contoso.com with session id {hub_sid}. "
+         f"Proxied session id {proxied_sid}"),
+        (s(40), "+", "", ""),
+        (s(61), "<", f"220 {target_host} ESMTP Postfix", ""),
+        (s(61), ">", "EHLO EXMBX03.contoso.com", ""),
+    ]
+    if starttls:
+        ev += [
+            (s(72), "<", f"250-{target_host} PIPELINING SIZE 10240000 VRFY ETRN STARTTLS ENHANCEDSTATUSCODES 8BITMIME "
+             "DSN SMTPUTF8 CHUNKING", ""),
+            (s(72), ">", "STARTTLS", ""),
+            (s(80), "<", "220 2.0.0 Ready to start TLS", ""),
+            (s(80), "*", "", "Sending certificate"),
+            (s(80), "*", "CN=mail.contoso.com", "Certificate subject"),
+            (s(90), "*", "", tls_line),
+            (s(90), "*", "", "Received certificate"),
+            (s(90), ">", "EHLO EXMBX03.contoso.com", ""),
+            (s(94), "<", f"250-{target_host} PIPELINING SIZE 10240000 VRFY ETRN ENHANCEDSTATUSCODES 8BITMIME DSN "
+             "SMTPUTF8 CHUNKING", ""),
+        ]
+    else:
+        ev += [(s(94), "<", f"250-{target_host} PIPELINING SIZE 10240000 VRFY ETRN ENHANCEDSTATUSCODES 8BITMIME "
+                "DSN SMTPUTF8 CHUNKING", "")]
+    ev += [(s(95), "*", "", "Proxy session successfully set up for outbound proxy. Inbound session will now be "
+            "blindly proxied"),
+           (s(420), "-", "", "Local")]
+    return session("Outbound proxy virtual send connector", sid, MBX03_IP + ":" + str(port), target_ip + ":25", "", ev)
+
+
+def sent(queued):
+    return lambda s: [(s(141), ">", "BDAT LAST", ""), (s(380), "<", f"250 2.0.0 Ok: queued as {queued}", ""),
+                      (s(381), ">", "QUIT", ""), (s(420), "<", "221 2.0.0 Bye", ""), (s(420), "-", "", "Local")]
+
+
+def greylisted(s):
+    return [(s(141), "<", "451 4.7.1 Greylisted, see https://northwind.example/greylist.", ""),
+            (s(142), ">", "QUIT", ""), (s(170), "<", "221 2.0.0 Bye", ""), (s(170), "-", "", "Local")]
+
+
+PF_EHLO = "{h} PIPELINING SIZE 10240000 VRFY ETRN ENHANCEDSTATUSCODES 8BITMIME DSN SMTPUTF8 CHUNKING"
+hub_rows = []
+hub_rows += hub_session(H_DEFER, "10:20:14", 14601, "northwind.example", "192.0.2.80", "mx.northwind.example",
+                        PF_EHLO.format(h="mx.northwind.example"), Q1, "frank@contoso.com", "gina@northwind.example",
+                        "9214", greylisted)
+hub_rows += hub_session(H2, "10:41:03", 14688, "litware.example", "192.0.2.91", "mail.litware.example",
+                        PF_EHLO.format(h="mail.litware.example"), Q2, "frank@contoso.com", "ivan@litware.example",
+                        "4410", sent("4Dn7Hx2QpKz1vWb"))
+hub_rows += hub_session(H3, "10:52:40", 14702, "fabrikam.com", "192.0.2.25", "mail.fabrikam.com",
+                        PF_EHLO.format(h="mail.fabrikam.com"), Q3, "grace@contoso.com", "bob@fabrikam.com",
+                        "15822", sent("4Dn7Xc1RmTz4yQa"))
+hub_rows += hub_session(H1, "11:05:19", 14930, "northwind.example", "192.0.2.80", "mx.northwind.example",
+                        PF_EHLO.format(h="mx.northwind.example"), Q1, "frank@contoso.com", "gina@northwind.example",
+                        "9214", sent("4Dn8Bq3SvWz2xPc"))
+hub_rows.sort(key=lambda r: (r["date-time"], r["session-id"], int(r["sequence-number"])))
+w3c_log("proxy/EXMBX03/Hub/SEND2026112010-1.LOG", "15.02.1544.004", "SMTP Send Protocol Log",
+        "2026-11-20T10:20:14.010Z", PROTO, hub_rows)
+
+fe_rows = []
+fe_rows += fe_session(P_DEFER, H_DEFER, R_DEFER, "10:20:14", 40211, "192.0.2.80", "mx.northwind.example", True,
+                      TLS12_CLIENT_AES128)
+fe_rows += fe_session(P2, H2, R2, "10:41:03", 40377, "192.0.2.91", "mail.litware.example", False, "")
+fe_rows += fe_session(P3, H3, R3, "10:52:40", 40402, "192.0.2.25", "mail.fabrikam.com", True, TLS12_CLIENT_AES128)
+fe_rows += fe_session(P1, H1, R1, "11:05:19", 40619, "192.0.2.80", "mx.northwind.example", True,
+                      TLS12_CLIENT_AES128)
+fe_rows.sort(key=lambda r: (r["date-time"], r["session-id"], int(r["sequence-number"])))
+w3c_log("proxy/EXMBX03/FrontEnd/SEND2026112010-1.LOG", "15.02.1544.004", "SMTP Send Protocol Log",
+        "2026-11-20T10:20:14.021Z", PROTO, fe_rows)

@@ -78,5 +78,24 @@ TEST(Utf16LeLines, PutsTheLineSourcesPiecesBackTogether) {
   EXPECT_EQ(lines, (std::vector<std::string>{"\"a\",\"b\"", "\"\xC4\x8Ax\",\"\xF0\x9F\x98\x80\""}));
 }
 
+TEST(ExchangeFields, CustomDataValuesByKey) {
+  const char* data =
+      "S:OutboundProxyTargetIPAddress=192.0.2.70;S:OutboundProxyTargetHostName=mx.adatum.example; "
+      "S:OutboundProxyFrontendName=EXMBX13.contoso.com;I:Count=3";
+  EXPECT_EQ(custom_data_value(data, "OutboundProxyTargetIPAddress"), "192.0.2.70");
+  EXPECT_EQ(custom_data_value(data, "outboundproxytargethostname"), "mx.adatum.example");
+  EXPECT_EQ(custom_data_value(data, "OutboundProxyFrontendName"), "EXMBX13.contoso.com");
+  EXPECT_EQ(custom_data_value(data, "Count"), "3");
+  EXPECT_EQ(custom_data_value(data, "OutboundProxyTarget"), "");  // whole keys only
+  EXPECT_EQ(custom_data_value("", "Count"), "");
+}
+
+TEST(ExchangeFields, OutboundProxyKeyNamesTheTransportSession) {
+  EXPECT_EQ(outbound_proxy_key("08DE2F3A4B5C6D12"), "outbound proxy|08DE2F3A4B5C6D12");
+  EXPECT_EQ(outbound_proxy_key(" 08DE2F3A4B5C6D12 "), outbound_proxy_key("08DE2F3A4B5C6D12"));
+  // Never the key of an ordinary session of a connector with another name.
+  EXPECT_NE(outbound_proxy_key("08DE2F3A4B5C6D12"), session_key("Outbound via Frontend", "08DE2F3A4B5C6D12"));
+}
+
 }  // namespace
 }  // namespace mailflow

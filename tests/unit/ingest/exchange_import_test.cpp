@@ -81,5 +81,116 @@ TEST_F(ExchangeImport, FailedHandshakesAreKept) {
   EXPECT_EQ(scalar("SELECT count(*) FROM tls_failures"), 1);
 }
 
+// --- outbound proxy through the Front End Transport service, record lifecycle ---
+
+class ExchangeProxyImport : public ExchangeImport {
+ protected:
+  static constexpr const char* kHour10 = "proxy/EXMBX03/MSGTRK2026112010-1.LOG";
+  static constexpr const char* kHour11 = "proxy/EXMBX03/MSGTRK2026112011-1.LOG";
+  static constexpr const char* kHubSend = "proxy/EXMBX03/Hub/SEND2026112010-1.LOG";
+  static constexpr const char* kFrontEndSend = "proxy/EXMBX03/FrontEnd/SEND2026112010-1.LOG";
+  // Every property of every trace, and the rollup, as text.
+  std::vector<std::string> state(TraceStore& store) {
+    std::vector<std::string> out;
+    for (const char* sql :
+         {"SELECT received, direction, connector, tls, cipher, sender, recipient, remote_host, remote_ip, size,"
+          " status, message_id FROM traces ORDER BY received, recipient",
+          "SELECT day, direction, connector, tls, status, messages, bytes FROM daily_rollup ORDER BY 1, 2, 3, 4, 5",
+          "SELECT key, pending FROM trace_lifecycle ORDER BY key"}) {
+      auto s = store.db().prepare(sql);
+      while (s->step()) {
+        std::string row;
+        for (int i = 0; i < s->column_count(); ++i) row += (i ? "|" : "") + (s->column_is_null(i) ? "NULL" : s->column_text(i));
+        out.push_back(row);
+      }
+      out.push_back("--");
+    }
+    return out;
+  }
+  std::vector<std::string> outcomes() {
+    return rows("SELECT message_id, recipient, status, tls, coalesce(cipher, ''), remote_ip FROM traces ORDER BY received");
+  }
+};
+
+const std::vector<std::string> kProxyUnknown = {
+    "<AM0PR02MB5634D7E8F9A0B1C2@EXMBX03.contoso.com>|ivan@litware.example|Delivered|-1||192.0.2.91",
+    "<AM0PR02MB5634E3F4A5B6C7D8@EXMBX03.contoso.com>|bob@fabrikam.com|Delivered|-1||192.0.2.25",
+    "<AM0PR02MB5634C1D2E3F4A5B6@EXMBX03.contoso.com>|gina@northwind.example|Delivered|-1||192.0.2.80",
+};
+const std::vector<std::string> kProxyWithTls = {
+    "<AM0PR02MB5634D7E8F9A0B1C2@EXMBX03.contoso.com>|ivan@litware.example|Delivered|0||192.0.2.91",
+    "<AM0PR02MB5634E3F4A5B6C7D8@EXMBX03.contoso.com>|bob@fabrikam.com|Delivered|12|"
+    "CALG_AES_128/CALG_SHA_256/CALG_ECDH_EPHEM|192.0.2.25",
+    "<AM0PR02MB5634C1D2E3F4A5B6@EXMBX03.contoso.com>|gina@northwind.example|Delivered|12|"
+    "CALG_AES_128/CALG_SHA_256/CALG_ECDH_EPHEM|192.0.2.80",
+};
+
+TEST_F(ExchangeProxyImport, DeferredInOneImportDeliveredInTheNext) {
+  ImportSummary first = import(kHour10);
+  EXPECT_EQ(first.imported, 3);
+  EXPECT_EQ(scalar("SELECT count(*) FROM traces WHERE status = 'Pending'"), 1);
+  ImportSummary second = import(kHour11);
+  EXPECT_EQ(second.imported, 1);
+  EXPECT_EQ(outcomes(), kProxyUnknown);  // the Pending record became the Delivered one
+  expect_rollup_matches_traces();
+  // The deferral's file again: its Pending record does not come back.
+  ImportSummary again = import(kHour10);
+  EXPECT_EQ(again.imported, 0);
+  EXPECT_EQ(outcomes(), kProxyUnknown);
+  expect_rollup_matches_traces();
+}
+
+TEST_F(ExchangeProxyImport, TwoImportsEqualOneImportOfBothFiles) {
+  import(kHour10);
+  import(kHour11);
+  TraceStore together((dir_ / "together.db").string());
+  ImportOptions o;
+  o.reader.internal_networks = {"10.0.0.0/16"};
+  o.reader.organization_domains = {"contoso.com"};
+  MultiFileImport both(together, {data(kHour10), data(kHour11)}, o);
+  while (both.next()) {
+  }
+  EXPECT_EQ(state(*store_), state(together));
+  // And the send's file before the deferral's: still one Delivered record.
+  TraceStore reversed((dir_ / "reversed.db").string());
+  import_trace_file(reversed, data(kHour11), o);
+  import_trace_file(reversed, data(kHour10), o);
+  EXPECT_EQ(state(*store_), state(reversed));
+}
+
+TEST_F(ExchangeProxyImport, QueueFailInALaterImportFailsTheDeferral) {
+  import(kHour10);
+  std::string fail = write_file(
+      "MSGTRK2026112109-1.LOG",
+      "#Software: Microsoft Exchange Server\r\n#Version: 15.02.1544.004\r\n#Log-type: Message Tracking Log\r\n"
+      "#Date: 2026-11-21T09:00:00.000Z\r\n"
+      "#Fields: date-time,server-hostname,source,event-id,message-id,recipient-address,recipient-status\r\n"
+      "2026-11-21T10:20:15.000Z,EXMBX03,QUEUE,FAIL,<AM0PR02MB5634C1D2E3F4A5B6@EXMBX03.contoso.com>,"
+      "gina@northwind.example,550 4.4.7 QUEUE.Expired; message expired\r\n");
+  ImportOptions o;
+  o.reader.internal_networks = {"10.0.0.0/16"};
+  import_trace_file(*store_, fail, o);
+  EXPECT_EQ(rows("SELECT status, received FROM traces WHERE recipient = 'gina@northwind.example'"),
+            std::vector<std::string>{"Failed|1795256415"});
+  expect_rollup_matches_traces();
+}
+
+TEST_F(ExchangeProxyImport, FrontEndSessionGivesTheTlsInEitherOrder) {
+  import(kHour10);
+  import(kHour11);
+  import(kHubSend);  // the hop to our own front end: TLS 1.2 inside, not the message's
+  EXPECT_EQ(outcomes(), kProxyUnknown);
+  import(kFrontEndSend);
+  EXPECT_EQ(outcomes(), kProxyWithTls);
+  expect_rollup_matches_traces();
+
+  TraceStore before((dir_ / "before.db").string());
+  ImportOptions o;
+  o.reader.internal_networks = {"10.0.0.0/16"};
+  o.reader.organization_domains = {"contoso.com"};
+  for (const char* f : {kFrontEndSend, kHubSend, kHour10, kHour11}) import_trace_file(before, data(f), o);
+  EXPECT_EQ(state(*store_), state(before));
+}
+
 }  // namespace
 }  // namespace mailflow

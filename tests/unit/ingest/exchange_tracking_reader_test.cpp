@@ -21,8 +21,22 @@ struct SessionSink : CollectingSink {
   void session_trace(const Trace& t, std::int64_t line, std::string_view key) override {
     trace(t, line);
     keys.emplace_back(key);
+    lifecycle.emplace_back();
   }
-  std::vector<std::string> keys;
+  void lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& k) override {
+    trace(t, line);
+    lifecycle.push_back(k);
+  }
+  void session_lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& k,
+                               std::string_view key) override {
+    trace(t, line);
+    keys.emplace_back(key);
+    lifecycle.push_back(k);
+  }
+  void expire_queue(std::string_view key, UnixSeconds time) override { expired.emplace_back(key, time); }
+  std::vector<std::string> keys;                     // SMTP session keys, in order
+  std::vector<std::vector<std::string>> lifecycle;   // lifecycle keys per trace ({} for none)
+  std::vector<std::pair<std::string, UnixSeconds>> expired;
 };
 
 ReaderOptions contoso() {
@@ -253,6 +267,77 @@ TEST(ExchangeTrackingReader, ExportCsvWithStringArraysIsRejectedNamingRecipients
   EXPECT_EQ(s.rejects[0].line, 3);
   EXPECT_NE(s.rejects[0].reason.find("Recipients"), std::string::npos) << s.rejects[0].reason;
   EXPECT_NE(s.rejects[0].reason.find("System.String[]"), std::string::npos) << s.rejects[0].reason;
+}
+
+// Outbound proxy: server-ip is the front end (inside), custom-data names the
+// target; the send crosses the boundary to that target and its session key
+// is the one the front end's protocol log reports under.
+TEST(ExchangeTrackingReader, SendThroughTheFrontEndProxyIsOneOutboundRecordToTheTarget) {
+  SessionSink s = read_file("proxy/EXMBX03/MSGTRK2026112010-1.LOG");
+  ASSERT_TRUE(s.rejects.empty()) << s.rejects[0].reason;
+  ASSERT_EQ(s.traces.size(), 3u);  // the STOREDRIVER submission makes none
+  const Trace& q2 = s.traces[0];
+  EXPECT_EQ(q2.direction, Direction::Outbound);
+  EXPECT_EQ(q2.connector, "Outbound via Frontend");
+  EXPECT_EQ(q2.recipient, "ivan@litware.example");
+  EXPECT_EQ(q2.remote_host, "mail.litware.example");
+  EXPECT_EQ(q2.remote_ip, "192.0.2.91");
+  EXPECT_EQ(q2.status, "Delivered");
+  EXPECT_EQ(q2.tls, TlsVersion::Unknown);
+  EXPECT_EQ(s.keys[0], "outbound proxy|08DE2F3A4B5C6D07");
+  // The deferral, still open at the end of the file, comes last: Pending.
+  EXPECT_EQ(s.traces[2].status, "Pending");
+  EXPECT_EQ(s.traces[2].remote_ip, "192.0.2.80");
+  EXPECT_EQ(s.keys[2], "outbound proxy|08DE2F3A4B5C6D01");
+}
+
+TEST(ExchangeTrackingReader, WithoutTheProxyTargetTheFrontEndHopIsInside) {
+  std::string text = slurp(kData + "proxy/EXMBX03/MSGTRK2026112010-1.LOG");
+  for (std::size_t at = text.find("S:OutboundProxyTargetIPAddress="); at != std::string::npos;
+       at = text.find("S:OutboundProxyTargetIPAddress=", at))
+    text.replace(at, 2, "S:X");  // another key: not the target
+  SessionSink s = read(text);
+  EXPECT_TRUE(s.traces.empty());
+}
+
+// Record lifecycle (SPEC section 4): an outbound outcome carries one key per
+// recipient, message id and address; a DEFER in one file and its SEND in the
+// next carry the same key, so the store turns the Pending record into the
+// Delivered one.
+TEST(ExchangeTrackingReader, DeferAndSendInTwoFilesCarryTheSameLifecycleKey) {
+  SessionSink first = read_file("proxy/EXMBX03/MSGTRK2026112010-1.LOG");
+  SessionSink second = read_file("proxy/EXMBX03/MSGTRK2026112011-1.LOG");
+  const std::vector<std::string> key = {"msgtrk/<AM0PR02MB5634C1D2E3F4A5B6@EXMBX03.contoso.com>/gina@northwind.example;"};
+  ASSERT_EQ(first.lifecycle.size(), 3u);
+  EXPECT_EQ(first.traces[2].status, "Pending");
+  EXPECT_EQ(first.lifecycle[2], key);
+  ASSERT_EQ(second.lifecycle.size(), 1u);
+  EXPECT_EQ(second.traces[0].status, "Delivered");
+  EXPECT_EQ(second.lifecycle[0], key);
+  EXPECT_EQ(ExchangeTrackingReader::lifecycle_key(" <M@x> ", "Gina@Northwind.Example"), "msgtrk/<M@x>/gina@northwind.example;");
+}
+
+TEST(ExchangeTrackingReader, RecipientsOfOneOutcomeEachHaveAKeyAndInboundHasNone) {
+  SessionSink s = read_file("ex2010/MSGTRK20261116-1.LOG");
+  ASSERT_EQ(s.traces.size(), 3u);
+  EXPECT_TRUE(s.lifecycle[0].empty());  // inbound: never deferred here
+  EXPECT_EQ(s.lifecycle[1].size(), 3u);  // gina, hank, ivy
+  EXPECT_EQ(s.lifecycle[1][1], "msgtrk/" + s.traces[1].message_id.value() + "/hank@northwind.example;");
+}
+
+// A FAIL that crosses nothing (the queue gave up on a deferred recipient)
+// fails the Pending record an earlier import kept; the reader cannot know
+// whether there is one, so it asks the store for exactly that key.
+TEST(ExchangeTrackingReader, QueueFailEndsADeferralOfAnEarlierImport) {
+  std::string text = std::string(kHeader2016) +
+                     row("2026-11-19T11:04:40.271Z", "", "", "", "", "QUEUE", "FAIL", "gina@northwind.example") +
+                     row("2026-11-19T11:04:41.000Z", "", "", "", "", "ROUTING", "FAIL", "System.String[]");
+  SessionSink s = read(text);
+  EXPECT_TRUE(s.traces.empty());
+  EXPECT_TRUE(s.rejects.empty());
+  ASSERT_EQ(s.expired.size(), 1u);
+  EXPECT_EQ(s.expired[0].first, "msgtrk/<m1@contoso.com>/gina@northwind.example;");
+  EXPECT_EQ(s.expired[0].second, at("2026-11-19T11:04:40Z"));
 }
 
 }  // namespace

@@ -89,8 +89,11 @@ TEST(TlsTrustColumn, TrustIsPartOfTheFingerprintOnlyWhenSet) {
   trusted.tls_trust = TlsTrust::Trusted;
   EXPECT_NE(trace_fingerprint(t, 0), trace_fingerprint(trusted, 0));
   // Without trust the fingerprint is what earlier versions computed, so a
-  // re-import of an old file adds nothing.
-  EXPECT_EQ(trace_fingerprint(t, 0), std::int64_t{8787778445394740067});  // as computed before TlsTrust
+  // re-import of an old file adds nothing: the FNV fingerprint of schema 4
+  // and 5 (which migration 6 recognises to re-key a trace) as before
+  // TlsTrust, and the schema 6 one, which must never change either.
+  EXPECT_EQ(legacy_trace_fingerprint(t, 0), std::int64_t{8787778445394740067});  // as computed before TlsTrust
+  EXPECT_EQ(trace_fingerprint(t, 0), std::int64_t{1522731199921520078});  // schema 6
 }
 
 }  // namespace mailflow

@@ -1,5 +1,6 @@
 // Migration 3: traces are unique by (received, fingerprint), and a store
-// of version 2 with traces in it upgrades to that index.
+// of version 2 with traces in it upgrades to that index. Since migration 6
+// the rows (and their indexes) are in trace_rows; `traces` is a view.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -19,7 +20,7 @@ std::string fresh_db(const char* name) {
 
 std::vector<std::string> trace_indexes(Database& db) {
   std::vector<std::string> out;
-  auto s = db.prepare("SELECT name || ':' || \"unique\" FROM pragma_index_list('traces') ORDER BY name");
+  auto s = db.prepare("SELECT name || ':' || \"unique\" FROM pragma_index_list('trace_rows') ORDER BY name");
   while (s->step()) out.push_back(s->column_text(0));
   return out;
 }
