@@ -89,9 +89,11 @@ class ImportStream : public RecordStream {
                 << "\n";
     if (verbose_ && s.ignored > 0) {
       // -Verbose: what the Ignored count is made of, by program.
-      std::cerr << "VERBOSE: '" << path << "': " << s.ignored << " line(s) ignored:";
-      for (const auto& [program, count] : s.ignored_by_program) std::cerr << " " << program << " " << count << ";";
-      std::cerr << "\n";
+      // Program names come from the log (the syslog tag): terminal_safe.
+      std::string line = "VERBOSE: '" + path + "': " + std::to_string(s.ignored) + " line(s) ignored:";
+      for (const auto& [program, count] : s.ignored_by_program)
+        line += " " + program + " " + std::to_string(count) + ";";
+      std::cerr << terminal_safe(line) << "\n";
     }
     return summary_record(s);
   }

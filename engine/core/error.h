@@ -12,9 +12,12 @@ namespace mailflow {
 class Error : public std::runtime_error {
  public:
   // `id` is stable and machine-readable (e.g. "ParameterBindingFailed");
-  // `message` is the one line an administrator reads.
-  Error(std::string id, const std::string& message)
-      : std::runtime_error(message), id_(std::move(id)) {}
+  // `message` is the one line an administrator reads. Messages quote data
+  // (file names, field values, connector names), and what() is a C string:
+  // a NUL in that data would end the message there, hiding the rest. So the
+  // message goes through terminal_safe (core/terminal.h) here, which shows a
+  // NUL as \x00 (and every other control as the output paths would).
+  Error(std::string id, const std::string& message);
 
   const std::string& id() const { return id_; }
 

@@ -32,6 +32,9 @@ CivilDate civil_from_days(DayNumber z_in) {
 int weekday(DayNumber day) { return static_cast<int>(((day % 7) + 11) % 7); }
 
 bool valid_civil(CivilDate date) {
+  // Years as logs and reports write them (four digits); days_from_civil
+  // overflows int for years beyond about 5.8 million.
+  if (date.year < 1 || date.year > 9999) return false;
   if (date.month < 1 || date.month > 12 || date.day < 1) return false;
   static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   unsigned max = kDays[date.month - 1];

@@ -30,7 +30,12 @@ std::optional<DayNumber> parse_report_date(std::string_view t) {
   return days_from_civil(c);
 }
 
-// "97.50%" (a share) or "37" (a count).
+// The largest count a row may give (2^40, as kMaxMessageSize for sizes): no
+// connector carries that many messages in a day, so a larger count is
+// garbage, and the sums below and in the daily rollup stay in 64 bits.
+constexpr double kMaxReportCount = 1099511627776.0;
+
+// "97.50%" (a share, at most 100%) or "37" (a count, at most kMaxReportCount).
 bool parse_amount(std::string_view t, double& value, bool& percent) {
   t = trim(t);
   percent = !t.empty() && t.back() == '%';
@@ -42,7 +47,8 @@ bool parse_amount(std::string_view t, double& value, bool& percent) {
   std::string s(t);
   char* end = nullptr;
   value = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(value) && value >= 0;
+  return end == s.c_str() + s.size() && std::isfinite(value) && value >= 0 &&
+         value <= (percent ? 100.0 : kMaxReportCount);
 }
 
 }  // namespace

@@ -265,7 +265,7 @@ void ExchangeTrackingReader::row(std::int64_t number, ReaderSink& sink) {
   std::string_view bytes = trim(col(Column::TotalBytes));
   if (!bytes.empty()) {
     auto [p, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), size);
-    if (ec != std::errc() || p != bytes.data() + bytes.size() || size < 0) {
+    if (ec != std::errc() || p != bytes.data() + bytes.size() || size < 0 || size > kMaxMessageSize) {
       sink.reject(number, "bad " + (names_[Column::TotalBytes].empty() ? std::string("total-bytes")
                                                                          : names_[Column::TotalBytes]) +
                               " '" + std::string(bytes.substr(0, 20)) + "'",

@@ -41,7 +41,7 @@ struct ChunkSlots {
 // progress a batch committed after it records).
 struct ImportChunk {
   enum class Kind : std::uint8_t {
-    Trace, SessionTrace, LifecycleTrace, Reject, Refused, ExpireQueue, Ignored,
+    Trace, SessionTrace, LifecycleTrace, SessionLifecycleTrace, Reject, Refused, ExpireQueue, Ignored,
     SessionTls, TlsFailure, AuthSubmission, RollupTotal, ReaderState,
   };
   struct Event {
@@ -52,8 +52,8 @@ struct ImportChunk {
   };
   struct TraceItem {
     Trace trace;
-    std::string key;                // SessionTrace: the session key
-    std::vector<std::string> keys;  // LifecycleTrace: recipient routes
+    std::string key;                // SessionTrace, SessionLifecycleTrace: the session key
+    std::vector<std::string> keys;  // LifecycleTrace, SessionLifecycleTrace: recipient routes
   };
   struct TextItem {  // Reject: reason and text; ExpireQueue: key; Ignored: program; ReaderState: state
     std::string a, b;

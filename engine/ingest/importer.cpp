@@ -315,7 +315,9 @@ class ImportSink : public ReaderSink {
 
 // The parse side (ingest/import_queue.h): on the parse thread, records what
 // the reader says, in order, into chunks for the store thread. Nothing here
-// touches the store.
+// touches the store. It must override every ReaderSink method: one it misses
+// falls back to the base's default and changes what the reader meant (the
+// Exchange import tests catch the session and lifecycle ones).
 class RecordingSink : public ReaderSink {
  public:
   RecordingSink(ImportQueue& queue, const ImportOptions& options) : queue_(queue), options_(options) {}
@@ -336,6 +338,16 @@ class RecordingSink : public ReaderSink {
       return slot(c.traces, [&](auto& i) {
         i.trace = t;
         i.keys = keys;  // element strings keep their capacity
+      });
+    });
+  }
+  void session_lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& keys,
+                               std::string_view key) override {
+    record(ImportChunk::Kind::SessionLifecycleTrace, line, [&](ImportChunk& c) {
+      return slot(c.traces, [&](auto& i) {
+        i.trace = t;
+        i.keys = keys;
+        i.key.assign(key);
       });
     });
   }
@@ -444,6 +456,11 @@ bool replay(const ImportChunk& c, ImportSink& sink) {
       case Kind::LifecycleTrace: {
         const auto& i = c.traces.items[e.slot];
         sink.lifecycle_trace(i.trace, e.line, i.keys);
+        break;
+      }
+      case Kind::SessionLifecycleTrace: {
+        const auto& i = c.traces.items[e.slot];
+        sink.session_lifecycle_trace(i.trace, e.line, i.keys, i.key);
         break;
       }
       case Kind::Reject: sink.reject(e.line, c.texts.items[e.slot].a, c.texts.items[e.slot].b); break;

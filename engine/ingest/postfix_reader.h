@@ -9,6 +9,14 @@
 //   smtp "TLS connection established/reused to" + "to=, relay=, status=" lines
 //                                       -> outbound deliveries, their TLS and trust
 //   qmgr "removed"                      -> the queue id is complete: emit
+//   smtpd "SSL_accept error", "lost connection after STARTTLS", "TLS library
+//   problem"; smtp "SSL_connect error" and TLS refusals in delivery lines
+//                                       -> failed TLS handshakes (tls_failure)
+//   a queued message of a session with sasl_username=
+//                                       -> an authenticated submission
+//
+// The joiner (state, dispatch, emit) is postfix_joiner.h, its handlers
+// postfix_handlers.cpp, what it leaves open between imports postfix_parking.cpp.
 //
 // The organisation's boundary (Get-Help about_Boundary): one record per
 // inbound message (a client outside InternalNetworks that did not

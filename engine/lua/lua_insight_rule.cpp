@@ -188,10 +188,8 @@ int l_register_insight_rule(lua_State* L) {
     LuaRuleDefinition def;
     def.name = string_field(L, "Name", true);
     if (!is_identifier(def.name)) {
-      std::string shown = def.name;
-      for (size_t at = shown.find('\0'); at != std::string::npos; at = shown.find('\0', at + 2))
-        shown.replace(at, 1, "\\0");
-      throw Error("BadInsightRule", "RegisterInsightRule: Name '" + shown +
+      // A NUL in the name is shown as \x00 by Error.
+      throw Error("BadInsightRule", "RegisterInsightRule: Name '" + def.name +
                                         "' must be letters, digits and _ (it is used as -Rule NAME)");
     }
     def.title = localized_field(L, "Title", true);

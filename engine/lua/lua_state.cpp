@@ -297,10 +297,7 @@ void LuaState::throw_failure(const CallContext& ctx, int status, const std::stri
     traceback = text.substr(at + 1);
   }
   if (message.empty()) message = b.what + " failed";
-  // error("a\0b"): the text after a NUL would be lost wherever the message
-  // becomes a C string (what()), so the NUL is shown as \0.
-  for (size_t at = message.find('\0'); at != std::string::npos; at = message.find('\0', at + 2))
-    message.replace(at, 1, "\\0");
+  // error("a\0b"): Error shows the NUL as \x00 (what() is a C string).
   throw LuaError(status == LUA_ERRSYNTAX ? "LuaSyntaxError" : "LuaError", message, traceback);
 }
 

@@ -82,6 +82,11 @@ const Value& scalar_of(const ParamSpec& p, const Value& v) {
 
 std::string string_for(const ParamSpec& p, const Value& v) {
   std::string s = v.to_display();
+  // The system cuts a path at a NUL ("a.csv`0x" would open a.csv): refused
+  // here for every path parameter, whichever front end bound it.
+  if (p.completion == Completion::Path && s.find('\0') != std::string::npos)
+    binding_error("Cannot validate argument on parameter '" + p.name + "'. The path \"" + s +
+                  "\" holds a NUL character, which no file name can hold.");
   if (!p.validate_set.empty()) return validate_against_set(p, s);
   return s;
 }

@@ -1,6 +1,7 @@
 // libFuzzer target for one import reader, chosen at build time by
-// MAILFLOW_FUZZ_FORMAT (Csv, Jsonl, Postfix; add the Exchange readers in
-// tests/fuzz/CMakeLists.txt as they land). The input is fed as the importer
+// MAILFLOW_FUZZ_FORMAT (Csv, Jsonl, Postfix, ExchangeTracking,
+// ExchangeProtocol, ExchangeOnline, ExchangeConnectorReport: the list in
+// tests/fuzz/CMakeLists.txt). The input is fed as the importer
 // feeds a file: split at "\n", a trailing "\r" and a leading BOM removed.
 // Whatever the bytes, the reader must neither crash nor trip the sanitizers
 // (a terminating mailflow::Error is a valid answer),
@@ -26,6 +27,20 @@ struct CheckingSink : ReaderSink {
   }
   void refused(const RefusedConnection&, std::int64_t line) override {
     if (line < 1) std::abort();
+  }
+  // The Exchange readers' outputs (lifecycle_trace and session_trace end in
+  // trace() above).
+  void session_tls(const SessionTls& session, std::int64_t line) override {
+    if (line < 1 || session.key.empty()) std::abort();
+  }
+  void tls_failure(const TlsHandshakeFailure&, std::int64_t line) override {
+    if (line < 1) std::abort();
+  }
+  void auth_submission(const AuthSubmission&, std::int64_t line) override {
+    if (line < 1) std::abort();
+  }
+  void rollup_total(const RollupTotal& total, std::int64_t line) override {
+    if (line < 1 || total.messages < 1) std::abort();
   }
 };
 

@@ -26,4 +26,16 @@ TEST(Time, FormatsRoundTrip) {
   EXPECT_EQ(day_of(-1), -1);
 }
 
+// A nine-digit year from a report overflowed days_from_civil (found by
+// fuzz_exchange_connector_report_reader): dates are years 1-9999.
+TEST(Time, ValidCivilTakesFourDigitYears) {
+  EXPECT_TRUE(valid_civil({2026, 11, 10}));
+  EXPECT_TRUE(valid_civil({1, 1, 1}));
+  EXPECT_TRUE(valid_civil({9999, 12, 31}));
+  EXPECT_FALSE(valid_civil({202620262, 11, 10}));
+  EXPECT_FALSE(valid_civil({10000, 1, 1}));
+  EXPECT_FALSE(valid_civil({0, 1, 1}));
+  EXPECT_FALSE(valid_civil({-2147483647, 1, 1}));
+}
+
 }  // namespace mailflow

@@ -66,6 +66,28 @@ TEST(ExchangeConnectorReportReader, BadValuesNameTheColumn) {
   EXPECT_TRUE(s.totals.empty());
 }
 
+// Found by fuzz_exchange_connector_report_reader (issue 16): a year of nine
+// digits overflowed days_from_civil; counts beyond 64 bits (1e30, or 9e18
+// twice) and a share of 1e300% were cast or summed out of range. Each is a
+// reject naming the column.
+TEST(ExchangeConnectorReportReader, OutOfRangeDatesAndCountsAreRejects) {
+  auto row = [](const char* date, const char* no_tls, const char* tls12, const char* volume) {
+    return std::string("\"") + date + "\",\"Inbound - X\",\"Partner\",\"No\",\"" + no_tls + "\",\"0\",\"0\",\"" +
+           tls12 + "\",\"" + volume + "\"\n";
+  };
+  TotalsSink s = read(row("11/10/202620262", "0", "1", "1") + row("11/10/2026", "0", "1e30", "1e30") +
+                      row("11/10/2026", "9e18", "9e18", "5") + row("11/10/2026", "1e300%", "0%", "5") +
+                      row("11/10/2026", "0", "1e30", "5") + row("11/10/2026", "0", "1099511627776", "1099511627776"));
+  ASSERT_EQ(s.rejects.size(), 5u);
+  EXPECT_NE(s.rejects[0].reason.find("bad Date '11/10/202620262'"), std::string::npos) << s.rejects[0].reason;
+  EXPECT_NE(s.rejects[1].reason.find("bad Volume '1e30'"), std::string::npos) << s.rejects[1].reason;
+  EXPECT_NE(s.rejects[2].reason.find("bad No TLS '9e18'"), std::string::npos) << s.rejects[2].reason;
+  EXPECT_NE(s.rejects[3].reason.find("bad No TLS '1e300%'"), std::string::npos) << s.rejects[3].reason;
+  EXPECT_NE(s.rejects[4].reason.find("bad TLS 1.2 '1e30'"), std::string::npos) << s.rejects[4].reason;
+  ASSERT_EQ(s.totals.size(), 1u);  // 2^40 itself is still a count
+  EXPECT_EQ(s.totals[0].messages, std::int64_t{1} << 40);
+}
+
 TEST(ExchangeConnectorReportReader, DetectsTheExportOnly) {
   std::string header(kHeader);
   header.pop_back();  // head lines come without their line break

@@ -123,6 +123,22 @@ TEST(ExchangeOnlineReader, BadReceivedIsRejectedNamingTheField) {
   EXPECT_NE(s.rejects[0].reason.find("Received"), std::string::npos) << s.rejects[0].reason;
 }
 
+// Found by fuzz_exchange_online_reader: a Size over 1 TiB (here in the
+// reporting web service's JSON) became a trace; it is a reject, as in the
+// other readers (issue 16, item 6).
+TEST(ExchangeOnlineReader, SizeOver1TiBIsRejected) {
+  auto object = [](const char* size) {
+    return std::string("{\"Received\": \"2026-11-19T09:47:03Z\", \"SenderAddress\": \"x@fabrikam.com\", "
+                       "\"RecipientAddress\": \"a@contoso.com\", \"Status\": \"Delivered\", \"Size\": ") +
+           size + "}";
+  };
+  CollectingSink s = read("[" + object("1099511627777") + ",\n" + object("1099511627776") + "]\n");
+  ASSERT_EQ(s.rejects.size(), 1u);
+  EXPECT_NE(s.rejects[0].reason.find("Size '1099511627777'"), std::string::npos) << s.rejects[0].reason;
+  ASSERT_EQ(s.traces.size(), 1u);
+  EXPECT_EQ(s.traces[0].size, std::int64_t{1} << 40);
+}
+
 TEST(ExchangeOnlineReader, DetectsItsShapesOnly) {
   EXPECT_TRUE(ExchangeOnlineReader::looks_like({"\"Received\",\"SenderAddress\",\"RecipientAddress\",\"Status\""}));
   EXPECT_TRUE(ExchangeOnlineReader::looks_like({"#TYPE Deserialized.Microsoft.Exchange.Management.FfoReporting.MessageTrace",

@@ -219,6 +219,21 @@ TEST(ExchangeTrackingReader, BadTotalBytesIsRejectedNamingTheField) {
   EXPECT_NE(s.rejects[0].reason.find("total-bytes"), std::string::npos) << s.rejects[0].reason;
 }
 
+// A size over 1 TiB is a reject, as in the other readers (issue 16, item 6;
+// the same gap was found in the Exchange Online reader by its fuzz target).
+TEST(ExchangeTrackingReader, TotalBytesOver1TiBIsRejected) {
+  std::string text = std::string(kHeader2016) +
+                     row("2026-11-18T10:00:00.000Z", "198.51.100.7", "203.0.113.25", "S1;t;0", "E\\Default",
+                         "SMTP", "RECEIVE", "alice@contoso.com");
+  std::string over = text, limit = text;
+  over.replace(over.find(",1234,"), 6, ",1099511627777,");
+  limit.replace(limit.find(",1234,"), 6, ",1099511627776,");
+  SessionSink s = read(over);
+  ASSERT_EQ(s.rejects.size(), 1u);
+  EXPECT_NE(s.rejects[0].reason.find("total-bytes '1099511627777'"), std::string::npos) << s.rejects[0].reason;
+  EXPECT_TRUE(read(limit).rejects.empty());
+}
+
 TEST(ExchangeTrackingReader, DataBeforeTheFieldsLineIsATerminatingErrorNamingTheLine) {
   ExchangeTrackingReader reader(contoso());
   SessionSink sink;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -18,7 +19,8 @@ class ImportFixture : public ::testing::Test {
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     dir_ = std::filesystem::temp_directory_path() /
-           (std::string("mailflow-ingest-") + info->test_suite_name() + "-" + info->name());
+           (std::string("mailflow-ingest-") + info->test_suite_name() + "-" + info->name() + "-" +
+            std::to_string(::getpid()));  // two checkouts may run the suite at once
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     store_ = std::make_unique<TraceStore>((dir_ / "store.db").string());

@@ -269,7 +269,7 @@ TEST_F(LuaRules, NulInNameAndClashingParameterAreRefused) {
     return std::string();
   };
   EXPECT_NE(error_of("RegisterInsightRule{ Name = 'Tls\\0Evil', Title = 't', Evaluate = print }")
-                .find("Name 'Tls\\0Evil' must be letters, digits and _"),
+                .find("Name 'Tls\\x00Evil' must be letters, digits and _"),
             std::string::npos);
   EXPECT_EQ(rules.find("Tls"), nullptr);
   EXPECT_NE(error_of("RegisterInsightRule{ Name = 'D', Title = 't', Evaluate = print, Parameters = { { Name = 'days', Default = 3 } } }")

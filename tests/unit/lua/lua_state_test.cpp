@@ -274,7 +274,7 @@ TEST(LuaState, BacktrackingPatternStopsAtBudgetDeadlineAndCtrlC) {
 // The NUL in error("a\0b") once cut the message.
 TEST(LuaState, ErrorTextKeepsWhatFollowsANul) {
   LuaState s;
-  EXPECT_EQ(call_error(s, "error('before\\0after', 0)", small_budget()), "LuaError: before\\0after");
+  EXPECT_EQ(call_error(s, "error('before\\0after', 0)", small_budget()), "LuaError: before\\x00after");
 }
 
 }  // namespace mailflow

@@ -343,5 +343,20 @@ TEST(Binder, NumberLiterals) {
   EXPECT_FALSE(parse_number(""));
 }
 
+// A path with a NUL would be cut there by the system (`a.csv`0x` opened
+// a.csv); every path parameter refuses it, the NUL shown (issue 16, item 10).
+TEST(Binder, PathWithANulIsRefusedAndShown) {
+  CmdletSpec spec = mandatory_spec();
+  spec.parameters[0].completion = Completion::Path;
+  spec.parameters[1].mandatory = false;
+  spec.parameters[2].mandatory = false;
+  EXPECT_EQ(fail("-Path \"a.csv`0.evil\"", spec).message,
+            "Cannot validate argument on parameter 'Path'. The path \"a.csv\\x00.evil\" holds a NUL "
+            "character, which no file name can hold.");
+  EXPECT_EQ(bind("-Path a.csv", spec).strings("Path"), std::vector<std::string>{"a.csv"});
+  // Other strings may hold a NUL (data does); only its display is escaped.
+  EXPECT_EQ(bind("-Connector \"a`0b\"").string("Connector"), std::string("a\0b", 3));
+}
+
 }  // namespace
 }  // namespace mailflow
