@@ -9,7 +9,8 @@ cd "$(dirname "$0")"
 job="${1:-build}"
 
 packages=(build-essential cmake pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3
-          libboost-program-options-dev libboost-locale-dev gettext libgtest-dev libreadline-dev tmux zlib1g-dev)
+          libboost-program-options-dev libboost-locale-dev gettext libgtest-dev libreadline-dev tmux zlib1g-dev
+          liblzma-dev libzstd-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -47,7 +48,8 @@ case "$job" in
     # python3 checks its numbers and screenshot (tests/e2e/html_report.sh);
     # fonts-noto-cjk draws the zh-TW dashboard (tests/e2e/html_cultures.sh);
     # clang and its runtimes build the sanitizer and fuzz build below.
-    test_packages=(chromium tidy python3 libxml2-utils fonts-noto-cjk fontconfig clang libclang-rt-14-dev)
+    test_packages=(chromium tidy python3 libxml2-utils fonts-noto-cjk fontconfig clang libclang-rt-14-dev
+                   xz-utils zstd)
     missing=()
     for p in "${test_packages[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

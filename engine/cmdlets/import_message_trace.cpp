@@ -138,10 +138,11 @@ CmdletSpec import_message_trace_cmdlet() {
       "completes it. -Format Auto (the default) tells the format from the first line: '{' is "
       "JSON Lines, a header naming the canonical keys is CSV, and Postfix logs in every transport "
       "(classic syslog, rsyslog RFC 3339 and RFC 5424, maillog_file, journalctl short, "
-      "short-precise, short-iso, short-full, json and export) are Postfix. Gzip files (.gz) are "
-      "read as they are. Several files, given or matched by a wildcard, are imported oldest "
-      "rotation first (mail.log.2.gz, mail.log.1, mail.log) and queue ids continue from one to the "
-      "next. Log formats also count Refused sessions, Incomplete queue ids and Ignored lines of "
+      "short-precise, short-iso, short-full, json and export) are Postfix. Compressed files (gzip, "
+      "xz, zstd) are read as they are. Several files, given or matched by a wildcard, are imported "
+      "oldest rotation first (mail.log.2.gz, mail.log.1, mail.log) and queue ids continue from one "
+      "to the next; a Postfix message still in flight at the end of an import is left to the next "
+      "import of the lines that follow, so that separate imports make the records of one. Log formats also count Refused sessions, Incomplete queue ids and Ignored lines of "
       "other programs; which log lines cross the boundary: Get-Help about_Boundary. Lines longer "
       "than 65536 bytes and fields longer than 4096 bytes are rejected.";
   spec.parameters = declare_parameters({

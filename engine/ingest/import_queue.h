@@ -42,7 +42,7 @@ struct ChunkSlots {
 struct ImportChunk {
   enum class Kind : std::uint8_t {
     Trace, SessionTrace, LifecycleTrace, SessionLifecycleTrace, Reject, Refused, ExpireQueue, Ignored,
-    SessionTls, TlsFailure, AuthSubmission, RollupTotal,
+    SessionTls, TlsFailure, AuthSubmission, RollupTotal, ReaderState,
   };
   struct Event {
     Kind kind;
@@ -55,7 +55,7 @@ struct ImportChunk {
     std::string key;                // SessionTrace, SessionLifecycleTrace: the session key
     std::vector<std::string> keys;  // LifecycleTrace, SessionLifecycleTrace: recipient routes
   };
-  struct TextItem {  // Reject: reason and text; ExpireQueue: key; Ignored: program
+  struct TextItem {  // Reject: reason and text; ExpireQueue: key; Ignored: program; ReaderState: state
     std::string a, b;
     UnixSeconds time = 0;
   };

@@ -187,6 +187,12 @@ class ImportSink : public ReaderSink {
     writer_->expire_pending(std::string(queue_key), time);
   }
 
+  // In this batch's transaction: the state and the records it stands for
+  // are committed together.
+  void reader_state(std::string_view state) override {
+    store_.set_config(reader_state_key(summary_.format), std::string(state));
+  }
+
   void ignored(std::string_view program) override {
     ++summary_.ignored;
     auto it = std::find_if(summary_.ignored_by_program.begin(), summary_.ignored_by_program.end(),
@@ -381,6 +387,10 @@ class RecordingSink : public ReaderSink {
   void rollup_total(const RollupTotal& r, std::int64_t line) override {
     record(ImportChunk::Kind::RollupTotal, line, [&](ImportChunk& c) { return slot(c.totals, [&](auto& i) { i = r; }); });
   }
+  void reader_state(std::string_view state) override {
+    record(ImportChunk::Kind::ReaderState, 0,
+           [&](ImportChunk& c) { return slot(c.texts, [&](auto& i) { i.a.assign(state); }); });
+  }
 
   void set_lines(std::int64_t lines) { lines_ = lines; }
 
@@ -461,11 +471,20 @@ bool replay(const ImportChunk& c, ImportSink& sink) {
       case Kind::TlsFailure: sink.tls_failure(c.failures.items[e.slot], e.line); break;
       case Kind::AuthSubmission: sink.auth_submission(c.submissions.items[e.slot], e.line); break;
       case Kind::RollupTotal: sink.rollup_total(c.totals.items[e.slot], e.line); break;
+      case Kind::ReaderState: sink.reader_state(c.texts.items[e.slot].a); break;
     }
   }
   sink.set_lines(c.lines);
   return c.end_of_file;
 }
+
+}  // namespace
+
+// The store's config entry for what a log format's reader left open
+// (TraceReader::resume); not a setting: Get-MailFlowConfig never lists it.
+std::string reader_state_key(std::string_view format) { return "reader-state:" + std::string(format); }
+
+namespace {
 
 const ReaderFormat& resolve_format(const std::string& path, const std::string& name,
                                    const LineSource& source) {
@@ -610,6 +629,7 @@ std::optional<ImportSummary> MultiFileImport::next() {
       throw Error(e.id(), "cannot import '" + path + "': " + e.what());
     }
     carry_->format = &format;
+    if (format.log_format) carry_->reader->resume(store_.get_config(reader_state_key(format.name)).value_or(""));
   }
   TraceReader& reader = *carry_->reader;
   std::int64_t incomplete_before = reader.incomplete();

@@ -20,6 +20,7 @@
 #include <optional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,10 @@ struct ImportSummary {
   std::int64_t ignored = 0;
   std::vector<std::pair<std::string, std::int64_t>> ignored_by_program;
 };
+
+// The store's config key under which a log format's reader keeps what it
+// left open at the end of an import for the next one (TraceReader::resume).
+std::string reader_state_key(std::string_view format);
 
 // Several files in one import, in the given order (rotation_order() puts
 // rotated logs oldest first): a log reader carries its open queue ids from

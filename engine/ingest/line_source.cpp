@@ -5,13 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <zlib.h>
-
 #include <cerrno>
 #include <cstring>
 #include <string>
 
 #include "core/error.h"
+#include "ingest/compressed_input.h"
 #include "ingest/trace_reader.h"
 
 namespace mailflow {
@@ -56,16 +55,10 @@ LineSource::LineSource(const std::string& path, std::size_t chunk_bytes,
   regular_ = S_ISREG(st.st_mode);
   int flags = ::fcntl(fd_, F_GETFL);
   if (flags >= 0) ::fcntl(fd_, F_SETFL, flags & ~O_NONBLOCK);
-  unsigned char magic[2] = {0, 0};
-  if (::pread(fd_, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-    // gzdopen takes the descriptor over (gzclose closes it).
-    gz_ = gzdopen(fd_, "rb");
-    if (!gz_) {
-      ::close(fd_);
-      fd_ = -1;
-      throw Error("FileUnreadable", "cannot import '" + path + "': cannot open it as gzip");
-    }
-    gzbuffer(static_cast<gzFile>(gz_), 1 << 17);
+  if (CompressedInput::Kind kind = CompressedInput::sniff(fd_); kind != CompressedInput::Kind::Plain) {
+    int fd = fd_;
+    fd_ = -1;  // the decoder owns it now, and closes it on every path
+    compressed_ = CompressedInput::open(kind, fd, path);
   }
   if (!fill()) return;  // empty file
   head_hash_ = fnv1a(buffer_.data(), end_ < 4096 ? end_ : 4096);
@@ -73,23 +66,12 @@ LineSource::LineSource(const std::string& path, std::size_t chunk_bytes,
 }
 
 LineSource::~LineSource() {
-  if (gz_) gzclose(static_cast<gzFile>(gz_));
-  else if (fd_ >= 0) ::close(fd_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 long LineSource::read_some(char* into, std::size_t size) {
-  if (!gz_) return static_cast<long>(::read(fd_, into, size));
-  int n = gzread(static_cast<gzFile>(gz_), into, static_cast<unsigned>(size));
-  if (n > 0) return n;
-  // At the end, Z_BUF_ERROR says the file stopped inside a gzip stream
-  // (a truncated or still-being-written file); -1 is damaged data.
-  int code = 0;
-  const char* why = gzerror(static_cast<gzFile>(gz_), &code);
-  if (n == 0 && code == Z_OK) return 0;
-  if (code == Z_ERRNO) return -1;
-  if (code == Z_BUF_ERROR)
-    throw Error("FileUnreadable", "cannot read '" + path_ + "': the gzip data ends before its end (truncated)");
-  throw Error("FileUnreadable", "cannot read '" + path_ + "': gzip data is damaged (" + why + ")");
+  if (compressed_) return compressed_->read(into, size);
+  return static_cast<long>(::read(fd_, into, size));
 }
 
 // Reads the next chunk into the buffer (which must be fully consumed).
@@ -98,7 +80,7 @@ bool LineSource::fill() {
   begin_ = end_ = 0;
   while (end_ == 0) {
     check_interrupted();
-    if (!gz_) wait_readable();
+    if (!compressed_) wait_readable();
     long n = read_some(buffer_.data(), buffer_.size());
     if (n < 0) {
       if (errno == EINTR) continue;  // the loop looks at the flag first

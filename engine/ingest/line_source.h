@@ -3,13 +3,15 @@
 // size. Lines end at "\n"; a "\r" before it is dropped; a UTF-8 byte order
 // mark at the start of the file is dropped. A line longer than
 // kMaxRecordBytes is cut there and flagged `overlong`; the rest of it is
-// skipped without being buffered. A gzip file (rotated logs: mail.log.2.gz)
-// is read through zlib as its uncompressed text, whatever its name.
+// skipped without being buffered. A gzip, xz or zstd file (rotated logs:
+// mail.log.2.gz) is read as its uncompressed text, whatever its name
+// (compressed_input.h).
 #pragma once
 
 #include <atomic>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,7 +56,7 @@ class LineSource {
 
   std::string path_;
   int fd_ = -1;
-  void* gz_ = nullptr;  // zlib's gzFile when the file is gzip-compressed
+  std::unique_ptr<class CompressedInput> compressed_;  // when the file is compressed (it owns fd_)
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes in buffer_
   bool eof_ = false;

@@ -98,6 +98,23 @@ std::vector<PostfixPattern> pattern_table() {
         "status=sent (250 2.0.0 <alice@contoso.com> jxIdDG0TD2vkdAAAg+zDdQ Saved)",
         "Dec  1 18:35:44 vm postfix/error[30144]: 55DCE11417A: to=<ops@paused.example>, relay=none, delay=0.13, "
         "delays=0.02/0.1/0/0.01, dsn=4.3.2, status=deferred (deliveries paused for maintenance)"}},
+      // Failed TLS handshakes (issue #15). tests/data/postfix-world: a client
+      // offering only a cipher we lack, and one talking plain text after STARTTLS.
+      {E::SslAcceptError, D::Smtpd, "SSL_accept error from {host}[{ip}]: {status}",
+       {"Dec  1 18:35:32 vm postfix/smtpd[29908]: SSL_accept error from mail.relecloud.example[127.0.0.7]: -1"}},
+      {E::LostAfterStartTls, D::Smtpd, "lost connection after STARTTLS from {host}[{ip}]",
+       {"Dec  1 18:35:32 vm postfix/smtpd[29908]: lost connection after STARTTLS from "
+        "mail.relecloud.example[127.0.0.7]"}},
+      // tls_client.c: msg_info("SSL_connect error to %s: %d", props->namaddr, sts)
+      // (an smtp client doing TLS itself, without tlsproxy).
+      {E::SslConnectError, D::SmtpClient, "SSL_connect error to {host}[{ip}]:{port}: {status}",
+       {"Dec  1 18:35:45 vm postfix/smtp[30057]: SSL_connect error to mx.coho.example[127.0.0.13]:25: -1"}},
+      // Also logged by smtp/lmtp (the joiner tries it for them too).
+      {E::TlsLibraryProblem, D::Smtpd, "warning: TLS library problem: {problem}",
+       {"Dec  1 18:35:32 vm postfix/smtpd[29908]: warning: TLS library problem: error:0A0000C1:SSL "
+        "routines::no shared cipher:../ssl/statem/statem_srvr.c:2226:",
+        "Dec  1 18:35:35 vm postfix/smtpd[29908]: warning: TLS library problem: error:0A00010B:SSL "
+        "routines::wrong version number:../ssl/record/ssl3_record.c:350:"}},
   };
 }
 

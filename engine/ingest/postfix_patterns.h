@@ -33,6 +33,10 @@ enum class PostfixEvent {
   Delivery,          // smtp/lmtp/virtual/local/pipe/error/discard: one recipient's outcome
   TlsTo,             // smtp/lmtp: the TLS of the connection the next deliveries use
                      // ("established" or "reused" through tlsproxy)
+  SslAcceptError,    // smtpd: a client's TLS handshake failed
+  LostAfterStartTls, // smtpd: the client went away after STARTTLS
+  SslConnectError,   // smtp/lmtp: the TLS handshake with a server failed
+  TlsLibraryProblem, // smtpd, smtp/lmtp: OpenSSL's reason, after one of the two above
 };
 // Which daemons a pattern applies to (the last part of the syslog tag,
 // "postfix/submission/smtpd" -> "smtpd"). Unknown: the log does not say

@@ -9,6 +9,14 @@
 //   smtp "TLS connection established/reused to" + "to=, relay=, status=" lines
 //                                       -> outbound deliveries, their TLS and trust
 //   qmgr "removed"                      -> the queue id is complete: emit
+//   smtpd "SSL_accept error", "lost connection after STARTTLS", "TLS library
+//   problem"; smtp "SSL_connect error" and TLS refusals in delivery lines
+//                                       -> failed TLS handshakes (tls_failure)
+//   a queued message of a session with sasl_username=
+//                                       -> an authenticated submission
+//
+// The joiner (state, dispatch, emit) is postfix_joiner.h, its handlers
+// postfix_handlers.cpp, what it leaves open between imports postfix_parking.cpp.
 //
 // The organisation's boundary (Get-Help about_Boundary): one record per
 // inbound message (a client outside InternalNetworks that did not
@@ -52,7 +60,10 @@ class PostfixReader : public TraceReader {
   static bool looks_like(const std::vector<std::string>& head);
 
   void line(std::string_view text, std::int64_t number, ReaderSink& sink) override;
+  // The end of the input. After resume(), what is still in flight is
+  // handed to the sink (ReaderSink::reader_state) instead of emitted.
   void finish(ReaderSink& sink) override;
+  void resume(std::string_view state) override;
   // The next file of the same import continues this one (rotated logs read
   // oldest first): open queue ids and sessions carry over.
   void next_file(ReaderSink& sink) override;
@@ -71,6 +82,7 @@ class PostfixReader : public TraceReader {
   void journal_entry(std::int64_t number, std::string_view raw, ReaderSink& sink);
 
   std::unique_ptr<PostfixJoiner> joiner_;
+  bool resumed_ = false;
   Mode mode_ = Mode::Unknown;
   // The journald record being read (export spans lines).
   struct JournalEntry {

@@ -152,6 +152,9 @@ class ReaderSink {
     (void)total;
     (void)line;
   }
+  // What a log reader holds open at the end of an import (TraceReader::
+  // resume): kept with the import's last batch, handed to the next import.
+  virtual void reader_state(std::string_view state) { (void)state; }
 };
 
 class TraceReader {
@@ -170,6 +173,13 @@ class TraceReader {
   // Log readers that join lines: records emitted before their message was
   // complete (open past the reader's window, or at the end of the file).
   virtual std::int64_t incomplete() const { return 0; }
+  // Imports that continue each other (today's mail.log after yesterday's):
+  // called before the first line with what the previous import left
+  // (ReaderSink::reader_state, empty when none). A reader that supports it
+  // then leaves messages still in flight at the end of this import to the
+  // next one instead of emitting them incomplete, so that separate imports
+  // make the records one import of all the lines makes.
+  virtual void resume(std::string_view state) { (void)state; }
 };
 
 // One import format. `detect` sees the first (up to kDetectLines) non-empty
