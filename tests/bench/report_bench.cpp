@@ -19,6 +19,7 @@
 #include "cmdlets/builtin.h"
 #include "host/session.h"
 #include "lua/lua_runtime.h"
+#include "reports/insight_rule.h"
 #include "store/trace_store.h"
 
 using namespace mailflow;
