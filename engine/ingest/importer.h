@@ -87,7 +87,7 @@ class MultiFileImport {
 std::vector<std::string> rotation_order(std::vector<std::string> paths);
 
 // Imports one file. Throws Error naming the path for a missing or unreadable
-// file, an unknown or not yet implemented format, an undetectable format or
+// file, an unknown format name, an undetectable format or
 // a file its reader cannot read at all (a CSV without the required header).
 ImportSummary import_trace_file(TraceStore& store, const std::string& path,
                                 const ImportOptions& options);
