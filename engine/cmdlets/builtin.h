@@ -9,7 +9,7 @@ namespace mailflow {
 void register_builtin_cmdlets(Registry& registry);
 
 // Get-Help about_Pipelines (pipeline_help_topic.cpp).
-const char* pipelines_help_topic();
+std::string pipelines_help_topic();
 // Get-Help about_Boundary (boundary_help_topic.cpp).
 const char* boundary_help_topic();
 // Get-Help about_LuaCmdlets (lua_cmdlets_help_topic.cpp).

@@ -1,9 +1,37 @@
 // Get-Help about_Pipelines: the pipeline language in one page, for the REPL.
 #include "cmdlets/builtin.h"
 
+#include <string>
+
+#include "shell/comparison.h"
+
 namespace mailflow {
 
-const char* pipelines_help_topic() {
+namespace {
+
+// "  Comparison  -eq -ne ... -notcontains (strings ignore case)", wrapped at
+// 78 columns, from the one operator table Where-Object and script blocks use.
+std::string comparison_operators_line() {
+  const std::string indent = "              ";
+  std::string out = "  Comparison  ";
+  std::size_t column = out.size();
+  for (const auto& op : kCompareOps) {
+    std::string word = "-" + std::string(op.name) + " ";
+    if (column + word.size() > 78) {
+      out.back() = '\n';
+      out += indent;
+      column = indent.size();
+    }
+    out += word;
+    column += word.size();
+  }
+  out += "(strings ignore case)\n";
+  return out;
+}
+
+}  // namespace
+
+std::string pipelines_help_topic() {
   return R"TXT(about_Pipelines
 
 A line whose first word is a cmdlet or alias is a pipeline; anything else is
@@ -22,9 +50,7 @@ VARIABLES
 
 SCRIPT BLOCKS (Where-Object, ForEach-Object, calculated properties)
   $_ (or $PSItem) is the record; $_.A.B a nested property.
-  Comparison  -eq -ne -gt -ge -lt -le -like -notlike -match -notmatch
-              -in -notin -contains -notcontains (strings ignore case)
-  Logical     -and -or -xor (one precedence, left to right), -not, !
+)TXT" + comparison_operators_line() + R"TXT(  Logical     -and -or -xor (one precedence, left to right), -not, !
   Arithmetic  * / % before + -, both before the comparisons:
               { $_.Size / 1KB -gt 500 }; text on the left of + joins:
               { $_.Connector + ' (' + $_.TlsVersion + ')' }; write a - b

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <sstream>
 
 #include "cmdlets/cmdlet_fixture.h"
+#include "cmdlets/builtin.h"
 #include "cmdlets/help_text.h"
 #include "core/error.h"
+#include "shell/comparison.h"
 #include "shell/format.h"
 
 namespace mailflow {
@@ -225,6 +228,29 @@ TEST_F(HelpCmdlets, UnknownNamesAreErrors) {
                        "about_LuaCmdlets, about_Pipelines)");
   EXPECT_ERROR_MESSAGE(run("Get-Help", params({{"Name", Value("*zzz*")}})),
                        "Get-Help: no cmdlet or help topic matches '*zzz*'");
+}
+
+// about_Pipelines lists the comparison operators from the table the
+// evaluator uses, so an operator added there cannot be missing from the help.
+TEST(PipelinesTopic, ListsEveryComparisonOperator) {
+  std::string topic = pipelines_help_topic();
+  std::size_t start = topic.find("  Comparison  ");
+  ASSERT_NE(start, std::string::npos);
+  std::size_t end = topic.find("  Logical", start);
+  ASSERT_NE(end, std::string::npos);
+  std::istringstream words(topic.substr(start, end - start));
+  std::vector<std::string> listed;
+  for (std::string word; words >> word;) {
+    if (word.size() > 1 && word[0] == '-') listed.push_back(word.substr(1));
+  }
+  std::vector<std::string> table;
+  for (const auto& op : kCompareOps) table.emplace_back(op.name);
+  EXPECT_EQ(listed, table);
+  for (std::size_t line = start; line < end;) {
+    std::size_t line_end = topic.find('\n', line);
+    EXPECT_LE(line_end - line, 78u) << topic.substr(line, line_end - line);
+    line = line_end + 1;
+  }
 }
 
 TEST_F(HelpCmdlets, Topics) {
