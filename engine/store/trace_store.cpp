@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "store/migrations.h"
+#include "store/tls_rollups.h"
 
 namespace mailflow {
 
@@ -145,8 +146,8 @@ namespace {
 // The columns of a stored trace that the rollup and the lifecycle read.
 Trace stored_trace(Database& db, std::int64_t id) {
   StatementUse s(db.cached("lifecycle.trace",
-                           "SELECT received, direction, connector, tls, status, size, sender, message_id"
-                           " FROM traces WHERE id = ?1"));
+                           "SELECT received, direction, connector, tls, status, size, sender, message_id,"
+                           " recipient, remote_host, remote_ip, tls_trust FROM traces WHERE id = ?1"));
   s->bind(1, id);
   Trace t;
   if (!s->step()) return t;
@@ -158,6 +159,11 @@ Trace stored_trace(Database& db, std::int64_t id) {
   t.size = s->column_int(5);
   t.sender = s->column_text(6);
   if (!s->column_is_null(7)) t.message_id = s->column_text(7);
+  // The TLS rollups' peer and trust columns (store/tls_rollups.h).
+  t.recipient = s->column_text(8);
+  t.remote_host = s->column_optional_text(9);
+  t.remote_ip = s->column_optional_text(10);
+  if (auto trust = s->column_optional_text(11)) t.tls_trust = parse_tls_trust(*trust);
   return t;
 }
 
@@ -267,6 +273,7 @@ void TraceWriter::set_tls(std::int64_t id, const Trace& before, TlsVersion tls,
 }
 
 void TraceWriter::account(const Trace& t, int sign) {
+  tls_deltas_.account(t, sign);
   RollupKey key{day_of(t.received), static_cast<int>(t.direction), t.connector.value_or(""),
                 static_cast<int>(t.tls), t.status};
   RollupDelta& d = deltas_[key];
@@ -300,6 +307,7 @@ void TraceWriter::commit() {
   }
   db.exec("DELETE FROM daily_rollup WHERE messages = 0");
   deltas_.clear();
+  tls_deltas_.apply(db);
   tx_.commit();
 }
 

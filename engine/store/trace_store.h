@@ -13,6 +13,7 @@
 
 #include "core/trace.h"
 #include "store/sqlite.h"
+#include "store/tls_rollups.h"
 
 namespace mailflow {
 
@@ -92,6 +93,7 @@ class TraceWriter {
   TraceStore& store_;
   Transaction tx_;
   std::map<RollupKey, RollupDelta> deltas_;
+  TlsRollupDeltas tls_deltas_;  // the TLS reports' rollups, in the same transaction
 };
 
 }  // namespace mailflow

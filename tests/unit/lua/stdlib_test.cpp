@@ -195,11 +195,11 @@ TEST_F(Stdlib, GetTlsTrendFollowsAConnectorWeekByWeek) {
   auto rows = *lua().get_variable("t");
   ASSERT_EQ(rows.size(), 4u);  // 2 weeks x {TLS1.2, TLS1.0}
   EXPECT_EQ(rows[0].to_display(),
-            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.2; Messages=2; Percent=12.5}");
+            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.2; Messages=2; Percent=12.5; Change=}");
   EXPECT_EQ(rows[1].to_display(),
-            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.0; Messages=14; Percent=87.5}");
+            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.0; Messages=14; Percent=87.5; Change=}");
   EXPECT_EQ(rows[3].to_display(),
-            "@{Period=2026-11-16; PeriodEnd=2026-11-22; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.0; Messages=1; Percent=10}");
+            "@{Period=2026-11-16; PeriodEnd=2026-11-22; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.0; Messages=1; Percent=10; Change=-77.5}");
 }
 
 TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
@@ -208,11 +208,13 @@ TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
   auto rows = *lua().get_variable("t");
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_EQ(rows[2].to_display(),
-            "@{Period=2026-11-11; PeriodEnd=2026-11-11; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.2; Messages=0; Percent=0}");
+            "@{Period=2026-11-11; PeriodEnd=2026-11-11; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.2; Messages=0; Percent=0; Change=-20}");
   EXPECT_EQ(rows[5].as_record().get("Messages")->as_int(), 0);
 }
 
 TEST_F(Stdlib, GetTlsTrendRefusesBadRanges) {
+  EXPECT_NE(script_error("GetTlsTrend{ Peer = 'fabrikam.com', Connector = 'x' }").find("leave out -Connector"),
+            std::string::npos);
   EXPECT_NE(script_error("GetTlsTrend{ Connector = 'x', NoConnector = true }").find("give -Connector or -NoConnector, not both"),
             std::string::npos);
   EXPECT_NE(script_error("GetTlsTrend{ StartDate = '2026-11-22', EndDate = '2026-11-01' }").find("StartDate 2026-11-22 is after EndDate 2026-11-01"),
