@@ -91,6 +91,27 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
         matches(v, "Connector", params.string("Connector"), no_connector))
       in.insights.push_back(std::move(v));
 
+  // TLS readiness: the peers on TLS 1.1 or older, the TLS 1.2 what-if,
+  // failures per day, SMTP AUTH clients and the outbound trust.
+  std::vector<NamedArgument> old_peers = filtered;
+  old_peers.push_back({"MaximumVersion", Value("TLS1.1")});
+  old_peers.push_back({"First", Value(std::int64_t{20})});  // the 20 with most messages at risk
+  in.tls_old_peers = invoke(session, "Get-TlsPeerReport", old_peers);
+  std::vector<NamedArgument> policy = filtered;
+  policy.push_back({"MinimumVersion", Value("TLS1.2")});
+  in.tls_policy = invoke(session, "Test-TlsPolicy", policy);
+  std::vector<NamedArgument> failures = scope;
+  if (in.direction) failures.push_back({"Direction", Value(*in.direction)});
+  failures.push_back({"By", Value("Day")});
+  in.tls_failures_by_day = invoke(session, "Get-TlsFailure", failures);
+  in.smtp_auth_clients = invoke(session, "Get-SmtpAuthClientReport", scope);
+  if (!in.direction || iequals(*in.direction, "Outbound")) {
+    std::vector<NamedArgument> trust = filtered;
+    if (!in.direction) trust.push_back({"Direction", Value("Outbound")});
+    trust.push_back({"ByTrust", Value(true)});
+    in.outbound_trust = invoke(session, "Get-TlsUsage", trust);
+  }
+
   const std::string html = render_dashboard_html(in);
   write_file_atomically("Export-MailFlowReport", path, html, params.flag("Force"));
   return std::make_unique<VectorStream>(std::vector<Value>{make_record(

@@ -31,6 +31,12 @@ struct DashboardInput {
   std::vector<Value> tls_by_connector;   // Get-TlsUsage -ByConnector
   std::vector<Value> mail_flow;          // Get-ConnectorReport
   std::vector<Value> insights;           // Get-MailFlowInsights
+  // The TLS readiness section (render/tls_readiness_html.h).
+  std::vector<Value> tls_old_peers;        // Get-TlsPeerReport -MaximumVersion TLS1.1
+  std::vector<Value> tls_policy;           // Test-TlsPolicy -MinimumVersion TLS1.2
+  std::vector<Value> tls_failures_by_day;  // Get-TlsFailure -By Day
+  std::vector<Value> smtp_auth_clients;    // Get-SmtpAuthClientReport
+  std::vector<Value> outbound_trust;       // Get-TlsUsage -ByTrust -Direction Outbound
 };
 
 // Typed views of those records. A record without a property the contract

@@ -86,8 +86,8 @@ TEST_F(TlsReadiness, PeerReportByRegisteredDomainSortedByMessagesAtRisk) {
                                   "Outbound|example.co.uk|1|0|1|0|0|0|0|TLS1.2",
                               }));
   const Record& fabrikam = out[0].as_record();
-  EXPECT_EQ(fabrikam.value(10), Value(DateTime{at("2026-11-16T08:00:00Z")}));
-  EXPECT_EQ(fabrikam.value(11), Value(DateTime{at("2026-11-19T09:00:00Z")}));
+  EXPECT_EQ(fabrikam.value(10).to_display(), Value(DateTime{at("2026-11-16T08:00:00Z")}).to_display());
+  EXPECT_EQ(fabrikam.value(11).to_display(), Value(DateTime{at("2026-11-19T09:00:00Z")}).to_display());
 }
 
 TEST_F(TlsReadiness, PeerReportMaximumVersionHostAndFirst) {
@@ -125,8 +125,8 @@ TEST_F(TlsReadiness, PolicyWhatIfCountsMessagesAndPeersBelowTheMinimum) {
   EXPECT_EQ(rows(tls11), (std::vector<std::string>{"Inbound|(null)|9|3|33.33|{fabrikam.com}"}));
   auto insight = run("Test-TlsPolicy", params({{"MinimumVersion", Value("TLS1.2")}, {"AsInsight", Value(true)}}));
   ASSERT_EQ(insight.size(), 2u);
-  EXPECT_EQ(insight[0].as_record().value(0), Value("TlsPolicy"));
-  EXPECT_EQ(insight[0].as_record().value(6), Value(std::int64_t{4}));
+  EXPECT_EQ(insight[0].as_record().value(0).to_display(), "TlsPolicy");
+  EXPECT_EQ(insight[0].as_record().value(6).to_display(), "4");
   auto safe = run("Test-TlsPolicy", params({{"MinimumVersion", Value("TLS1.0")}, {"AsInsight", Value(true)}}));
   EXPECT_TRUE(safe.empty());
   EXPECT_EQ(error_of("Test-TlsPolicy", params({{"MinimumVersion", Value("None")}})),
@@ -157,7 +157,7 @@ TEST_F(TlsReadiness, FailuresListedCountedAndJudged) {
   EXPECT_EQ(names(list[0]), (std::vector<std::string>{"Time", "Direction", "Peer", "PeerIP", "Reason", "Text"}));
   EXPECT_EQ(rows({list[0]})[0].substr(rows({list[0]})[0].find('|')),
             "|Inbound|mx1.mail.fabrikam.com|203.0.113.1|SSL_accept|SSL_accept");
-  EXPECT_EQ(list.back().as_record().value(2), Value("192.0.2.77"));  // no name: the IP
+  EXPECT_EQ(list.back().as_record().value(2).to_display(), "192.0.2.77");  // no name: the IP
 
   EXPECT_EQ(rows(run("Get-TlsFailure", params({{"By", Value("Reason")}}))),
             (std::vector<std::string>{"Inbound|certificate|11", "Inbound|SSL_accept|3", "Outbound|handshake|1"}));

@@ -238,3 +238,32 @@ TEST_F(Stdlib, CompareMailFlowGivesDeltasAgainstThePreviousPeriod) {
 }
 
 }  // namespace mailflow
+
+namespace mailflow {
+
+// PlainTextRise (shipped, issue #15): the None share against the period of
+// the same length before, read through Get-TlsUsage (the stand-in above:
+// Fabrikam inbound had no plain text in 2026-11-09..15).
+TEST_F(Stdlib, PlainTextRiseComparesWithThePeriodBefore) {
+  ASSERT_NE(rules.find("PlainTextRise"), nullptr);
+  EXPECT_EQ(rules.find("PlainTextRise")->title({{"PlainTextRisePoints", 10}}), "Plain text rose by more than 10 points");
+  InsightRule& r = *rules.find("PlainTextRise");
+  InsightStats s = stats_of("Partner", Direction::Inbound, 30, 10, 60);
+  s.start_date = "2026-11-16";
+  s.end_date = "2026-11-22";
+  RuleVerdict v = r.evaluate(s, {{"PlainTextRisePoints", 10}});
+  EXPECT_TRUE(v.fires);
+  EXPECT_DOUBLE_EQ(v.value, 30);
+  EXPECT_EQ(calls.back(), "2026-11-09..2026-11-15");
+  EXPECT_NE(v.recommendation->find("went from 0.00% to 30.00%"), std::string::npos) << *v.recommendation;
+  EXPECT_FALSE(r.evaluate(s, {{"PlainTextRisePoints", 30}}).fires);  // a rise of exactly 30 points
+  InsightStats quiet = stats_of("Partner", Direction::Inbound, 5, 10, 85);
+  quiet.start_date = "2026-11-16";
+  quiet.end_date = "2026-11-22";
+  EXPECT_FALSE(r.evaluate(quiet, {{"PlainTextRisePoints", 10}}).fires);
+  InsightStats nothing_before = s;
+  nothing_before.connector = "Contoso";
+  EXPECT_FALSE(r.evaluate(nothing_before, {{"PlainTextRisePoints", 10}}).fires);
+}
+
+}  // namespace mailflow
