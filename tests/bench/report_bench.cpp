@@ -122,14 +122,22 @@ void generate(TraceStore& store, const Options& o, DayNumber last_day) {
     TraceWriter writer(store);
     Trace t;
     for (std::int64_t i = 0; i < n; ++i) {
-      const ConnectorProfile& c = prof[wheel[rng.below(static_cast<unsigned>(wheel.size()))]];
+      std::size_t ci = wheel[rng.below(static_cast<unsigned>(wheel.size()))];
+      const ConnectorProfile& c = prof[ci];
       t.received = start_of_day(day) + (i * 86400) / n;
       t.direction = c.direction;
       t.connector = c.name;
-      t.tls = pick_tls(c, rng.below(100));
+      // Peers as mail has them (issue #15's peer rollup depends on it): a
+      // partner or smart-host connector carries its own 10 peers, traffic
+      // without a connector any of the 800; a server negotiates the same TLS
+      // version with us from one message to the next, so a peer's version is
+      // drawn once from the profile (by peer), and one message in 1000 differs.
+      unsigned peer = c.name ? static_cast<unsigned>(ci) * 10 + rng.below(10) : rng.below(800);
+      unsigned roll = rng.below(1000) == 0 ? rng.below(100) : (peer * 2654435761u >> 7) % 100;
+      t.tls = pick_tls(c, roll);
       t.cipher = t.tls == TlsVersion::None ? std::nullopt
                                            : std::optional<std::string>("ECDHE-RSA-AES256-GCM-SHA384");
-      unsigned user = rng.below(5000), peer = rng.below(800);
+      unsigned user = rng.below(5000);
       std::string local = "user" + std::to_string(user) + "@contoso.com";
       std::string remote = "contact" + std::to_string(rng.below(100)) + "@partner" + std::to_string(peer) + ".example";
       t.sender = c.direction == Direction::Inbound ? remote : local;
