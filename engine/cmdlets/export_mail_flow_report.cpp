@@ -15,6 +15,9 @@
 #include "cmdlets/atomic_file.h"
 #include "cmdlets/insight_parameters.h"
 #include "reports/connector_report.h"
+#include "reports/smtp_auth_report.h"
+#include "reports/tls_failure_report.h"
+#include "reports/tls_readiness.h"
 #include "reports/tls_usage.h"
 #include "store/trace_store.h"
 
@@ -69,6 +72,26 @@ std::unique_ptr<RecordStream> run(Session& session, const BoundParameters& param
     if (no_connector || (filter.scope == ConnectorScope::Named && !iequals(f.connector, filter.connector)))
       continue;
     in.insights.push_back(std::move(f));
+  }
+
+  // TLS readiness: the rows of Get-TlsPeerReport -MaximumVersion TLS1.1
+  // -First 20, Test-TlsPolicy -MinimumVersion TLS1.2, Get-TlsFailure -By Day,
+  // Get-SmtpAuthClientReport and Get-TlsUsage -ByTrust -Direction Outbound
+  // for the same range and scope.
+  TlsPeerQuery old_peers;
+  old_peers.maximum_version = TlsVersion::Tls11;
+  old_peers.first = 20;  // the 20 with most messages at risk
+  in.tls_old_peers = tls_peer_report(*session.store, filter, old_peers);
+  in.tls_policy = test_tls_policy(*session.store, filter, TlsPolicy{TlsVersion::Tls12, false});
+  ReportFilter failures;  // Get-TlsFailure has no connector scope
+  failures.range = filter.range;
+  failures.direction = filter.direction;
+  in.tls_failures_by_day = tls_failure_groups(*session.store, failures, TlsFailureGrouping::Day);
+  in.smtp_auth_clients = smtp_auth_client_report(*session.store, filter.range);
+  if (!filter.direction || *filter.direction == Direction::Outbound) {
+    ReportFilter trust = filter;
+    trust.direction = Direction::Outbound;
+    in.outbound_trust = tls_trust_usage(*session.store, trust, false);
   }
 
   const std::string html = render_dashboard_html(in);

@@ -290,8 +290,10 @@ CmdletSpec get_mail_flow_config_cmdlet() {
   spec.synopsis = "Shows the settings in force.";
   spec.description =
       "One record with every setting: the stored value, or the default when it was never set.";
+  // Then the built-in rules' parameters in the order the rules load (rules
+  // from --rules add theirs after these).
   spec.outputs = {kMaxReportDays, kOrganizationDomains, kInternalNetworks, kCulture, "NoTlsThreshold",
-                  "Tls10Threshold"};
+                  "PlainTextRisePoints", "Tls10Threshold"};
   spec.examples = {{"Get-MailFlowConfig", "Shows MaxReportDays and the insight thresholds."}};
   spec.run = get_mail_flow_config;
   return spec;

@@ -17,6 +17,8 @@
 #include "store/import_bookkeeping.h"
 #include "store/report_totals.h"
 #include "store/session_tls.h"
+#include "store/auth_submission_store.h"
+#include "store/tls_failure_store.h"
 
 namespace mailflow {
 
@@ -130,11 +132,20 @@ class ImportSink : public ReaderSink {
       h *= 1099511628211ULL;
     }
     std::uint32_t occurrence = failure_occurrences_.next(h, f.time);
-    if (sessions().add_failure(f.time, f.direction, f.peer_ip, f.reason, f.text, with_occurrence(h, occurrence),
-                               file_id_))
+    StoredTlsFailure kept{f.time, f.direction, f.peer, f.peer_ip, f.connector, f.reason, f.text};
+    if (add_tls_failure(store_, kept, with_occurrence(h, occurrence), file_id_))
       ++summary_.imported;
     else
       ++summary_.duplicates;
+    count_record();
+  }
+
+  // An authenticated submission (never a trace): kept once per message key.
+  // Not counted under Imported or Duplicates: it describes a message whose
+  // delivery is counted as its trace.
+  void auth_submission(const AuthSubmission& a, std::int64_t) override {
+    StoredAuthSubmission kept{a.time, a.user, a.tls, a.client_host, a.client_ip, a.key};
+    add_auth_submission(store_, kept, file_id_);
     count_record();
   }
 

@@ -12,6 +12,9 @@
 #include "core/time.h"
 #include "reports/connector_report.h"
 #include "reports/insights.h"
+#include "reports/smtp_auth_report.h"
+#include "reports/tls_failure_report.h"
+#include "reports/tls_readiness.h"
 #include "reports/tls_usage.h"
 
 namespace mailflow {
@@ -32,6 +35,12 @@ struct DashboardInput {
   std::vector<TlsUsageRow> tls_by_connector;   // Get-TlsUsage -ByConnector's rows
   std::vector<ConnectorDayRow> mail_flow;      // Get-ConnectorReport's rows
   std::vector<InsightFinding> insights;        // Get-MailFlowInsights' rows
+  // The TLS readiness section (render/tls_readiness_html.h).
+  std::vector<TlsPeerRow> tls_old_peers;                // Get-TlsPeerReport -MaximumVersion TLS1.1 -First 20
+  std::vector<TlsPolicyRow> tls_policy;                 // Test-TlsPolicy -MinimumVersion TLS1.2
+  std::vector<TlsFailureGroupRow> tls_failures_by_day;  // Get-TlsFailure -By Day
+  std::vector<SmtpAuthClientRow> smtp_auth_clients;     // Get-SmtpAuthClientReport
+  std::vector<TlsTrustRow> outbound_trust;              // Get-TlsUsage -ByTrust -Direction Outbound
 };
 
 // The label of a connector as the reports show it: nil is "(none)", in the

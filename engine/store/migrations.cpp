@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "store/trace_dictionary.h"
 #include "store/trace_store.h"
+#include "store/tls_rollups.h"
 
 namespace mailflow {
 
@@ -341,6 +342,77 @@ CREATE TABLE IF NOT EXISTS imported_report_totals(
 CREATE INDEX IF NOT EXISTS imported_report_totals_day ON imported_report_totals(day);
 )sql";
 
+// Version 8 (issue #15, TLS readiness; renumbered at merge): the rollups the
+// TLS reports read, kept by TraceWriter with the daily rollup
+// (store/tls_rollups.h) and backfilled here from traces; failed TLS
+// handshakes with the peer's host name and connector (the table
+// store/session_tls.cpp created on demand before: made here and extended);
+// authenticated submissions, one row per message key, and their rollup.
+constexpr const char* kMigration8 = R"sql(
+CREATE TABLE tls_peer_daily(
+  day         INTEGER NOT NULL,        -- days since 1970-01-01, UTC
+  direction   INTEGER NOT NULL,
+  connector   TEXT NOT NULL,           -- '' for traffic without a connector
+  peer_domain TEXT NOT NULL,           -- mailflow_peer_domain(): registered domain, recipient domain, or IP
+  peer_host   TEXT NOT NULL,           -- lower case, '' when the log gave no name
+  peer_ip     TEXT NOT NULL,           -- '' when not known
+  tls         INTEGER NOT NULL,
+  messages    INTEGER NOT NULL,        -- Delivered records
+  first_seen  INTEGER NOT NULL,        -- Unix seconds
+  last_seen   INTEGER NOT NULL,
+  PRIMARY KEY(day, direction, connector, peer_domain, peer_host, peer_ip, tls)
+) WITHOUT ROWID;
+INSERT INTO tls_peer_daily
+  SELECT received / 86400 - (received < 0 AND received % 86400 != 0), direction, coalesce(connector, ''),
+         mailflow_peer_domain(direction, recipient, remote_host, remote_ip), mailflow_peer_host(remote_host),
+         coalesce(remote_ip, ''), tls, count(*), min(received), max(received)
+  FROM traces WHERE status = 'Delivered' COLLATE NOCASE GROUP BY 1, 2, 3, 4, 5, 6, 7;
+
+CREATE TABLE tls_trust_daily(
+  day       INTEGER NOT NULL,
+  direction INTEGER NOT NULL,
+  connector TEXT NOT NULL,
+  trust     TEXT NOT NULL,             -- Anonymous, Untrusted, Trusted, Verified; '' not recorded
+  messages  INTEGER NOT NULL,
+  PRIMARY KEY(day, direction, connector, trust)
+) WITHOUT ROWID;
+INSERT INTO tls_trust_daily
+  SELECT received / 86400 - (received < 0 AND received % 86400 != 0), direction, coalesce(connector, ''),
+         coalesce(tls_trust, ''), count(*)
+  FROM traces WHERE status = 'Delivered' COLLATE NOCASE GROUP BY 1, 2, 3, 4;
+
+CREATE TABLE IF NOT EXISTS tls_failures(
+  id          INTEGER PRIMARY KEY,
+  time        INTEGER NOT NULL,
+  direction   INTEGER NOT NULL,
+  peer_ip     TEXT,
+  reason      TEXT NOT NULL,
+  text        TEXT NOT NULL,
+  fingerprint INTEGER NOT NULL UNIQUE,
+  file_id     INTEGER REFERENCES imported_files(id)
+);
+ALTER TABLE tls_failures ADD COLUMN peer_host TEXT;
+ALTER TABLE tls_failures ADD COLUMN connector TEXT;
+CREATE INDEX IF NOT EXISTS tls_failures_time ON tls_failures(time);
+
+CREATE TABLE auth_submissions(
+  key         TEXT PRIMARY KEY,        -- "host/queue id": a re-import adds nothing
+  time        INTEGER NOT NULL,
+  user        TEXT NOT NULL,
+  tls         INTEGER NOT NULL,
+  client_host TEXT,
+  client_ip   TEXT,
+  file_id     INTEGER REFERENCES imported_files(id)
+) WITHOUT ROWID;
+CREATE TABLE auth_daily(
+  day      INTEGER NOT NULL,
+  user     TEXT NOT NULL,
+  tls      INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  PRIMARY KEY(day, user, tls)
+) WITHOUT ROWID;
+)sql";
+
 // A migration is SQL, or code for one that copies data with progress.
 struct Migration {
   const char* sql;
@@ -349,7 +421,8 @@ struct Migration {
 
 constexpr Migration kMigrations[] = {{kMigration1, nullptr}, {kMigration2, nullptr}, {kMigration3, nullptr},
                                      {kMigration4, nullptr}, {kMigration5, nullptr},
-                                     {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr}};
+                                     {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr},
+                                     {kMigration8, nullptr}};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 // From this version on traces are trace_rows, shown by the view.
 constexpr int kCompactTracesVersion = 6;
@@ -443,6 +516,9 @@ int current_schema_version() { return kMigrationCount; }
 
 void migrate(Database& db, int target, const MigrationProgress& progress) {
   if (target < 0) target = kMigrationCount;
+  // SQL functions of the TLS rollups: migration 8's backfill and the
+  // writers' recomputation call them on this connection.
+  register_tls_rollup_functions(db);
   std::int64_t version = user_version(db);
   check_identity(db, version);
   if (version > kMigrationCount)

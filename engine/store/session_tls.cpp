@@ -3,21 +3,8 @@
 namespace mailflow {
 
 SessionTlsStore::SessionTlsStore(TraceStore& store) : store_(store) {
-  // smtp_session_tls and trace_smtp_session are made by migration 7. The
-  // failure table stays here until the TLS reports give it a migration of
-  // its own (it belongs to that work).
-  store_.db().exec(
-      "CREATE TABLE IF NOT EXISTS tls_failures("
-      " id          INTEGER PRIMARY KEY,"
-      " time        INTEGER NOT NULL,"
-      " direction   INTEGER NOT NULL,"
-      " peer_ip     TEXT,"
-      " reason      TEXT NOT NULL,"
-      " text        TEXT NOT NULL,"
-      " fingerprint INTEGER NOT NULL UNIQUE,"
-      " file_id     INTEGER REFERENCES imported_files(id)"
-      ");"
-      "CREATE INDEX IF NOT EXISTS tls_failures_time ON tls_failures(time);");
+  // smtp_session_tls and trace_smtp_session are made by migration 7,
+  // tls_failures by migration 8 (store/tls_failure_store.h).
 }
 
 std::optional<StoredSessionTls> SessionTlsStore::find(std::string_view key) {
@@ -52,7 +39,7 @@ std::vector<std::pair<std::int64_t, Trace>> SessionTlsStore::traces_of(std::stri
   StatementUse s(store_.db().cached(
       "session_tls.traces",
       "SELECT t.id, t.received, t.direction, t.connector, t.tls, t.cipher, t.sender, t.recipient,"
-      " t.remote_host, t.remote_ip, t.size, t.status, t.message_id"
+      " t.remote_host, t.remote_ip, t.size, t.status, t.message_id, t.tls_trust"
       " FROM trace_smtp_session l JOIN traces t ON t.id = l.trace_id WHERE l.session_key = ?1"));
   s->bind(1, key);
   std::vector<std::pair<std::int64_t, Trace>> out;
@@ -70,23 +57,10 @@ std::vector<std::pair<std::int64_t, Trace>> SessionTlsStore::traces_of(std::stri
     t.size = s->column_int(10);
     t.status = s->column_text(11);
     t.message_id = s->column_optional_text(12);
+    if (auto trust = s->column_optional_text(13)) t.tls_trust = parse_tls_trust(*trust);  // the trust rollup's key
     out.emplace_back(s->column_int(0), std::move(t));
   }
   return out;
-}
-
-bool SessionTlsStore::add_failure(UnixSeconds time, Direction direction, const std::optional<std::string>& peer_ip,
-                                  std::string_view reason, std::string_view text, std::int64_t fingerprint,
-                                  std::optional<std::int64_t> file_id) {
-  StatementUse s(store_.db().cached(
-      "session_tls.add_failure",
-      "INSERT OR IGNORE INTO tls_failures(time, direction, peer_ip, reason, text, fingerprint, file_id)"
-      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
-  s->bind(1, time).bind(2, static_cast<int>(direction)).bind(3, peer_ip).bind(4, reason).bind(5, text).bind(6, fingerprint);
-  if (file_id) s->bind(7, *file_id);
-  else s->bind_null(7);
-  s->step();
-  return store_.db().changes() > 0;
 }
 
 }  // namespace mailflow

@@ -1,8 +1,8 @@
 // What SMTP protocol logs said about each session's TLS, and which stored
 // traces belong to which session, so that a message tracking record and its
 // protocol-log session meet whichever is imported first (-Format
-// ExchangeTracking and -Format ExchangeProtocol). Also the failed TLS
-// handshakes those logs record.
+// ExchangeTracking and -Format ExchangeProtocol). The failed TLS handshakes
+// those logs record are in store/tls_failure_store.h.
 //
 // Kept apart from the traces table (two small tables of their own, made by
 // migration 7) so that the trace schema can change without them.
@@ -40,12 +40,6 @@ class SessionTlsStore {
   void link(std::int64_t trace_id, std::string_view key);
   // The stored traces carried by session `key`, with their row ids.
   std::vector<std::pair<std::int64_t, Trace>> traces_of(std::string_view key);
-
-  // A failed handshake (protocol log "TLS negotiation failed with error E").
-  // Returns false when the same one is kept already.
-  bool add_failure(UnixSeconds time, Direction direction, const std::optional<std::string>& peer_ip,
-                   std::string_view reason, std::string_view text, std::int64_t fingerprint,
-                   std::optional<std::int64_t> file_id);
 
  private:
   TraceStore& store_;

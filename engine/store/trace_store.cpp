@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "store/migrations.h"
+#include "store/tls_rollups.h"
 
 namespace mailflow {
 
@@ -269,8 +270,8 @@ namespace {
 // through the traces view (strings from their dictionaries).
 Trace stored_trace(Database& db, std::int64_t id) {
   StatementUse s(db.cached("lifecycle.trace",
-                           "SELECT received, direction, connector, tls, status, size, sender, message_id"
-                           " FROM traces WHERE id = ?1"));
+                           "SELECT received, direction, connector, tls, status, size, sender, message_id,"
+                           " recipient, remote_host, remote_ip, tls_trust FROM traces WHERE id = ?1"));
   s->bind(1, id);
   Trace t;
   if (!s->step()) return t;
@@ -282,6 +283,11 @@ Trace stored_trace(Database& db, std::int64_t id) {
   t.size = s->column_int(5);
   t.sender = s->column_text(6);
   if (!s->column_is_null(7)) t.message_id = s->column_text(7);
+  // The TLS rollups' peer and trust columns (store/tls_rollups.h).
+  t.recipient = s->column_text(8);
+  t.remote_host = s->column_optional_text(9);
+  t.remote_ip = s->column_optional_text(10);
+  if (auto trust = s->column_optional_text(11)) t.tls_trust = parse_tls_trust(*trust);
   return t;
 }
 
@@ -402,6 +408,7 @@ void TraceWriter::account(const Trace& t, int sign) {
 }
 
 void TraceWriter::account(const Trace& t, std::int64_t connector, std::int64_t status, int sign) {
+  tls_deltas_.account(t, sign);
   RollupKey key{day_of(t.received), connector, status, static_cast<int>(t.direction), static_cast<int>(t.tls)};
   RollupDelta& d = deltas_[key];
   d.messages += sign;
@@ -436,6 +443,7 @@ void TraceWriter::commit() {
   }
   db.exec("DELETE FROM daily_rollup WHERE messages = 0");
   deltas_.clear();
+  tls_deltas_.apply(db);
   tx_.commit();
   committed_ = true;
 }

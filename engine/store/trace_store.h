@@ -13,6 +13,7 @@
 
 #include "core/trace.h"
 #include "store/sqlite.h"
+#include "store/tls_rollups.h"
 #include "store/trace_dictionary.h"
 
 namespace mailflow {
@@ -128,6 +129,7 @@ class TraceWriter {
   Transaction tx_;
   Statement& insert_;
   std::unordered_map<RollupKey, RollupDelta, RollupKeyHash> deltas_;
+  TlsRollupDeltas tls_deltas_;  // the TLS reports' rollups, in the same transaction
   bool committed_ = false;
 };
 

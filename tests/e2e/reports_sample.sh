@@ -230,7 +230,7 @@ refuse 1 "Get-ConnectorReport -Connector 'Legacy App Relay' -NoConnector" "-NoCo
 refuse 1 "Get-TlsUsage -StartDate 2026-10-24 -Days 31" "MaxReportDays"
 # 2026-11-22T23:30-01:00 is 2026-11-23 in UTC: after today.
 refuse 1 "Get-ConnectorReport -StartDate 2026-11-22T23:30:00-01:00" "after"
-refuse 1 "Get-MailFlowInsights -Rule Nope" "NoTls, Tls10"
+refuse 1 "Get-MailFlowInsights -Rule Nope" "NoTls, PlainTextRise, Tls10"
 # An unknown connector: the error lists every known one.
 for cmd in "Get-ConnectorReport" "Get-TlsUsage" "Get-MessageTrace"; do
   refuse 1 "$cmd -Connector 'Contoso Nowhere'" "'Contoso Nowhere'"

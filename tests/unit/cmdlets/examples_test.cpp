@@ -5,7 +5,9 @@
 // checked against the columns that cmdlet declares as its `outputs`.
 //
 // The example store: examples/sample-traces.csv (the shipped sample, 30 days
-// ending 2026-11-22), a Postfix log with refused sessions, an export with
+// ending 2026-11-22), a Postfix log with refused sessions, the real Postfix
+// capture of 2026-12-01 (tests/data/postfix-world: failed TLS handshakes and
+// SMTP AUTH submissions, for the TLS readiness examples), an export with
 // one rejected line, and one disabled connector each way (Fabrikam inbound,
 // 'Smart host' outbound) for the connector examples; today is 2026-11-23.
 // Files the examples name are relative to a fresh working directory.
@@ -95,6 +97,8 @@ class DeclaredExample : public ::testing::TestWithParam<ExampleCase> {
     fs::create_directories(dir_ / "exports");
     fs::copy_file(fs::path(MAILFLOW_EXAMPLES) / "sample-traces.csv", dir_ / "examples" / "sample-traces.csv");
     fs::copy_file(fs::path(MAILFLOW_TEST_DATA) / "postfix" / "syslog-classic.log", dir_ / "postfix.log");
+    fs::copy_file(fs::path(MAILFLOW_TEST_DATA) / "postfix-world" / "syslog-traditional.log",
+                  dir_ / "postfix-world.log");
     // Today's traffic (the sample ends yesterday) and one line to reject.
     std::ofstream(dir_ / "exports" / "traces.csv")
         << "received,direction,connector,tls,cipher,sender,recipient,remote_host,remote_ip,size,status,message_id\n"
@@ -119,6 +123,7 @@ class DeclaredExample : public ::testing::TestWithParam<ExampleCase> {
   void prepare_store(const std::string& example) {
     run("Import-MessageTrace -Path examples/sample-traces.csv");
     run("Import-MessageTrace -Path postfix.log -Year 2026");
+    run("Import-MessageTrace -Path postfix-world.log -Year 2026");
     run("Import-MessageTrace -Path exports/traces.csv");
     // The connector examples create these; the others find them.
     if (!istarts_with(example, "New-InboundConnector"))

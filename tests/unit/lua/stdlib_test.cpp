@@ -243,11 +243,11 @@ TEST_F(Stdlib, GetTlsTrendFollowsAConnectorWeekByWeek) {
   auto rows = *lua().get_variable("t");
   ASSERT_EQ(rows.size(), 4u);  // 2 weeks x {TLS1.2, TLS1.0}
   EXPECT_EQ(rows[0].to_display(),
-            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.2; Messages=2; Percent=12.5}");
+            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; Peer=; TlsVersion=TLS1.2; Messages=2; Percent=12.5; Change=}");
   EXPECT_EQ(rows[1].to_display(),
-            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.0; Messages=14; Percent=87.5}");
+            "@{Period=2026-11-09; PeriodEnd=2026-11-15; Direction=Inbound; Connector=Fabrikam; Peer=; TlsVersion=TLS1.0; Messages=14; Percent=87.5; Change=}");
   EXPECT_EQ(rows[3].to_display(),
-            "@{Period=2026-11-16; PeriodEnd=2026-11-22; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.0; Messages=1; Percent=10}");
+            "@{Period=2026-11-16; PeriodEnd=2026-11-22; Direction=Inbound; Connector=Fabrikam; Peer=; TlsVersion=TLS1.0; Messages=1; Percent=10; Change=-77.5}");
 }
 
 TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
@@ -256,11 +256,13 @@ TEST_F(Stdlib, GetTlsTrendByDayFillsMissingVersionsWithZero) {
   auto rows = *lua().get_variable("t");
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_EQ(rows[2].to_display(),
-            "@{Period=2026-11-11; PeriodEnd=2026-11-11; Direction=Inbound; Connector=Fabrikam; TlsVersion=TLS1.2; Messages=0; Percent=0}");
+            "@{Period=2026-11-11; PeriodEnd=2026-11-11; Direction=Inbound; Connector=Fabrikam; Peer=; TlsVersion=TLS1.2; Messages=0; Percent=0; Change=-20}");
   EXPECT_EQ(rows[5].as_record().get("Messages")->as_int(), 0);
 }
 
 TEST_F(Stdlib, GetTlsTrendRefusesBadRanges) {
+  EXPECT_NE(script_error("GetTlsTrend{ Peer = 'fabrikam.com', Connector = 'x' }").find("leave out -Connector"),
+            std::string::npos);
   EXPECT_NE(script_error("GetTlsTrend{ Connector = 'x', NoConnector = true }").find("give -Connector or -NoConnector, not both"),
             std::string::npos);
   // The range is resolved by the engine, with the engine's messages.
@@ -310,6 +312,35 @@ TEST_F(Stdlib, CompareMailFlowGivesDeltasAgainstThePreviousPeriod) {
             "@{Direction=Inbound; Connector=Fabrikam; Messages=10; Previous=16; Delta=-6; Change=-37.5; TlsPercent=100; PreviousTlsPercent=100; TlsDelta=0}");
   EXPECT_EQ(rows[2].to_display(),
             "@{Direction=Outbound; Connector=Contoso; Messages=5; Previous=0; Delta=5; Change=; TlsPercent=0; PreviousTlsPercent=0; TlsDelta=0}");
+}
+
+}  // namespace mailflow
+
+namespace mailflow {
+
+// PlainTextRise (shipped, issue #15): the None share against the period of
+// the same length before, read through Get-TlsUsage (the stand-in above:
+// Fabrikam inbound had no plain text in 2026-11-09..15).
+TEST_F(Stdlib, PlainTextRiseComparesWithThePeriodBefore) {
+  ASSERT_NE(rules.find("PlainTextRise"), nullptr);
+  EXPECT_EQ(rules.find("PlainTextRise")->title({{"PlainTextRisePoints", 10}}), "Plain text rose by more than 10 points");
+  InsightRule& r = *rules.find("PlainTextRise");
+  InsightStats s = stats_of("Partner", Direction::Inbound, 30, 10, 60);
+  s.start_date = "2026-11-16";
+  s.end_date = "2026-11-22";
+  RuleVerdict v = r.evaluate(s, {{"PlainTextRisePoints", 10}});
+  EXPECT_TRUE(v.fires);
+  EXPECT_DOUBLE_EQ(v.value, 30);
+  EXPECT_EQ(calls.back(), "2026-11-09..2026-11-15");
+  EXPECT_NE(v.recommendation->find("went from 0.00% to 30.00%"), std::string::npos) << *v.recommendation;
+  EXPECT_FALSE(r.evaluate(s, {{"PlainTextRisePoints", 30}}).fires);  // a rise of exactly 30 points
+  InsightStats quiet = stats_of("Partner", Direction::Inbound, 5, 10, 85);
+  quiet.start_date = "2026-11-16";
+  quiet.end_date = "2026-11-22";
+  EXPECT_FALSE(r.evaluate(quiet, {{"PlainTextRisePoints", 10}}).fires);
+  InsightStats nothing_before = s;
+  nothing_before.connector = "Contoso";
+  EXPECT_FALSE(r.evaluate(nothing_before, {{"PlainTextRisePoints", 10}}).fires);
 }
 
 }  // namespace mailflow

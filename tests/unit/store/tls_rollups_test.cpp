@@ -1,0 +1,335 @@
+// The TLS rollups (migration 8) equal the GROUP BY of their columns over
+// traces, and a fresh store given the same final traces, after every kind
+// of change: inserts, lifecycle settlements, late session TLS and
+// re-attribution; the migration backfills them from traces.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/time.h"
+#include "store/auth_submission_store.h"
+#include "store/migrations.h"
+#include "store/tls_failure_store.h"
+#include "store/tls_rollups.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+namespace {
+
+std::string fresh_db(const std::string& name) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("mailflow-tlsrollup-" + name + "-" + std::to_string(::getpid()) + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+std::vector<std::string> rows_of(Database& db, const std::string& sql) {
+  auto s = db.prepare(sql);
+  std::vector<std::string> out;
+  while (s->step()) {
+    std::string line;
+    for (int i = 0; i < s->column_count(); ++i) line += (i ? "|" : "") + s->column_text(i);
+    out.push_back(line);
+  }
+  return out;
+}
+
+const char* kPeerTable =
+    "SELECT day, direction, connector, peer_domain, peer_host, peer_ip, tls, messages, first_seen, last_seen"
+    " FROM tls_peer_daily ORDER BY 1, 2, 3, 4, 5, 6, 7";
+const char* kTrustTable =
+    "SELECT day, direction, connector, trust, messages FROM tls_trust_daily ORDER BY 1, 2, 3, 4";
+
+Trace make(UnixSeconds t, Direction d, std::optional<std::string> host, std::optional<std::string> ip, TlsVersion tls,
+           std::string recipient = "bob@contoso.com", std::string status = "Delivered") {
+  Trace x;
+  x.received = t;
+  x.direction = d;
+  x.tls = tls;
+  x.sender = "ann@fabrikam.com";
+  x.recipient = std::move(recipient);
+  x.remote_host = std::move(host);
+  x.remote_ip = std::move(ip);
+  x.size = 100;
+  x.status = std::move(status);
+  return x;
+}
+
+const UnixSeconds kDay = 1794787200;  // 2026-11-16T00:00:00Z
+
+// Both rollups equal the GROUP BY over traces.
+void expect_fresh(TraceStore& store) {
+  EXPECT_EQ(rows_of(store.db(), kPeerTable), rows_of(store.db(), tls_rollup_fresh_sql(true)));
+  EXPECT_EQ(rows_of(store.db(), kTrustTable), rows_of(store.db(), tls_rollup_fresh_sql(false)));
+}
+
+// A second store given `store`'s traces as they now are has the same rollups.
+void expect_equal_to_fresh_import(TraceStore& store, const std::string& name) {
+  TraceStore fresh(fresh_db(name + "-fresh"));
+  {
+    auto s = store.db().prepare(
+        "SELECT received, direction, connector, tls, tls_trust, sender, recipient, remote_host, remote_ip, size,"
+        " status FROM traces ORDER BY id");
+    TraceWriter w(fresh);
+    std::int64_t fp = 0;
+    while (s->step()) {
+      Trace t;
+      t.received = s->column_int(0);
+      t.direction = static_cast<Direction>(s->column_int(1));
+      t.connector = s->column_optional_text(2);
+      t.tls = static_cast<TlsVersion>(s->column_int(3));
+      if (auto trust = s->column_optional_text(4)) t.tls_trust = parse_tls_trust(*trust);
+      t.sender = s->column_text(5);
+      t.recipient = s->column_text(6);
+      t.remote_host = s->column_optional_text(7);
+      t.remote_ip = s->column_optional_text(8);
+      t.size = s->column_int(9);
+      t.status = s->column_text(10);
+      w.add(t, ++fp, std::nullopt);
+    }
+    w.commit();
+  }
+  EXPECT_EQ(rows_of(store.db(), kPeerTable), rows_of(fresh.db(), kPeerTable));
+  EXPECT_EQ(rows_of(store.db(), kTrustTable), rows_of(fresh.db(), kTrustTable));
+}
+
+}  // namespace
+
+TEST(TlsRollups, InsertsCountDeliveredPerPeer) {
+  TraceStore store(fresh_db("insert"));
+  TraceWriter w(store);
+  std::int64_t fp = 0;
+  w.add(make(kDay + 100, Direction::Inbound, "mx1.mail.fabrikam.com", "203.0.113.1", TlsVersion::Tls10), ++fp, {});
+  w.add(make(kDay + 200, Direction::Inbound, "MX2.fabrikam.com", "203.0.113.2", TlsVersion::Tls12), ++fp, {});
+  w.add(make(kDay + 300, Direction::Inbound, "mx1.mail.fabrikam.com", "203.0.113.1", TlsVersion::Tls10), ++fp, {});
+  w.add(make(kDay + 400, Direction::Inbound, "unknown", "198.51.100.7", TlsVersion::None), ++fp, {});
+  w.add(make(kDay + 500, Direction::Outbound, "mx.example.co.uk", "192.0.2.9", TlsVersion::Tls13, "al@Example.CO.UK"),
+        ++fp, {});
+  w.add(make(kDay + 600, Direction::Inbound, "mx1.mail.fabrikam.com", "203.0.113.1", TlsVersion::Tls10,
+             "bob@contoso.com", "Failed"),
+        ++fp, {});
+  w.commit();
+  EXPECT_EQ(rows_of(store.db(), kPeerTable),
+            (std::vector<std::string>{
+                "20773|0||198.51.100.7||198.51.100.7|0|1|1794787600|1794787600",
+                "20773|0||fabrikam.com|mx1.mail.fabrikam.com|203.0.113.1|10|2|1794787300|1794787500",
+                "20773|0||fabrikam.com|mx2.fabrikam.com|203.0.113.2|12|1|1794787400|1794787400",
+                "20773|1||example.co.uk|mx.example.co.uk|192.0.2.9|13|1|1794787700|1794787700",
+            }));
+  expect_fresh(store);
+}
+
+TEST(TlsRollups, LifecycleSettlementMovesPendingIntoTheRollup) {
+  TraceStore store(fresh_db("lifecycle"));
+  {
+    TraceWriter w(store);
+    w.add_in_lifecycle(make(kDay + 100, Direction::Outbound, "mx.example.co.uk", "192.0.2.9", TlsVersion::Tls12,
+                            "al@example.co.uk", "Pending"),
+                       1, std::nullopt, {"h/Q1/al@example.co.uk"});
+    w.commit();
+  }
+  EXPECT_TRUE(rows_of(store.db(), kPeerTable).empty());  // Pending is not counted
+  {
+    TraceWriter w(store);
+    w.add_in_lifecycle(make(kDay + 4000, Direction::Outbound, "mx.example.co.uk", "192.0.2.9", TlsVersion::Tls12,
+                            "al@example.co.uk", "Delivered"),
+                       2, std::nullopt, {"h/Q1/al@example.co.uk"});
+    // Another deferral that expires.
+    w.add_in_lifecycle(make(kDay + 200, Direction::Outbound, "mx.tailspin.com.au", "192.0.2.10", TlsVersion::None,
+                            "kim@tailspin.com.au", "Pending"),
+                       3, std::nullopt, {"h/Q2/kim@tailspin.com.au"});
+    w.commit();
+  }
+  {
+    TraceWriter w(store);
+    w.expire_pending("h/Q2/", kDay + 9000);
+    w.commit();
+  }
+  EXPECT_EQ(rows_of(store.db(), kPeerTable),
+            (std::vector<std::string>{"20773|1||example.co.uk|mx.example.co.uk|192.0.2.9|12|1|1794791200|1794791200"}));
+  expect_fresh(store);
+  expect_equal_to_fresh_import(store, "lifecycle");
+}
+
+TEST(TlsRollups, ReattributionAndLateTlsKeepFirstAndLastSeenExact) {
+  TraceStore store(fresh_db("reattribution"));
+  std::vector<std::pair<std::int64_t, Trace>> stored;
+  {
+    TraceWriter w(store);
+    for (int i = 0; i < 6; ++i) {
+      Trace t = make(kDay + 1000 * (i + 1), Direction::Inbound, "mx1.mail.fabrikam.com", "203.0.113.1",
+                     TlsVersion::Tls10);
+      t.tls_trust = i % 2 ? TlsTrust::Verified : TlsTrust::Anonymous;
+      w.add(t, i + 1, std::nullopt);
+      stored.emplace_back(store.db().last_insert_rowid(), t);
+    }
+    w.commit();
+  }
+  {
+    // Re-attribution moves the first and the last trace of the group to a
+    // connector: the old group's first and last seen must shrink.
+    TraceWriter w(store);
+    for (std::size_t i : {std::size_t{0}, std::size_t{5}}) {
+      w.set_connector(stored[i].first, stored[i].second, std::string("Fabrikam-Partner"));
+      stored[i].second.connector = "Fabrikam-Partner";
+    }
+    w.commit();
+  }
+  expect_fresh(store);
+  expect_equal_to_fresh_import(store, "reattribution");
+  EXPECT_EQ(rows_of(store.db(), kPeerTable)[0],
+            "20773|0||fabrikam.com|mx1.mail.fabrikam.com|203.0.113.1|10|4|1794789200|1794792200");
+  {
+    // A protocol log tells the TLS later (Exchange): the trace moves version.
+    TraceWriter w(store);
+    w.set_tls(stored[2].first, stored[2].second, TlsVersion::Tls12, std::nullopt);
+    stored[2].second.tls = TlsVersion::Tls12;
+    // And one moves back out of the connector (all of its group).
+    w.set_connector(stored[0].first, stored[0].second, std::nullopt);
+    w.commit();
+  }
+  expect_fresh(store);
+  expect_equal_to_fresh_import(store, "late-tls");
+}
+
+TEST(TlsRollups, MigrationBackfillsFromTraces) {
+  std::string path = fresh_db("backfill");
+  {
+    Database db(path);
+    migrate(db, 5);
+    db.exec(
+        "INSERT INTO traces(received, direction, tls, sender, recipient, remote_host, remote_ip, size, status,"
+        " fingerprint, tls_trust) VALUES"
+        " (1794787300, 0, 10, 'a@x', 'b@contoso.com', 'mx.example.co.uk', '192.0.2.1', 10, 'Delivered', 1, 'Verified'),"
+        " (1794787400, 0, 10, 'a@x', 'b@contoso.com', 'mx.example.co.uk', '192.0.2.1', 10, 'Delivered', 2, NULL),"
+        " (1794787500, 1, 12, 'b@contoso.com', 'c@Tailspin.com.au', NULL, '192.0.2.2', 10, 'Pending', 3, NULL)");
+  }
+  TraceStore store(path);
+  EXPECT_EQ(rows_of(store.db(), kPeerTable),
+            (std::vector<std::string>{"20773|0||example.co.uk|mx.example.co.uk|192.0.2.1|10|2|1794787300|1794787400"}));
+  EXPECT_EQ(rows_of(store.db(), kTrustTable), (std::vector<std::string>{"20773|0|||1", "20773|0||Verified|1"}));
+  expect_fresh(store);
+}
+
+// The table engine/store/session_tls.cpp created on demand before migration
+// 8 (main at 780beb0, schema 7), verbatim.
+constexpr const char* kOnDemandTlsFailures =
+    "CREATE TABLE IF NOT EXISTS tls_failures("
+    " id          INTEGER PRIMARY KEY,"
+    " time        INTEGER NOT NULL,"
+    " direction   INTEGER NOT NULL,"
+    " peer_ip     TEXT,"
+    " reason      TEXT NOT NULL,"
+    " text        TEXT NOT NULL,"
+    " fingerprint INTEGER NOT NULL UNIQUE,"
+    " file_id     INTEGER REFERENCES imported_files(id)"
+    ");"
+    "CREATE INDEX IF NOT EXISTS tls_failures_time ON tls_failures(time);";
+
+// A store the previous build made (schema 7: compact trace rows with ids
+// into dictionaries, the traces view, the failure table made on demand)
+// upgrades in place: rollups backfilled from its rows, failures kept.
+TEST(TlsRollups, CompactStoreOfThePreviousBuildUpgradesInPlace) {
+  std::string path = fresh_db("upgrade7");
+  {
+    Database db(path);
+    migrate(db, 7);
+    db.exec(kOnDemandTlsFailures);
+    db.exec(
+        "INSERT INTO trace_connectors(value) VALUES ('Fabrikam');"
+        "INSERT INTO trust_levels(value) VALUES ('Trusted');"
+        "INSERT INTO addresses(value) VALUES ('ann@fabrikam.com'), ('bob@contoso.com');"
+        "INSERT INTO hosts(value) VALUES ('MX1.mail.Fabrikam.co.uk');"
+        "INSERT INTO ips(value) VALUES ('192.0.2.1');"
+        "INSERT INTO statuses(value) VALUES ('Delivered'), ('Pending');"
+        "INSERT INTO trace_rows(received, direction, connector, tls, tls_trust, sender, recipient, remote_host,"
+        " remote_ip, size, status, fingerprint) VALUES"
+        " (1794787300, 0, 1, 10, 1, 1, 2, 1, 1, 10, 1, 1),"
+        " (1794787400, 0, 1, 12, NULL, 1, 2, 1, 1, 10, 1, 2),"
+        " (1794787500, 0, 1, 10, NULL, 1, 2, 1, 1, 10, 2, 3);"
+        "INSERT INTO tls_failures(time, direction, peer_ip, reason, text, fingerprint) VALUES"
+        " (1794787600, 0, '192.0.2.9', 'HandshakeFailed', 'SSL_accept error from unknown[192.0.2.9]: -1', 5);");
+  }
+  TraceStore store(path);
+  EXPECT_EQ(rows_of(store.db(), "PRAGMA user_version"),
+            (std::vector<std::string>{std::to_string(current_schema_version())}));
+  EXPECT_EQ(rows_of(store.db(), kPeerTable),
+            (std::vector<std::string>{
+                "20773|0|Fabrikam|fabrikam.co.uk|mx1.mail.fabrikam.co.uk|192.0.2.1|10|1|1794787300|1794787300",
+                "20773|0|Fabrikam|fabrikam.co.uk|mx1.mail.fabrikam.co.uk|192.0.2.1|12|1|1794787400|1794787400"}));
+  EXPECT_EQ(rows_of(store.db(), kTrustTable),
+            (std::vector<std::string>{"20773|0|Fabrikam||1", "20773|0|Fabrikam|Trusted|1"}));
+  expect_fresh(store);
+  // The failure kept, without the peer host and connector it never had.
+  auto kept = tls_failures(store, {kDay, kDay + 86400, std::nullopt});
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].peer_ip, "192.0.2.9");
+  EXPECT_FALSE(kept[0].peer_host.has_value());
+  EXPECT_FALSE(kept[0].connector.has_value());
+  // The upgraded store takes new failures and submissions.
+  {
+    TraceWriter w(store);
+    EXPECT_TRUE(add_tls_failure(store, {kDay + 700, Direction::Outbound, "mx.example.com", "192.0.2.10",
+                                        std::string("Fabrikam"), "NotOffered", "TLS is required"},
+                                6, std::nullopt));
+    EXPECT_TRUE(add_auth_submission(store, {kDay + 800, "scanner@contoso.com", TlsVersion::Tls10, std::nullopt,
+                                            "10.0.0.5", "mx/4XyZ9"},
+                                    std::nullopt));
+    w.commit();
+  }
+  EXPECT_EQ(tls_failures(store, {kDay, kDay + 86400, std::nullopt}).size(), 2u);
+  EXPECT_EQ(auth_counts(store, day_of(kDay), day_of(kDay)).size(), 1u);
+}
+
+TEST(TlsFailureStore, KeepsPeerHostAndConnectorOnce) {
+  TraceStore store(fresh_db("failures"));
+  StoredTlsFailure f{kDay + 60, Direction::Outbound, "mx.example.co.uk", "192.0.2.9", "Fabrikam-Out", "handshake",
+                     "Cannot start TLS: handshake failure"};
+  {
+    TraceWriter w(store);  // the importer's batch transaction
+    EXPECT_TRUE(add_tls_failure(store, f, 7, std::nullopt));
+    EXPECT_FALSE(add_tls_failure(store, f, 7, std::nullopt));
+    w.commit();
+  }
+  auto list = tls_failures(store, {kDay, kDay + 86400, Direction::Outbound});
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].peer_host, "mx.example.co.uk");
+  EXPECT_EQ(list[0].connector, "Fabrikam-Out");
+  EXPECT_TRUE(tls_failures(store, {kDay, kDay + 86400, Direction::Inbound}).empty());
+  auto by_day = tls_failure_counts(store, {kDay, kDay + 86400, std::nullopt}, TlsFailureGrouping::Day);
+  ASSERT_EQ(by_day.size(), 1u);
+  EXPECT_EQ(by_day[0].day, day_of(kDay));
+}
+
+TEST(AuthSubmissionStore, ReimportAddsNothingAndRollupEqualsTheRows) {
+  TraceStore store(fresh_db("auth"));
+  StoredAuthSubmission a{kDay + 10, "printer@contoso.com", TlsVersion::Tls10, "printer.contoso.com", "10.0.0.5",
+                         "mail/4XyZ1"};
+  StoredAuthSubmission b{kDay + 20, "printer@contoso.com", TlsVersion::Tls12, std::nullopt, "10.0.0.5", "mail/4XyZ2"};
+  StoredAuthSubmission c{kDay + 86400 + 5, "ann@contoso.com", TlsVersion::Tls13, std::nullopt, "10.0.0.9", "mail/4XyZ3"};
+  {
+    TraceWriter w(store);
+    EXPECT_TRUE(add_auth_submission(store, a, std::nullopt));
+    EXPECT_TRUE(add_auth_submission(store, b, std::nullopt));
+    EXPECT_TRUE(add_auth_submission(store, c, std::nullopt));
+    EXPECT_FALSE(add_auth_submission(store, a, std::nullopt));  // the same message key again
+    w.commit();
+  }
+  DayNumber d = day_of(kDay);
+  auto counts = auth_counts(store, d, d + 1);
+  ASSERT_EQ(counts.size(), 3u);
+  EXPECT_EQ(counts[0].user, "ann@contoso.com");
+  EXPECT_EQ(counts[1].tls, TlsVersion::Tls10);
+  EXPECT_EQ(counts[1].messages, 1);
+  auto raw = auth_counts_from_submissions(store, d, d + 1);
+  ASSERT_EQ(raw.size(), counts.size());
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    EXPECT_EQ(raw[i].user, counts[i].user);
+    EXPECT_EQ(raw[i].tls, counts[i].tls);
+    EXPECT_EQ(raw[i].messages, counts[i].messages);
+  }
+  EXPECT_EQ(auth_counts(store, d, d).size(), 2u);  // the second day's submission is outside
+}
+
+}  // namespace mailflow
