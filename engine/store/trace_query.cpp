@@ -95,32 +95,18 @@ bool TraceFilter::matches(const Trace& t) const {
 }
 
 std::string trace_query_sql(const TraceQuery& q) {
-  // The page is chosen on trace_rows alone (named `traces` in the query),
-  // ids only; its strings are looked up afterwards, for the rows of the
-  // page only, not for every row an OFFSET skips.
-  std::string page = "SELECT * FROM trace_rows AS traces WHERE received >= ? AND received < ?";
-  append_filter(page, q.where);
+  // The page is chosen on trace_rows alone (named `traces` in the query) and
+  // returns its columns as stored: dictionary fields as ids, which the
+  // cursor turns into strings through DictionaryValues, one lookup per
+  // distinct value of the page rather than one per row and field.
+  std::string sql = "SELECT " + trace_field_columns() + " FROM trace_rows AS traces WHERE received >= ? AND received < ?";
+  append_filter(sql, q.where);
   // Newest first is the order of both indexes read backwards
   // (traces_received_fingerprint, traces_connector_received), so rows stream
   // without a sort. Records of the same second come in index order: fixed for
-  // a given query, so pages neither overlap nor skip. The page runs as a
-  // co-routine and the lookups keep its order.
-  page += " ORDER BY received DESC LIMIT ? OFFSET ?";
-  std::string select, joins;
-  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
-    std::string key(kTraceFields[i].key);  // field names and dictionary tables are constants
-    if (!select.empty()) select += ", ";
-    int dict = trace_field_dictionary(i);
-    if (dict < 0) {
-      select += "page." + key;
-      continue;
-    }
-    std::string alias = "d" + std::to_string(i);
-    select += alias + ".value";
-    joins += " LEFT JOIN " + std::string(trace_dictionary_tables()[static_cast<std::size_t>(dict)]) + " " + alias +
-             " ON " + alias + ".id = page." + key;
-  }
-  return "SELECT " + select + " FROM (" + page + ") AS page" + joins;
+  // a given query, so pages neither overlap nor skip.
+  sql += " ORDER BY received DESC LIMIT ? OFFSET ?";
+  return sql;
 }
 
 std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q) {
@@ -135,7 +121,7 @@ std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q
 }
 
 TraceCursor::TraceCursor(TraceStore& store, const TraceQuery& query)
-    : stmt_(prepare_trace_query(store.db(), query)) {
+    : stmt_(prepare_trace_query(store.db(), query)), values_(store.db()) {
   if (!query.in_page.empty()) in_page_ = query.in_page;
 }
 
@@ -152,7 +138,19 @@ std::optional<Trace> TraceCursor::next_row() {
     stmt_.reset();  // finalise now: releases the read snapshot for writers
     return std::nullopt;
   }
-  return read_trace_fields(*stmt_, 0);
+  // The row as trace_query_sql selects it: every field in table order,
+  // dictionary fields as ids (NULL for a missing value).
+  Trace t;
+  const Statement& s = *stmt_;
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    const TraceField& f = kTraceFields[i];
+    int column = static_cast<int>(i);
+    int dict = trace_field_dictionary(i);
+    if (dict < 0) f.set(t, s.column_field(column, f.kind));
+    else if (s.column_is_null(column)) f.set(t, FieldValue());
+    else f.set(t, FieldValue(values_.value(dict, s.column_int(column))));
+  }
+  return t;
 }
 
 std::vector<std::pair<std::int64_t, Trace>> traces_imported_as(TraceStore& store,
