@@ -94,11 +94,25 @@ bool TraceFilter::matches(const Trace& t) const {
   return glob_matches(sender_globs, t.sender) && glob_matches(recipient_globs, t.recipient);
 }
 
+// Per field: its dictionary (an index into trace_dictionary_tables()), or
+// -1 when the row holds the value itself.
+const std::vector<int>& field_dictionaries() {
+  static const std::vector<int> of_field = [] {
+    std::vector<int> v;
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i) v.push_back(trace_field_dictionary(i));
+    return v;
+  }();
+  return of_field;
+}
+
 std::string trace_query_sql(const TraceQuery& q) {
-  // The page is chosen on trace_rows alone (named `traces` in the query) and
-  // returns its columns as stored: dictionary fields as ids, which the
-  // cursor turns into strings through DictionaryValues, one lookup per
-  // distinct value of the page rather than one per row and field.
+  // The page is read from trace_rows alone (named `traces` in the query)
+  // with its columns as stored: dictionary fields are ids, which the cursor
+  // turns into strings through the store's DictionaryValues. Joining the
+  // dictionaries here cost a B-tree search per row and field (the page's
+  // addresses are mostly distinct, so that is two searches of a large
+  // table per row); the store's cache costs one search per value the
+  // session has not read before.
   std::string sql = "SELECT " + trace_field_columns() + " FROM trace_rows AS traces WHERE received >= ? AND received < ?";
   append_filter(sql, q.where);
   // Newest first is the order of both indexes read backwards
@@ -121,7 +135,7 @@ std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q
 }
 
 TraceCursor::TraceCursor(TraceStore& store, const TraceQuery& query)
-    : stmt_(prepare_trace_query(store.db(), query)), values_(store.db()) {
+    : stmt_(prepare_trace_query(store.db(), query)), values_(store.dictionary_values()) {
   if (!query.in_page.empty()) in_page_ = query.in_page;
 }
 
@@ -142,10 +156,11 @@ std::optional<Trace> TraceCursor::next_row() {
   // dictionary fields as ids (NULL for a missing value).
   Trace t;
   const Statement& s = *stmt_;
+  const std::vector<int>& dictionaries = field_dictionaries();
   for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
     const TraceField& f = kTraceFields[i];
     int column = static_cast<int>(i);
-    int dict = trace_field_dictionary(i);
+    int dict = dictionaries[i];
     if (dict < 0) f.set(t, s.column_field(column, f.kind));
     else if (s.column_is_null(column)) f.set(t, FieldValue());
     else f.set(t, FieldValue(values_.value(dict, s.column_int(column))));

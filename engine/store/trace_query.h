@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "core/trace.h"
-#include "store/dictionary_values.h"
 #include "store/trace_store.h"
 
 namespace mailflow {
@@ -60,7 +59,7 @@ class TraceCursor {
   std::optional<Trace> next_row();
   std::unique_ptr<Statement> stmt_;
   std::optional<TraceFilter> in_page_;  // only when a Where-Object was pushed down
-  DictionaryValues values_;             // the strings of the ids read so far
+  DictionaryValues& values_;            // the store's: the strings of ids read so far
   bool done_ = false;
 };
 

@@ -1,5 +1,6 @@
 // The read side of the trace dictionaries: TraceCursor turns the ids of a
-// page into strings through DictionaryValues, one lookup per distinct value.
+// page into strings through the store's DictionaryValues, one lookup per
+// value the connection has not read before.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -90,8 +91,17 @@ TEST(DictionaryValues, APageLooksUpEachDistinctValueOnce) {
     TraceCursor cursor(store, q);
     while (auto t = cursor.next()) page.push_back(std::move(*t));
   }
-  sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
   ASSERT_EQ(page.size(), 60u);
+  // The store remembers them: a second page of the same rows looks up nothing.
+  {
+    int first = lookups.rows;
+    TraceCursor again(store, q);
+    int rows = 0;
+    while (again.next()) ++rows;
+    EXPECT_EQ(rows, 60);
+    EXPECT_EQ(lookups.rows, first);
+  }
+  sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
   // 3 connectors + 1 cipher + 4 senders + 60 recipients + 2 statuses; no
   // lookup for a missing value (no connector, host, IP or trust).
   EXPECT_EQ(lookups.rows, 3 + 1 + 4 + 60 + 2);
@@ -110,6 +120,31 @@ TEST(DictionaryValues, APageLooksUpEachDistinctValueOnce) {
     EXPECT_FALSE(t.tls_trust);
     EXPECT_EQ(t.message_id, "<" + std::to_string(i) + "@contoso.com>");
   }
+}
+
+TEST(DictionaryValues, AValueReadInAWriteTransactionThatRollsBackIsNotRemembered) {
+  TraceStore store(fresh_db("rollback"));
+  write_traffic(store);
+  int statuses = dictionary_index("statuses");
+  auto new_status_id = [&] {
+    auto s = store.db().prepare("SELECT max(id) FROM statuses");
+    EXPECT_TRUE(s->step());
+    return s->column_int(0);
+  };
+  std::int64_t id = 0;
+  {
+    Transaction t(store.db());
+    store.db().exec("INSERT INTO statuses(value) VALUES('Quarantined')");
+    id = new_status_id();
+    EXPECT_EQ(store.dictionary_values().value(statuses, id), "Quarantined");
+  }  // rolled back: the id is free again
+  {
+    Transaction t(store.db());
+    store.db().exec("INSERT INTO statuses(value) VALUES('Expanded')");
+    EXPECT_EQ(new_status_id(), id);
+    t.commit();
+  }
+  EXPECT_EQ(store.dictionary_values().value(statuses, id), "Expanded");
 }
 
 TEST(DictionaryValues, TwoCursorsReadInTurnOnOneConnection) {
