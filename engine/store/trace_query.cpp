@@ -81,22 +81,26 @@ bool TraceFilter::empty() const {
          sender_globs.empty() && recipient_globs.empty() && !status;
 }
 
-bool TraceFilter::matches(const Trace& t) const {
+bool TraceFilter::matches_row_fields(const Trace& t) const {
   if (received_from && t.received < *received_from) return false;
   if (received_to && t.received >= *received_to) return false;
   if (direction && t.direction != *direction) return false;
+  return !tls || t.tls == *tls;
+}
+
+bool TraceFilter::matches(const Trace& t) const {
+  if (!matches_row_fields(t)) return false;
   if (no_connector && t.connector) return false;
   if (!no_connector && !connectors.empty() &&
       (!t.connector || std::find(connectors.begin(), connectors.end(), *t.connector) == connectors.end()))
     return false;
-  if (tls && t.tls != *tls) return false;
   if (status && !iequals(t.status, *status)) return false;
   return glob_matches(sender_globs, t.sender) && glob_matches(recipient_globs, t.recipient);
 }
 
 // Per field: its dictionary (an index into trace_dictionary_tables()), or
 // -1 when the row holds the value itself.
-const std::vector<int>& field_dictionaries() {
+static const std::vector<int>& field_dictionaries() {
   static const std::vector<int> of_field = [] {
     std::vector<int> v;
     for (std::size_t i = 0; i < kTraceFieldCount; ++i) v.push_back(trace_field_dictionary(i));
@@ -146,26 +150,33 @@ std::optional<Trace> TraceCursor::next() {
 }
 
 std::optional<Trace> TraceCursor::next_row() {
-  if (done_) return std::nullopt;
-  if (!stmt_->step()) {
-    done_ = true;
-    stmt_.reset();  // finalise now: releases the read snapshot for writers
-    return std::nullopt;
-  }
-  // The row as trace_query_sql selects it: every field in table order,
-  // dictionary fields as ids (NULL for a missing value).
-  Trace t;
-  const Statement& s = *stmt_;
   const std::vector<int>& dictionaries = field_dictionaries();
-  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
-    const TraceField& f = kTraceFields[i];
-    int column = static_cast<int>(i);
-    int dict = dictionaries[i];
-    if (dict < 0) f.set(t, s.column_field(column, f.kind));
-    else if (s.column_is_null(column)) f.set(t, FieldValue());
-    else f.set(t, FieldValue(values_.value(dict, s.column_int(column))));
+  for (;;) {
+    if (done_) return std::nullopt;
+    if (!stmt_->step()) {
+      done_ = true;
+      stmt_.reset();  // finalise now: releases the read snapshot for writers
+      return std::nullopt;
+    }
+    // The row as trace_query_sql selects it: every field in table order,
+    // dictionary fields as ids (NULL for a missing value). Fields kept in
+    // the row first: a pushed-down condition on them (Received, Direction,
+    // TlsVersion) skips a row before any of its strings is looked up.
+    Trace t;
+    const Statement& s = *stmt_;
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i)
+      if (dictionaries[i] < 0) kTraceFields[i].set(t, s.column_field(static_cast<int>(i), kTraceFields[i].kind));
+    if (in_page_ && !in_page_->matches_row_fields(t)) continue;
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+      int dict = dictionaries[i];
+      if (dict < 0) continue;
+      int column = static_cast<int>(i);
+      const TraceField& f = kTraceFields[i];
+      if (s.column_is_null(column)) f.set(t, FieldValue());
+      else f.set(t, FieldValue(values_.value(dict, s.column_int(column))));
+    }
+    return t;
   }
-  return t;
 }
 
 std::vector<std::pair<std::int64_t, Trace>> traces_imported_as(TraceStore& store,

@@ -34,6 +34,9 @@ struct TraceFilter {
 
   bool empty() const;
   bool matches(const Trace& t) const;  // the same test as the SQL, in C++
+  // The conditions on fields trace_rows holds as they are (received,
+  // direction, tls): true when those hold, whatever the strings are.
+  bool matches_row_fields(const Trace& t) const;
 };
 
 struct TraceQuery {
