@@ -81,46 +81,50 @@ bool TraceFilter::empty() const {
          sender_globs.empty() && recipient_globs.empty() && !status;
 }
 
-bool TraceFilter::matches(const Trace& t) const {
+bool TraceFilter::matches_row_fields(const Trace& t) const {
   if (received_from && t.received < *received_from) return false;
   if (received_to && t.received >= *received_to) return false;
   if (direction && t.direction != *direction) return false;
+  return !tls || t.tls == *tls;
+}
+
+bool TraceFilter::matches(const Trace& t) const {
+  if (!matches_row_fields(t)) return false;
   if (no_connector && t.connector) return false;
   if (!no_connector && !connectors.empty() &&
       (!t.connector || std::find(connectors.begin(), connectors.end(), *t.connector) == connectors.end()))
     return false;
-  if (tls && t.tls != *tls) return false;
   if (status && !iequals(t.status, *status)) return false;
   return glob_matches(sender_globs, t.sender) && glob_matches(recipient_globs, t.recipient);
 }
 
+// Per field: its dictionary (an index into trace_dictionary_tables()), or
+// -1 when the row holds the value itself.
+static const std::vector<int>& field_dictionaries() {
+  static const std::vector<int> of_field = [] {
+    std::vector<int> v;
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i) v.push_back(trace_field_dictionary(i));
+    return v;
+  }();
+  return of_field;
+}
+
 std::string trace_query_sql(const TraceQuery& q) {
-  // The page is chosen on trace_rows alone (named `traces` in the query),
-  // ids only; its strings are looked up afterwards, for the rows of the
-  // page only, not for every row an OFFSET skips.
-  std::string page = "SELECT * FROM trace_rows AS traces WHERE received >= ? AND received < ?";
-  append_filter(page, q.where);
+  // The page is read from trace_rows alone (named `traces` in the query)
+  // with its columns as stored: dictionary fields are ids, which the cursor
+  // turns into strings through the store's DictionaryValues. Joining the
+  // dictionaries here cost a B-tree search per row and field (the page's
+  // addresses are mostly distinct, so that is two searches of a large
+  // table per row); the store's cache costs one search per value the
+  // session has not read before.
+  std::string sql = "SELECT " + trace_field_columns() + " FROM trace_rows AS traces WHERE received >= ? AND received < ?";
+  append_filter(sql, q.where);
   // Newest first is the order of both indexes read backwards
   // (traces_received_fingerprint, traces_connector_received), so rows stream
   // without a sort. Records of the same second come in index order: fixed for
-  // a given query, so pages neither overlap nor skip. The page runs as a
-  // co-routine and the lookups keep its order.
-  page += " ORDER BY received DESC LIMIT ? OFFSET ?";
-  std::string select, joins;
-  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
-    std::string key(kTraceFields[i].key);  // field names and dictionary tables are constants
-    if (!select.empty()) select += ", ";
-    int dict = trace_field_dictionary(i);
-    if (dict < 0) {
-      select += "page." + key;
-      continue;
-    }
-    std::string alias = "d" + std::to_string(i);
-    select += alias + ".value";
-    joins += " LEFT JOIN " + std::string(trace_dictionary_tables()[static_cast<std::size_t>(dict)]) + " " + alias +
-             " ON " + alias + ".id = page." + key;
-  }
-  return "SELECT " + select + " FROM (" + page + ") AS page" + joins;
+  // a given query, so pages neither overlap nor skip.
+  sql += " ORDER BY received DESC LIMIT ? OFFSET ?";
+  return sql;
 }
 
 std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q) {
@@ -135,7 +139,7 @@ std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q
 }
 
 TraceCursor::TraceCursor(TraceStore& store, const TraceQuery& query)
-    : stmt_(prepare_trace_query(store.db(), query)) {
+    : stmt_(prepare_trace_query(store.db(), query)), values_(store.dictionary_values()) {
   if (!query.in_page.empty()) in_page_ = query.in_page;
 }
 
@@ -146,13 +150,33 @@ std::optional<Trace> TraceCursor::next() {
 }
 
 std::optional<Trace> TraceCursor::next_row() {
-  if (done_) return std::nullopt;
-  if (!stmt_->step()) {
-    done_ = true;
-    stmt_.reset();  // finalise now: releases the read snapshot for writers
-    return std::nullopt;
+  const std::vector<int>& dictionaries = field_dictionaries();
+  for (;;) {
+    if (done_) return std::nullopt;
+    if (!stmt_->step()) {
+      done_ = true;
+      stmt_.reset();  // finalise now: releases the read snapshot for writers
+      return std::nullopt;
+    }
+    // The row as trace_query_sql selects it: every field in table order,
+    // dictionary fields as ids (NULL for a missing value). Fields kept in
+    // the row first: a pushed-down condition on them (Received, Direction,
+    // TlsVersion) skips a row before any of its strings is looked up.
+    Trace t;
+    const Statement& s = *stmt_;
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i)
+      if (dictionaries[i] < 0) kTraceFields[i].set(t, s.column_field(static_cast<int>(i), kTraceFields[i].kind));
+    if (in_page_ && !in_page_->matches_row_fields(t)) continue;
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+      int dict = dictionaries[i];
+      if (dict < 0) continue;
+      int column = static_cast<int>(i);
+      const TraceField& f = kTraceFields[i];
+      if (s.column_is_null(column)) f.set(t, FieldValue());
+      else f.set(t, FieldValue(values_.value(dict, s.column_int(column))));
+    }
+    return t;
   }
-  return read_trace_fields(*stmt_, 0);
 }
 
 std::vector<std::pair<std::int64_t, Trace>> traces_imported_as(TraceStore& store,

@@ -34,6 +34,9 @@ struct TraceFilter {
 
   bool empty() const;
   bool matches(const Trace& t) const;  // the same test as the SQL, in C++
+  // The conditions on fields trace_rows holds as they are (received,
+  // direction, tls): true when those hold, whatever the strings are.
+  bool matches_row_fields(const Trace& t) const;
 };
 
 struct TraceQuery {
@@ -59,6 +62,7 @@ class TraceCursor {
   std::optional<Trace> next_row();
   std::unique_ptr<Statement> stmt_;
   std::optional<TraceFilter> in_page_;  // only when a Where-Object was pushed down
+  DictionaryValues& values_;            // the store's: the strings of ids read so far
   bool done_ = false;
 };
 

@@ -13,6 +13,7 @@
 
 #include "core/trace.h"
 #include "store/sqlite.h"
+#include "store/dictionary_values.h"
 #include "store/tls_rollups.h"
 #include "store/trace_dictionary.h"
 
@@ -45,10 +46,13 @@ class TraceStore {
 
   // The ids of the strings trace rows refer to (one dictionary table each).
   TraceDictionaries& dictionaries() { return dictionaries_; }
+  // The strings behind those ids, remembered across queries (read side).
+  DictionaryValues& dictionary_values() { return dictionary_values_; }
 
  private:
   Database db_;
   TraceDictionaries dictionaries_;
+  DictionaryValues dictionary_values_{db_};
 };
 
 // The store's settings while an import writes to it, restored when it

@@ -7,6 +7,19 @@
 // `Get-MessageTrace | Where-Object TlsVersion -eq 'TLS1.0' | Measure-Object`
 // (pushed down) against `Get-MessageTrace -TlsVersion TLS1.0 | Measure-Object`
 // and against the same filter written so that it cannot be pushed down.
+//
+// With --db it also times Get-MessageTrace pages (1000 records, 7 days ending
+// --now: page 1, page 100, -Connector, -SenderDomain page 20, -Status Failed)
+// through invoke_pipeline, each against the baseline of the raw SQL that
+// returns the same rows with their strings, run through the SQLite C API on
+// a connection of its own to the same file in the same run (CPU time: median
+// and least of 31 runs, and the first, cold, run). The raw SQL is the store's layout's own: the traces table's
+// columns on a schema-5 store, the page on trace_rows joined to the
+// dictionaries on a later one. This file builds against the tree before the
+// compact store too (tests/bench/README.md), so it uses nothing newer.
+#include <sqlite3.h>
+#include <time.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,6 +35,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "shell/shell.h"
+#include "store/trace_query.h"
 #include "store/trace_store.h"
 
 using namespace mailflow;
@@ -74,6 +88,176 @@ struct Timing {
   std::string result;
 };
 
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// One case of the page benchmark: the cmdlet's parameters and the raw SQL's
+// condition on each layout (the text values bound as ?5).
+struct PageCase {
+  const char* label;
+  std::string parameters;       // after "Get-MessageTrace -Days 7 -PageSize 1000"
+  std::int64_t page;            // from 1
+  std::string schema5_where;    // on the traces table
+  std::string compact_where;    // on trace_rows (aliased traces)
+  std::string value;            // bound as ?5 when a condition names it
+};
+
+// The raw SQL of one page on this store's layout, columns in the trace-field
+// table's order, strings resolved.
+std::string raw_page_sql(bool compact, const PageCase& c) {
+  if (!compact)
+    return "SELECT " + trace_field_columns() + " FROM traces WHERE received >= ?1 AND received < ?2" +
+           c.schema5_where + " ORDER BY received DESC LIMIT ?3 OFFSET ?4";
+  // Schema 6: page on trace_rows, then its ids joined to the dictionaries
+  // (what main's trace_query_sql ran before the cursor resolved ids itself).
+  struct Dict { const char* column; const char* table; };
+  static const Dict kDicts[] = {{"connector", "trace_connectors"}, {"tls_trust", "trust_levels"},
+                                {"cipher", "ciphers"},             {"sender", "addresses"},
+                                {"recipient", "addresses"},        {"remote_host", "hosts"},
+                                {"remote_ip", "ips"},              {"status", "statuses"}};
+  std::string select, joins, columns = trace_field_columns() + ",";
+  for (std::size_t at = 0, comma; (comma = columns.find(',', at)) != std::string::npos; at = comma + 1) {
+    std::string column = columns.substr(at, comma - at);
+    column.erase(0, column.find_first_not_of(' '));
+    if (!select.empty()) select += ", ";
+    const Dict* d = std::find_if(std::begin(kDicts), std::end(kDicts),
+                                 [&](const Dict& x) { return column == x.column; });
+    if (d == std::end(kDicts)) {
+      select += "page." + column;
+      continue;
+    }
+    std::string alias = "d_" + column;
+    select += alias + ".value";
+    joins += std::string(" LEFT JOIN ") + d->table + " " + alias + " ON " + alias + ".id = page." + column;
+  }
+  return "SELECT " + select + " FROM (SELECT * FROM trace_rows AS traces WHERE received >= ?1 AND received < ?2" +
+         c.compact_where + " ORDER BY received DESC LIMIT ?3 OFFSET ?4) AS page" + joins;
+}
+
+// Runs the raw SQL once, reading every column as the cmdlet's cursor would
+// (text as text, integers as integers); the rows and the last MessageId.
+std::pair<std::int64_t, std::string> run_raw(sqlite3_stmt* s, UnixSeconds from, UnixSeconds to,
+                                             const PageCase& c) {
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, from);
+  sqlite3_bind_int64(s, 2, to);
+  sqlite3_bind_int64(s, 3, 1000);
+  sqlite3_bind_int64(s, 4, (c.page - 1) * 1000);
+  if (sqlite3_bind_parameter_count(s) >= 5)
+    sqlite3_bind_text(s, 5, c.value.data(), static_cast<int>(c.value.size()), SQLITE_STATIC);
+  std::int64_t rows = 0;
+  std::string last;
+  std::size_t bytes = 0;
+  int n = sqlite3_column_count(s);
+  while (sqlite3_step(s) == SQLITE_ROW) {
+    ++rows;
+    for (int i = 0; i < n; ++i) {
+      if (sqlite3_column_type(s, i) == SQLITE_INTEGER) bytes += static_cast<std::size_t>(sqlite3_column_int64(s, i) & 1);
+      else if (const unsigned char* t = sqlite3_column_text(s, i)) bytes += static_cast<std::size_t>(sqlite3_column_bytes(s, i)) + (t[0] & 1);
+    }
+    const unsigned char* id = sqlite3_column_text(s, n - 1);
+    last = id ? reinterpret_cast<const char*>(id) : "";
+  }
+  if (bytes == 0 && rows > 0) last += " ";  // keeps the reads from being optimised away
+  return {rows, last};
+}
+
+// Get-MessageTrace pages against their raw SQL; false when a page and its
+// baseline disagree (rows or last MessageId).
+bool page_bench(Session& session, const std::string& db, const std::string& connector, const std::string& only) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::fprintf(stderr, "pipeline_bench: cannot open %s\n", db.c_str());
+    return false;
+  }
+  // The page cache the store's own connection has (TraceStore), so both
+  // sides read from memory after the warm-up.
+  sqlite3_exec(raw, "PRAGMA cache_size=-65536", nullptr, nullptr, nullptr);
+  bool compact = false;
+  {
+    sqlite3_stmt* s = nullptr;
+    sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master WHERE name = 'trace_rows'", -1, &s, nullptr);
+    if (sqlite3_step(s) == SQLITE_ROW) compact = sqlite3_column_int(s, 0) > 0;
+    sqlite3_finalize(s);
+  }
+  // The 7 days ending --now, as -Days 7 gives them.
+  UnixSeconds to = start_of_day(session.today + 1), from = start_of_day(session.today - 6);
+  const std::string conn_where5 = " AND connector = ?5";
+  const std::string conn_where6 = " AND connector = (SELECT id FROM trace_connectors WHERE value = ?5)";
+  std::vector<PageCase> cases = {
+      {"page 1", "", 1, "", "", ""},
+      {"page 100", " -Page 100", 100, "", "", ""},
+      {"page 1, -Connector", " -Connector '" + connector + "'", 1, conn_where5, conn_where6, connector},
+      {"page 20, -SenderDomain contoso.com", " -SenderDomain contoso.com -Page 20", 20,
+       " AND lower(sender) GLOB ?5", " AND sender IN (SELECT id FROM addresses WHERE lower(value) GLOB ?5)",
+       "*@contoso.com"},
+      {"page 1, -Status Failed", " -Status Failed", 1, " AND status = ?5 COLLATE NOCASE",
+       " AND status IN (SELECT id FROM statuses WHERE value = ?5 COLLATE NOCASE)", "Failed"},
+  };
+  std::printf("\nGet-MessageTrace pages over %s (%s layout), 1000 records, 7 days ending %s; "
+              "CPU ms, median of 31 (wall in brackets), the least of the 31, and the first run (cold caches):\n",
+              db.c_str(), compact ? "compact (schema 6+)" : "schema 5", format_date(session.today).c_str());
+  std::printf("%-36s %18s %18s %8s  %13s  %13s\n", "page", "raw SQL", "Get-MessageTrace", "ratio", "least", "first run");
+  bool ok = true;
+  for (const PageCase& c : cases) {
+    if (!only.empty() && std::string(c.label).find(only) == std::string::npos) continue;
+    std::string sql = raw_page_sql(compact, c);
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+      std::fprintf(stderr, "pipeline_bench: %s\n", sqlite3_errmsg(raw));
+      sqlite3_close(raw);
+      return false;
+    }
+    std::string pipeline = "Get-MessageTrace -Days 7 -PageSize 1000" + c.parameters;
+    std::vector<double> raw_cpu, raw_wall, cmd_cpu, cmd_wall;
+    double raw_first = 0, cmd_first = 0;
+    std::pair<std::int64_t, std::string> raw_result;
+    std::vector<Value> records;
+    for (int r = 0; r < 32; ++r) {  // the first of each is a warm-up
+      double c0 = cpu_seconds();
+      auto w0 = std::chrono::steady_clock::now();
+      raw_result = run_raw(s, from, to, c);
+      double c1 = cpu_seconds();
+      auto w1 = std::chrono::steady_clock::now();
+      records = invoke_pipeline(session, pipeline);
+      double c2 = cpu_seconds();
+      auto w2 = std::chrono::steady_clock::now();
+      if (r == 0) {  // the first of the process: caches (SQLite's pages, the store's strings) cold
+        raw_first = c1 - c0;
+        cmd_first = c2 - c1;
+        continue;
+      }
+      raw_cpu.push_back(c1 - c0);
+      cmd_cpu.push_back(c2 - c1);
+      raw_wall.push_back(std::chrono::duration<double>(w1 - w0).count());
+      cmd_wall.push_back(std::chrono::duration<double>(w2 - w1).count());
+    }
+    sqlite3_finalize(s);
+    auto median = [](std::vector<double> v) {
+      std::sort(v.begin(), v.end());
+      return v[v.size() / 2] * 1000.0;
+    };
+    std::string last;
+    if (!records.empty() && records.back().is_record())
+      if (const Value* id = records.back().as_record().get("MessageId")) last = id->to_display();
+    double rc = median(raw_cpu), cc = median(cmd_cpu);
+    double rmin = *std::min_element(raw_cpu.begin(), raw_cpu.end()) * 1000.0;
+    double cmin = *std::min_element(cmd_cpu.begin(), cmd_cpu.end()) * 1000.0;
+    std::printf("%-36s %8.2f [%7.2f] %8.2f [%7.2f] %7.2fx  %6.2f %6.2f  %6.2f %6.2f\n", c.label, rc,
+                median(raw_wall), cc, median(cmd_wall), cc / rc, rmin, cmin, raw_first * 1000.0, cmd_first * 1000.0);
+    if (static_cast<std::int64_t>(records.size()) != raw_result.first || last != raw_result.second) {
+      std::printf("MISMATCH: %s: Get-MessageTrace %zu records (last %s), raw SQL %lld rows (last %s)\n", c.label,
+                  records.size(), last.c_str(), static_cast<long long>(raw_result.first), raw_result.second.c_str());
+      ok = false;
+    }
+  }
+  sqlite3_close(raw);
+  return ok;
+}
+
 Timing run(Session& session, const std::string& pipeline) {
   auto start = std::chrono::steady_clock::now();
   std::vector<Value> out = invoke_pipeline(session, pipeline);
@@ -92,14 +276,20 @@ void report(const char* label, const std::string& pipeline, const Timing& t, std
 
 int main(int argc, char** argv) {
   std::int64_t records = 1000000;
-  std::string db;
+  std::string db, connector = "Fabrikam Partner Inbound", only;
+  bool pages_only = false;
   DayNumber today = today_utc();
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--records") && i + 1 < argc) records = std::atoll(argv[++i]);
     else if (!std::strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
     else if (!std::strcmp(argv[i], "--now") && i + 1 < argc && parse_date(argv[i + 1])) today = *parse_date(argv[++i]);
+    else if (!std::strcmp(argv[i], "--connector") && i + 1 < argc) connector = argv[++i];
+    else if (!std::strcmp(argv[i], "--pages-only")) pages_only = true;
+    else if (!std::strcmp(argv[i], "--page-case") && i + 1 < argc) only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: pipeline_bench [--records N] [--db STORE --now YYYY-MM-DD]\n");
+      std::fprintf(stderr,
+                   "usage: pipeline_bench [--records N] [--db STORE --now YYYY-MM-DD [--connector NAME] "
+                   "[--pages-only] [--page-case LABEL-PART]]\n");
       return 2;
     }
   }
@@ -114,6 +304,13 @@ int main(int argc, char** argv) {
     if (!db.empty()) {
       store = std::make_unique<TraceStore>(db);
       session.store = store.get();
+    }
+    if (pages_only) {
+      if (!store) {
+        std::fprintf(stderr, "pipeline_bench: --pages-only needs --db STORE\n");
+        return 2;
+      }
+      return page_bench(session, db, connector, only) ? 0 : 1;
     }
     std::string n = std::to_string(records);
     std::string base = "Get-SyntheticTrace -Count " + n + " | Measure-Object";
@@ -160,6 +357,7 @@ int main(int argc, char** argv) {
       }
       std::printf("pushed-down Where-Object at %.2fx the parameter's time (target <= 1.5x) and %.2fx the "
                   "unpushed filter's\n", tw.seconds / tp.seconds, tw.seconds / tn.seconds);
+      if (!page_bench(session, db, connector, only)) return 1;
     } else {
       std::printf("(Get-MessageTrace comparison skipped: give --db STORE with traces, and a build with Get-MessageTrace)\n");
     }
