@@ -345,3 +345,38 @@ TEST(UtcOffset, ParsesFixedOffsetsOnly) {
 }
 
 }  // namespace mailflow
+
+namespace mailflow {
+
+// The default batch follows the file's size: small files (the crash test's)
+// commit every kBatchRecords records, large ones every kLargeBatchRecords;
+// an explicit batch_size wins.
+TEST(ImportBatch, DefaultFollowsTheFileSizeAndAnExplicitSizeWins) {
+  ImportOptions o;
+  EXPECT_EQ(import_batch_records(o, 0), ImportOptions::kBatchRecords);
+  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes - 1), ImportOptions::kBatchRecords);
+  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes), ImportOptions::kLargeBatchRecords);
+  EXPECT_GT(ImportOptions::kLargeBatchRecords, ImportOptions::kBatchRecords);
+  o.batch_size = 7;
+  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes * 4), 7u);
+}
+
+// With the default batch, a small file's commits come every kBatchRecords
+// records (counted by the before_commit hook: one per full batch, one at the end).
+TEST_F(Importer, DefaultBatchOfASmallFileCommitsEveryBatchRecords) {
+  std::string text = "received,direction,connector,tls,cipher,sender,recipient,remote_host,remote_ip,size,status,"
+                     "message_id\n";
+  const std::size_t n = ImportOptions::kBatchRecords + 5;
+  for (std::size_t i = 0; i < n; ++i)
+    text += "2026-11-17T10:00:00Z,Inbound,,TLS1.2,,a@fabrikam.com,b@contoso.com,,,10,Delivered,<" +
+            std::to_string(i) + "@fabrikam.com>\n";
+  std::string file = write_file("batches.csv", text);
+  ImportOptions o;
+  std::int64_t commits = 0;
+  o.before_commit = [&](std::int64_t) { ++commits; };
+  ImportSummary s = import_trace_file(*store_, file, o);
+  EXPECT_EQ(s.imported, static_cast<std::int64_t>(n));
+  EXPECT_EQ(commits, 2);
+}
+
+}  // namespace mailflow
