@@ -71,10 +71,10 @@ class ImportSink : public ReaderSink {
     begin_batch();
     // A bulk load that a killed import left pending is finished first, in
     // this import's first transaction (its removed rows are not this
-    // import's to count); then this import loads in bulk if the store holds
-    // no traces (TraceWriter::begin_bulk_load).
+    // import's to count). This import may load in bulk if the store holds
+    // no traces now (TraceWriter::begin_bulk_load; see commit_batch).
     writer_->finish_bulk_load();
-    if (options.bulk_load) bulk_ = writer_->begin_bulk_load();
+    bulk_candidate_ = options.bulk_load && writer_->holds_no_traces();
     register_file();
   }
 
@@ -111,6 +111,11 @@ class ImportSink : public ReaderSink {
   void set_attribution(std::unique_ptr<ConnectorAttribution> a) { attribution_ = std::move(a); }
 
   void trace(const Trace& in, std::int64_t) override {
+    if (bulk_candidate_) {
+      if (in.received < latest_) ++out_of_order_;
+      else latest_ = in.received;
+      ++in_order_seen_;
+    }
     add_trace(in, nullptr);
     count_record();
   }
@@ -267,6 +272,14 @@ class ImportSink : public ReaderSink {
     writer_->commit();
     writer_.reset();
     in_batch_ = 0;
+    // After the first batch: a file whose traces came more than one in
+    // kOutOfOrderShare out of time order loads the rest in bulk (a file in
+    // time order appends to the indexes, which costs less than building
+    // them at the end: measured, tests/bench/README.md).
+    if (bulk_candidate_) {
+      bulk_candidate_ = false;
+      wants_bulk_ = in_order_seen_ > 0 && out_of_order_ * kOutOfOrderShare > in_order_seen_;
+    }
   }
 
   void check_interrupted() {
@@ -277,7 +290,13 @@ class ImportSink : public ReaderSink {
   }
 
  private:
-  void begin_batch() { writer_.emplace(store_); }
+  void begin_batch() {
+    writer_.emplace(store_);
+    if (wants_bulk_) {
+      wants_bulk_ = false;
+      bulk_ = writer_->begin_bulk_load();
+    }
+  }
 
   // Adds `in` (or `enriched`, a copy with what the store knew added) under
   // the fingerprint of `in` (fingerprint_). Returns the new row id, or 0 for
@@ -351,6 +370,12 @@ class ImportSink : public ReaderSink {
   std::int64_t batch_number_ = 0;
   std::unique_ptr<ConnectorAttribution> attribution_;
   bool bulk_ = false;  // this import's bulk load is running
+  // The first batch decides: the store held no traces, and its traces came
+  // out of time order (counted here).
+  static constexpr std::int64_t kOutOfOrderShare = 16;
+  bool bulk_candidate_ = false, wants_bulk_ = false;
+  UnixSeconds latest_ = 0;
+  std::int64_t out_of_order_ = 0, in_order_seen_ = 0;
   Trace attributed_;  // a record with its attributed connector; reused
   std::int64_t fingerprint_ = 0;
   OccurrenceCounter failure_occurrences_;

@@ -425,13 +425,14 @@ constexpr int kBulkBuildCacheKiB = 8192;  // page cache and sort memory while th
 
 bool TraceWriter::bulk_load_pending(TraceStore& store) { return store.get_config(kBulkLoadKey).has_value(); }
 
+bool TraceWriter::holds_no_traces() {
+  StatementUse any(store_.db().cached("bulk.any_trace", "SELECT 1 FROM trace_rows LIMIT 1"));
+  return !any->step();
+}
+
 bool TraceWriter::begin_bulk_load() {
   Database& db = store_.db();
   if (bulk_load_pending(store_)) return false;
-  {
-    StatementUse any(db.cached("bulk.any_trace", "SELECT 1 FROM trace_rows LIMIT 1"));
-    if (any->step()) return false;
-  }
   std::vector<std::pair<std::string, std::string>> indexes;  // name, definition
   {
     StatementUse list(db.cached("bulk.indexes",

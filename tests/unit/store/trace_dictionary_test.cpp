@@ -178,16 +178,19 @@ TEST(BulkLoad, IndexesComeBackAndRefusedRowsGoWithTheirRollup) {
   again.commit();
 }
 
-TEST(BulkLoad, OnlyIntoAStoreWithoutTraces) {
+TEST(BulkLoad, HoldsNoTracesAndOneLoadAtATime) {
   TraceStore store(fresh_db("bulk-not-empty"));
   {
     TraceWriter w(store);
+    EXPECT_TRUE(w.holds_no_traces());
     w.add(bulk_trace(1794816000, "b@contoso.com"), 1, std::nullopt);
+    EXPECT_FALSE(w.holds_no_traces());
     w.commit();
   }
   TraceWriter w(store);
-  EXPECT_FALSE(w.begin_bulk_load());
-  EXPECT_FALSE(TraceWriter::bulk_load_pending(store));
+  EXPECT_TRUE(w.begin_bulk_load());
+  EXPECT_FALSE(w.begin_bulk_load());  // pending already
+  EXPECT_EQ(w.finish_bulk_load(), 0);
   EXPECT_EQ(index_sql(store.db()).size(), 2u);
   w.commit();
 }
