@@ -49,6 +49,7 @@ struct ImportChunk {
     std::uint32_t slot;
     std::int64_t line;        // the record's line, as the reader gave it
     std::int64_t lines_read;  // lines read so far
+    std::int64_t fingerprint;  // Trace kinds and Refused: the record's (taken on the parse thread)
   };
   struct TraceItem {
     Trace trace;

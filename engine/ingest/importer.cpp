@@ -1,6 +1,7 @@
 #include "ingest/importer.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -35,7 +36,8 @@ std::uint64_t refused_hash(const RefusedConnection& r) {
     h *= 1099511628211ULL;
   };
   auto mix_opt = [&](const std::optional<std::string>& s) { mix(s ? *s : std::string_view("\x1e")); };
-  mix(std::to_string(r.time));
+  char time[24];  // the time's decimal digits, as std::to_string gave them, without an allocation
+  mix(std::string_view(time, static_cast<std::size_t>(std::to_chars(time, time + sizeof time, r.time).ptr - time)));
   mix_opt(r.client_host);
   mix_opt(r.client_ip);
   mix_opt(r.sender);
@@ -66,9 +68,42 @@ class ImportSink : public ReaderSink {
         summary_(summary),
         key_path_(std::move(key_path)),
         head_hash_(head_hash),
-        size_(size) {
+        size_(size),
+        batch_size_(import_batch_records(options, size)) {
     begin_batch();
+    // A bulk load that a killed import left pending is finished first, in
+    // this import's first transaction (its removed rows are not this
+    // import's to count). This import may load in bulk if the store holds
+    // no traces now (TraceWriter::begin_bulk_load; see commit_batch).
+    writer_->finish_bulk_load();
+    bulk_candidate_ = options.bulk_load && writer_->holds_no_traces();
     register_file();
+  }
+
+  // Error paths (a reader's error, Ctrl-C, a failed commit): the open batch
+  // is rolled back, and a bulk load this import began is finished in a
+  // transaction of its own, so that the batches that stay are indexed. If
+  // that fails too, the next import finishes it (never throws from here).
+  ~ImportSink() override {
+    if (!bulk_) return;
+    try {
+      writer_.reset();
+      TraceWriter finish(store_);
+      finish.finish_bulk_load();
+      finish.commit();
+    } catch (...) {
+    }
+  }
+
+  // Ends this import's bulk load in the open batch: the indexes are built
+  // and the rows they would have refused are counted as duplicates. Before
+  // any record that reads or changes stored traces, and at the end.
+  void end_bulk_load() {
+    if (!bulk_) return;
+    bulk_ = false;
+    std::int64_t removed = writer_->finish_bulk_load();
+    summary_.imported -= removed;
+    summary_.duplicates += removed;
   }
 
   // Log formats do not name connectors: their traces get one by the
@@ -78,6 +113,11 @@ class ImportSink : public ReaderSink {
   void set_attribution(std::unique_ptr<ConnectorAttribution> a) { attribution_ = std::move(a); }
 
   void trace(const Trace& in, std::int64_t) override {
+    if (bulk_candidate_) {
+      if (in.received < latest_) ++out_of_order_;
+      else latest_ = in.received;
+      ++in_order_seen_;
+    }
     add_trace(in, nullptr);
     count_record();
   }
@@ -87,6 +127,7 @@ class ImportSink : public ReaderSink {
   // session so that one imported later can give it. The fingerprint is the
   // record's as the reader made it (TLS Unknown), so a re-import matches.
   void session_trace(const Trace& in, std::int64_t, std::string_view key) override {
+    end_bulk_load();
     std::optional<StoredSessionTls> known = sessions().find(key);
     if (!known) {
       std::int64_t id = add_trace(in, nullptr);
@@ -105,6 +146,7 @@ class ImportSink : public ReaderSink {
   // A protocol-log session: kept, and the traces it carried take its TLS
   // (their rollup moves with them, in this batch's transaction).
   void session_tls(const SessionTls& s, std::int64_t) override {
+    end_bulk_load();
     StoredSessionTls tls{s.tls, s.cipher};
     if (!sessions().save(s.key, tls)) {
       ++summary_.duplicates;
@@ -175,6 +217,7 @@ class ImportSink : public ReaderSink {
   }
 
   void lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys) override {
+    end_bulk_load();
     add_in_lifecycle(in, nullptr, keys);
     count_record();
   }
@@ -184,6 +227,7 @@ class ImportSink : public ReaderSink {
   // linked to the session that carried it; the Pending one's link goes with it).
   void session_lifecycle_trace(const Trace& in, std::int64_t, const std::vector<std::string>& keys,
                                std::string_view key) override {
+    end_bulk_load();
     std::optional<StoredSessionTls> known = sessions().find(key);
     Trace t = in;
     if (known) {
@@ -195,6 +239,7 @@ class ImportSink : public ReaderSink {
   }
 
   void expire_queue(std::string_view queue_key, UnixSeconds time) override {
+    end_bulk_load();
     writer_->expire_pending(std::string(queue_key), time);
   }
 
@@ -219,15 +264,16 @@ class ImportSink : public ReaderSink {
   }
 
   void refused(const RefusedConnection& r, std::int64_t) override {
-    std::uint64_t content = refused_hash(r);
-    std::uint32_t occurrence = refused_occurrences_.next(content, r.time);
-    if (add_refused_connection(store_, r, with_occurrence(content, occurrence), file_id_))
+    if (add_refused_connection(store_, r, fingerprint_, file_id_))
       ++summary_.refused;  // only what this import added
     count_record();
   }
 
   // Lines read so far: recorded with each batch.
   void set_lines(std::int64_t lines) { lines_ = lines; }
+  // The fingerprint of the record replayed next (traces and refusals), as
+  // the parse thread's RecordFingerprints took it.
+  void set_fingerprint(std::int64_t fingerprint) { fingerprint_ = fingerprint; }
 
   void commit_batch() {
     ++batch_number_;
@@ -237,6 +283,14 @@ class ImportSink : public ReaderSink {
     writer_->commit();
     writer_.reset();
     in_batch_ = 0;
+    // After the first batch: a file whose traces came more than one in
+    // kOutOfOrderShare out of time order loads the rest in bulk (a file in
+    // time order appends to the indexes, which costs less than building
+    // them at the end: measured, tests/bench/README.md).
+    if (bulk_candidate_) {
+      bulk_candidate_ = false;
+      wants_bulk_ = in_order_seen_ > 0 && out_of_order_ * kOutOfOrderShare > in_order_seen_;
+    }
   }
 
   void check_interrupted() {
@@ -247,17 +301,25 @@ class ImportSink : public ReaderSink {
   }
 
  private:
-  void begin_batch() { writer_.emplace(store_); }
+  void begin_batch() {
+    writer_.emplace(store_);
+    if (wants_bulk_) {
+      wants_bulk_ = false;
+      bulk_ = writer_->begin_bulk_load();
+    }
+  }
 
   // Adds `in` (or `enriched`, a copy with what the store knew added) under
-  // the fingerprint of `in`. Returns the new row id, or 0 for a duplicate.
+  // the fingerprint of `in` (fingerprint_). Returns the new row id, or 0 for
+  // a duplicate. The record is copied only when attribution changes it.
   std::int64_t add_trace(const Trace& in, const Trace* enriched) {
-    std::int64_t content = trace_fingerprint(in, 0);
-    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
-    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
-    Trace t = enriched ? *enriched : in;
-    if (attribution_ && !t.connector) t.connector = attribution_->attribute(t);
-    if (writer_->add(t, fingerprint, file_id_)) {
+    const Trace* t = enriched ? enriched : &in;
+    if (attribution_ && !t->connector) {
+      attributed_ = *t;
+      attributed_.connector = attribution_->attribute(attributed_);
+      t = &attributed_;
+    }
+    if (writer_->add(*t, fingerprint_, file_id_)) {
       ++summary_.imported;
       return store_.db().last_insert_rowid();
     }
@@ -268,12 +330,13 @@ class ImportSink : public ReaderSink {
   // add_trace() for a record in a lifecycle (TraceWriter::add_in_lifecycle).
   // Returns the new row id, or 0 for a duplicate.
   std::int64_t add_in_lifecycle(const Trace& in, const Trace* enriched, const std::vector<std::string>& keys) {
-    std::int64_t content = trace_fingerprint(in, 0);
-    std::uint32_t occurrence = trace_occurrences_.next(static_cast<std::uint64_t>(content), in.received);
-    std::int64_t fingerprint = occurrence == 0 ? content : trace_fingerprint(in, occurrence);
-    Trace t = enriched ? *enriched : in;
-    if (attribution_ && !in.connector) t.connector = attribution_->attribute(in);
-    if (writer_->add_in_lifecycle(t, fingerprint, file_id_, keys) == TraceWriter::Lifecycle::Duplicate) {
+    const Trace* t = enriched ? enriched : &in;
+    if (attribution_ && !in.connector) {
+      attributed_ = *t;
+      attributed_.connector = attribution_->attribute(in);
+      t = &attributed_;
+    }
+    if (writer_->add_in_lifecycle(*t, fingerprint_, file_id_, keys) == TraceWriter::Lifecycle::Duplicate) {
       ++summary_.duplicates;
       return 0;
     }
@@ -289,7 +352,7 @@ class ImportSink : public ReaderSink {
   }
 
   void count_record() {
-    if (++in_batch_ < options_.batch_size) return;
+    if (++in_batch_ < batch_size_) return;
     check_interrupted();
     commit_batch();
     begin_batch();
@@ -310,18 +373,49 @@ class ImportSink : public ReaderSink {
   std::string key_path_;
   std::int64_t head_hash_;
   std::int64_t size_;
+  std::size_t batch_size_;
   std::int64_t file_id_ = 0;
   std::int64_t lines_ = 0;
   std::optional<TraceWriter> writer_;
   std::size_t in_batch_ = 0;
   std::int64_t batch_number_ = 0;
   std::unique_ptr<ConnectorAttribution> attribution_;
-  OccurrenceCounter trace_occurrences_;
+  bool bulk_ = false;  // this import's bulk load is running
+  // The first batch decides: the store held no traces, and its traces came
+  // out of time order (counted here).
+  static constexpr std::int64_t kOutOfOrderShare = 16;
+  bool bulk_candidate_ = false, wants_bulk_ = false;
+  UnixSeconds latest_ = 0;
+  std::int64_t out_of_order_ = 0, in_order_seen_ = 0;
+  Trace attributed_;  // a record with its attributed connector; reused
+  std::int64_t fingerprint_ = 0;
   OccurrenceCounter failure_occurrences_;
   OccurrenceCounter total_occurrences_;
   std::optional<ReportTotalsStore> report_totals_;
   std::optional<SessionTlsStore> sessions_;  // only for formats that use it
-  OccurrenceCounter refused_occurrences_;
+};
+
+// The fingerprints of traces and refusals, taken on the parse thread: they
+// depend only on each record and on the records before it in the file
+// (occurrence_counter.h), so the parse thread, which has time to spare,
+// computes them in the order the reader gives records, and the store
+// thread only looks them up.
+class RecordFingerprints {
+ public:
+  // A trace's fingerprint: its content with its occurrence in the file.
+  std::int64_t trace(const Trace& t) {
+    std::int64_t content = trace_fingerprint(t, 0);
+    std::uint32_t occurrence = traces_.next(static_cast<std::uint64_t>(content), t.received);
+    return occurrence == 0 ? content : trace_fingerprint(t, occurrence);
+  }
+  std::int64_t refused(const RefusedConnection& r) {
+    std::uint64_t content = refused_hash(r);
+    return with_occurrence(content, refused_.next(content, r.time));
+  }
+
+ private:
+  OccurrenceCounter traces_;
+  OccurrenceCounter refused_;
 };
 
 // The parse side (ingest/import_queue.h): on the parse thread, records what
@@ -334,9 +428,11 @@ class RecordingSink : public ReaderSink {
   RecordingSink(ImportQueue& queue, const ImportOptions& options) : queue_(queue), options_(options) {}
 
   void trace(const Trace& t, std::int64_t line) override {
+    fingerprint_ = fingerprints_.trace(t);
     record(ImportChunk::Kind::Trace, line, [&](ImportChunk& c) { return slot(c.traces, [&](auto& i) { i.trace = t; }); });
   }
   void session_trace(const Trace& t, std::int64_t line, std::string_view key) override {
+    fingerprint_ = fingerprints_.trace(t);
     record(ImportChunk::Kind::SessionTrace, line, [&](ImportChunk& c) {
       return slot(c.traces, [&](auto& i) {
         i.trace = t;
@@ -345,6 +441,7 @@ class RecordingSink : public ReaderSink {
     });
   }
   void lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& keys) override {
+    fingerprint_ = fingerprints_.trace(t);
     record(ImportChunk::Kind::LifecycleTrace, line, [&](ImportChunk& c) {
       return slot(c.traces, [&](auto& i) {
         i.trace = t;
@@ -354,6 +451,7 @@ class RecordingSink : public ReaderSink {
   }
   void session_lifecycle_trace(const Trace& t, std::int64_t line, const std::vector<std::string>& keys,
                                std::string_view key) override {
+    fingerprint_ = fingerprints_.trace(t);
     record(ImportChunk::Kind::SessionLifecycleTrace, line, [&](ImportChunk& c) {
       return slot(c.traces, [&](auto& i) {
         i.trace = t;
@@ -371,6 +469,7 @@ class RecordingSink : public ReaderSink {
     });
   }
   void refused(const RefusedConnection& r, std::int64_t line) override {
+    fingerprint_ = fingerprints_.refused(r);
     record(ImportChunk::Kind::Refused, line, [&](ImportChunk& c) { return slot(c.refused, [&](auto& i) { i = r; }); });
   }
   void expire_queue(std::string_view queue_key, UnixSeconds time) override {
@@ -427,7 +526,8 @@ class RecordingSink : public ReaderSink {
   void record(ImportChunk::Kind kind, std::int64_t line, Put put) {
     ImportChunk& c = chunk();
     std::uint32_t index = put(c);
-    c.events.push_back({kind, index, line, lines_});
+    c.events.push_back({kind, index, line, lines_, fingerprint_});
+    fingerprint_ = 0;
     if (c.events.size() >= ImportQueue::kChunkRecords) hand_over();
   }
 
@@ -449,6 +549,8 @@ class RecordingSink : public ReaderSink {
   const ImportOptions& options_;
   std::unique_ptr<ImportChunk> chunk_;
   std::int64_t lines_ = 0;
+  RecordFingerprints fingerprints_;
+  std::int64_t fingerprint_ = 0;  // of the record being recorded
 };
 
 // The store side: replays one chunk into the import's sink, in order, as
@@ -457,6 +559,7 @@ bool replay(const ImportChunk& c, ImportSink& sink) {
   using Kind = ImportChunk::Kind;
   for (const ImportChunk::Event& e : c.events) {
     sink.set_lines(e.lines_read);
+    sink.set_fingerprint(e.fingerprint);
     switch (e.kind) {
       case Kind::Trace: sink.trace(c.traces.items[e.slot].trace, e.line); break;
       case Kind::SessionTrace: {
@@ -490,6 +593,12 @@ bool replay(const ImportChunk& c, ImportSink& sink) {
 }
 
 }  // namespace
+
+std::size_t import_batch_records(const ImportOptions& options, std::int64_t file_size) {
+  if (options.batch_size) return options.batch_size;
+  return file_size >= ImportOptions::kLargeBatchBytes ? ImportOptions::kLargeBatchRecords
+                                                      : ImportOptions::kBatchRecords;
+}
 
 // The store's config entry for what a log format's reader left open
 // (TraceReader::resume); not a setting: Get-MailFlowConfig never lists it.
@@ -733,6 +842,7 @@ std::optional<ImportSummary> MultiFileImport::next() {
   summary.lines = lines;
   sink.set_lines(summary.lines);
   sink.check_interrupted();
+  sink.end_bulk_load();
   sink.commit_batch();
   return summary;
 }

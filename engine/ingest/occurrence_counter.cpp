@@ -67,17 +67,21 @@ void OccurrenceCounter::prune(UnixSeconds now) {
 
 // Re-inserts the entries within `window` of `now` (all when window < 0)
 // into a table of `capacity` slots.
+// The other table is kept between passes and cleared in place: a fresh one
+// per pass (every few thousand records) cost an allocation and, above
+// malloc's mmap threshold, a page fault per page.
 void OccurrenceCounter::rebuild(std::size_t capacity, std::int64_t window, UnixSeconds now) {
-  std::vector<Slot> fresh(capacity);
+  if (spare_.size() != capacity) spare_.assign(capacity, Slot{});
+  else std::fill(spare_.begin(), spare_.end(), Slot{});
   std::size_t kept = 0;
   for (const Slot& s : slots_) {
     if (s.seen == 0) continue;
     std::int64_t d = s.time - now;
     if (window >= 0 && (d > window || d < -window)) continue;
-    find(fresh, s.key) = s;
+    find(spare_, s.key) = s;
     ++kept;
   }
-  slots_.swap(fresh);
+  slots_.swap(spare_);
   size_ = kept;
 }
 

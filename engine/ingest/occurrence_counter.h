@@ -43,6 +43,7 @@ class OccurrenceCounter {
   Slot& find(std::vector<Slot>& slots, std::uint64_t key) const;
 
   std::vector<Slot> slots_;  // capacity a power of two, at most half full
+  std::vector<Slot> spare_;  // the table the next rebuild fills
   std::size_t size_ = 0;
   std::int64_t window_;
   std::size_t max_entries_;

@@ -145,6 +145,12 @@ Database::Database(const std::string& path) : path_(path) {
     name = file_uri(path, "?immutable=1");
     flags |= SQLITE_OPEN_URI;
   }
+  // Once per process, before SQLite initialises: no memory statistics (no
+  // one reads them), which spares a global mutex on every allocation SQLite
+  // makes (a few percent of an import's time). Fails harmlessly when SQLite
+  // was initialised already.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   int rc = sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";

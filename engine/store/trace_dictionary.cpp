@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/error.h"
+
 namespace mailflow {
 
 namespace {
@@ -40,20 +42,6 @@ int trace_field_dictionary(std::string_view key) {
   return -1;
 }
 
-// Statements are prepared on first use: the tables exist only once the
-// store has been migrated.
-TraceDictionaries::Kind& TraceDictionaries::kind(int dict) {
-  Kind& d = kinds_.at(static_cast<std::size_t>(dict));
-  if (!d.find) {
-    // A name from the trace-field table (a constant), never user text.
-    std::string table(trace_dictionary_tables()[static_cast<std::size_t>(dict)]);
-    d.find = db_.prepare("SELECT id FROM " + table + " WHERE value = ?1");
-    d.insert = db_.prepare("INSERT INTO " + table + "(value) VALUES(?1)");
-    d.value = db_.prepare("SELECT value FROM " + table + " WHERE id = ?1");
-  }
-  return d;
-}
-
 namespace {
 
 std::uint64_t hash_of(std::string_view s) {
@@ -64,8 +52,46 @@ std::uint64_t hash_of(std::string_view s) {
 
 }  // namespace
 
+// Statements are prepared on first use: the tables exist only once the
+// store has been migrated.
+TraceDictionaries::Kind& TraceDictionaries::kind(int dict) {
+  Kind& d = kinds_.at(static_cast<std::size_t>(dict));
+  if (!d.find) {
+    // A name from the trace-field table (a constant), never user text.
+    std::string table(trace_dictionary_tables()[static_cast<std::size_t>(dict)]);
+    d.find = db_.prepare("SELECT id FROM " + table + " WHERE value = ?1");
+    d.insert = db_.prepare("INSERT INTO " + table + "(value) VALUES(?1) ON CONFLICT(value) DO NOTHING");
+    d.value = db_.prepare("SELECT value FROM " + table + " WHERE id = ?1");
+  }
+  return d;
+}
+
+// A dictionary small enough is read whole on first use: the cache then
+// holds every value the store had, and a miss is a new value, inserted
+// without a lookup first (one index probe instead of two). Another
+// connection may still have added the value since: the insert then does
+// nothing and the lookup follows, so the cache is a shortcut, never the
+// authority.
+void TraceDictionaries::load(Kind& d, int dict) {
+  d.loaded = true;
+  // A name from the trace-field table (a constant), never user text.
+  std::string table(trace_dictionary_tables()[static_cast<std::size_t>(dict)]);
+  auto count = db_.prepare("SELECT count(*) FROM (SELECT 1 FROM " + table + " LIMIT " +
+                           std::to_string(kLoadWhole + 1) + ")");
+  count->step();
+  if (count->column_int(0) > static_cast<std::int64_t>(kLoadWhole)) return;
+  auto all = db_.prepare("SELECT id, value FROM " + table);
+  while (all->step()) {
+    std::string value = all->column_text(1);
+    remember(d, hash_of(value), value, all->column_int(0));
+  }
+  d.complete = true;
+}
+
+
 std::int64_t TraceDictionaries::id(int k, std::string_view value) {
   Kind& d = kind(k);
+  if (!d.loaded) load(d, k);  // the writer's side only: readers never need the whole table
   std::uint64_t hash = hash_of(value);
   std::size_t mask = d.slots.size() - 1;
   for (std::size_t i = hash & mask; d.slots[i].id != 0; i = (i + 1) & mask) {
@@ -75,17 +101,25 @@ std::int64_t TraceDictionaries::id(int k, std::string_view value) {
       return s.id;
   }
   std::int64_t id = 0;
-  {
+  auto find = [&] {
     StatementRewind find(*d.find);
     find->bind_static(1, value);
     if (find->step()) id = find->column_int(0);
-  }
-  if (id == 0) {
+  };
+  auto insert = [&] {
     StatementRewind insert(*d.insert);
     insert->bind_static(1, value);
     insert->step();
-    id = db_.last_insert_rowid();
+    if (db_.changes() > 0) id = db_.last_insert_rowid();
+  };
+  if (d.complete) {
+    insert();
+    if (id == 0) find();  // another connection added it
+  } else {
+    find();
+    if (id == 0) insert();
   }
+  if (id == 0) throw Error("StoreError", "store '" + db_.path() + "': no dictionary id for a value");
   remember(d, hash, value, id);
   return id;
 }
@@ -98,6 +132,7 @@ void TraceDictionaries::remember(Kind& d, std::uint64_t hash, std::string_view v
       std::fill(d.slots.begin(), d.slots.end(), Slot{});
       d.used = 0;
       d.arena.clear();
+      d.complete = false;
     } else {
       std::vector<Slot> bigger(d.slots.size() * 2);
       std::size_t mask = bigger.size() - 1;
@@ -130,6 +165,7 @@ void TraceDictionaries::forget() {
     std::fill(d.slots.begin(), d.slots.end(), Slot{});
     d.used = 0;
     d.arena.clear();
+    d.complete = false;
   }
 }
 

@@ -57,13 +57,19 @@ class TraceDictionaries {
     std::vector<Slot> slots = std::vector<Slot>(1024);
     std::size_t used = 0;
     std::string arena;
+    bool loaded = false;    // load() ran (on the first id())
+    bool complete = false;  // the cache holds every value the table had when last read
     std::unique_ptr<Statement> find, insert, value;
   };
   // Memory stays bounded however many distinct addresses a log holds: a
   // full table starts again (a miss costs one indexed SELECT).
   static constexpr std::size_t kMaxSlots = 1 << 18;
 
+  // Dictionaries of up to this many values are read whole on first use.
+  static constexpr std::size_t kLoadWhole = 1 << 16;
+
   void remember(Kind& d, std::uint64_t hash, std::string_view value, std::int64_t id);
+  void load(Kind& d, int dict);
   Kind& kind(int dict);
 
   Database& db_;

@@ -109,6 +109,25 @@ class TraceWriter {
   // "host/queue id/") become Failed at `time`. Returns how many.
   std::int64_t expire_pending(const std::string& queue_key, UnixSeconds time);
 
+  // Bulk load (README, "Bulk load"). An import into a store that held no
+  // traces when it began, of a file not in time order, drops the indexes of
+  // trace_rows (keeping their definitions in the config table, in the same
+  // transaction) and builds them once, by sorting, at its end: random
+  // inserts into two B-trees cost most of such an import's time.
+  // Without the unique index nothing is refused as a duplicate while the
+  // load runs; finish_bulk_load() removes what it would have refused.
+  // begin_bulk_load() returns true when the load began (false when one is
+  // pending already).
+  bool holds_no_traces();
+  bool begin_bulk_load();
+  // When a bulk load is pending (this import's, or one that was killed):
+  // removes every row whose (received, fingerprint) an earlier row has (the
+  // unique index would have refused it; the rollup moves with it), builds
+  // the indexes and clears the mark, in this transaction. Returns how many
+  // rows were removed (0 when no load was pending).
+  std::int64_t finish_bulk_load();
+  static bool bulk_load_pending(TraceStore& store);
+
   void commit();
 
  private:

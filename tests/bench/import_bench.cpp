@@ -10,6 +10,7 @@
 //
 //   build/bench/import_bench [--records N] [--dir DIR] [--batch N] [--keep] [--reuse]
 //   build/bench/import_bench --generate FILE --days D --per-day N --end YYYY-MM-DD [--seed S]
+//   build/bench/import_bench --import-only FILE [--dir DIR] [--batch N]   (one import, in this process: for a profiler)
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -35,7 +36,8 @@ void remove_db(const std::string& path) {
 
 int usage() {
   std::cerr << "usage: import_bench [--records N] [--dir DIR] [--batch N] [--keep] [--reuse]\n"
-               "       import_bench --generate FILE --days D --per-day N --end YYYY-MM-DD [--seed S]\n";
+               "       import_bench --generate FILE --days D --per-day N --end YYYY-MM-DD [--seed S]\n"
+               "       import_bench --import-only FILE [--dir DIR] [--batch N]\n";
   return 2;
 }
 
@@ -101,7 +103,7 @@ int main(int argc, char** argv) {
   std::size_t batch = ImportOptions{}.batch_size;
   bool keep = false;
   bool reuse = false;  // keep the CSV of a previous --keep run
-  std::string generate;
+  std::string generate, import_only;
   SampleTraceOptions gen;
   gen.end_day = *parse_date("2026-11-22");
   for (int i = 1; i < argc; ++i) {
@@ -117,6 +119,7 @@ int main(int argc, char** argv) {
       else if (a == "--keep") keep = true;
       else if (a == "--reuse") reuse = true;
       else if (a == "--generate") generate = value();
+      else if (a == "--import-only") import_only = value();
       else if (a == "--days") gen.days = std::stoi(value());
       else if (a == "--per-day") gen.messages_per_day = std::stoi(value());
       else if (a == "--seed") gen.seed = std::stoull(value());
@@ -135,6 +138,17 @@ int main(int argc, char** argv) {
       SampleTraceResult r = write_sample_traces(generate, gen);
       std::cout << generate << ": " << r.records << " records, " << format_date(r.start_day) << " to "
                 << format_date(r.end_day) << "\n";
+      return 0;
+    }
+    if (!import_only.empty()) {
+      std::filesystem::create_directories(dir);
+      const std::string store_db = dir + "/bench-store.db";
+      remove_db(store_db);
+      TraceStore store(store_db);
+      ImportOptions o;
+      o.batch_size = batch;
+      ImportSummary s = import_trace_file(store, import_only, o);
+      std::cout << "imported " << s.imported << " of " << s.lines << " lines\n";
       return 0;
     }
 
@@ -178,7 +192,8 @@ int main(int argc, char** argv) {
     if (!measure(csv, dir, batch, r.records, ordered)) return 1;
     if (!measure(shuffled, dir, batch, r.records, random)) return 1;
     std::printf("load average after:  %s\n", loadavg().c_str());
-    std::printf("%lld records, %.1f MiB, batch %zu\n", static_cast<long long>(r.records), input_mib, batch);
+    std::printf("%lld records, %.1f MiB, batch %s\n", static_cast<long long>(r.records), input_mib,
+                batch ? std::to_string(batch).c_str() : "by file size (default)");
     report("in time order", ordered, r.records, input_mib);
     report("shuffled", random, r.records, input_mib);
     if (!keep) {

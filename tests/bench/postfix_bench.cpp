@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   std::int64_t mb = 1024;
   std::string dir = "/tmp/mailflow-postfix-bench";
   std::string sample = "tests/data/postfix/mx1-maillog.log";
-  bool reuse = false, keep = false;
+  bool reuse = false, keep = false, import_only = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--mb" && i + 1 < argc) mb = std::atoll(argv[++i]);
@@ -101,8 +101,9 @@ int main(int argc, char** argv) {
     else if (a == "--sample" && i + 1 < argc) sample = argv[++i];
     else if (a == "--reuse") reuse = true;
     else if (a == "--keep") keep = true;
+    else if (a == "--import-only") import_only = true;
     else {
-      std::cerr << "usage: postfix_bench [--mb N] [--dir DIR] [--sample LOG] [--reuse] [--keep]\n";
+      std::cerr << "usage: postfix_bench [--mb N] [--dir DIR] [--sample LOG] [--reuse] [--keep] [--import-only]\n";
       return 2;
     }
   }
@@ -121,6 +122,17 @@ int main(int argc, char** argv) {
   reader.time_zone = "UTC";
   reader.internal_networks = {"127.0.0.1/32", "::1/128"};
   std::printf("load average before: %s\n", loadavg().c_str());
+  // --import-only: the import alone, in this process (for a profiler).
+  if (import_only) {
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    TraceStore store(db);
+    ImportOptions o;
+    o.format = "Postfix";
+    o.reader = reader;
+    ImportSummary s = import_trace_file(store, log, o);
+    std::cout << "imported " << s.imported << " traces, " << s.refused << " refused, " << s.lines << " lines\n";
+    return 0;
+  }
   ChildResult wc = run_command("wc -l '" + log + "' >/dev/null");
   ChildResult parse = in_child([&] {
     std::cout << "parse only: " << parse_only(log, "Postfix", reader) << " records\n";

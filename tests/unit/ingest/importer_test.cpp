@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 
 #include "core/error.h"
 #include "import_fixture.h"
@@ -342,6 +343,114 @@ TEST(UtcOffset, ParsesFixedOffsetsOnly) {
   EXPECT_EQ(parse_utc_offset("Europe/Berlin"), std::nullopt);
   EXPECT_EQ(parse_utc_offset("+25:00"), std::nullopt);
   EXPECT_EQ(parse_utc_offset("+1:0x"), std::nullopt);
+}
+
+}  // namespace mailflow
+
+namespace mailflow {
+
+// The default batch follows the file's size: small files (the crash test's)
+// commit every kBatchRecords records, large ones every kLargeBatchRecords;
+// an explicit batch_size wins.
+TEST(ImportBatch, DefaultFollowsTheFileSizeAndAnExplicitSizeWins) {
+  ImportOptions o;
+  EXPECT_EQ(import_batch_records(o, 0), ImportOptions::kBatchRecords);
+  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes - 1), ImportOptions::kBatchRecords);
+  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes), ImportOptions::kLargeBatchRecords);
+  EXPECT_GT(ImportOptions::kLargeBatchRecords, ImportOptions::kBatchRecords);
+  o.batch_size = 7;
+  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes * 4), 7u);
+}
+
+// With the default batch, a small file's commits come every kBatchRecords
+// records (counted by the before_commit hook: one per full batch, one at the end).
+TEST_F(Importer, DefaultBatchOfASmallFileCommitsEveryBatchRecords) {
+  std::string text = "received,direction,connector,tls,cipher,sender,recipient,remote_host,remote_ip,size,status,"
+                     "message_id\n";
+  const std::size_t n = ImportOptions::kBatchRecords + 5;
+  for (std::size_t i = 0; i < n; ++i)
+    text += "2026-11-17T10:00:00Z,Inbound,,TLS1.2,,a@fabrikam.com,b@contoso.com,,,10,Delivered,<" +
+            std::to_string(i) + "@fabrikam.com>\n";
+  std::string file = write_file("batches.csv", text);
+  ImportOptions o;
+  std::int64_t commits = 0;
+  o.before_commit = [&](std::int64_t) { ++commits; };
+  ImportSummary s = import_trace_file(*store_, file, o);
+  EXPECT_EQ(s.imported, static_cast<std::int64_t>(n));
+  EXPECT_EQ(commits, 2);
+}
+
+}  // namespace mailflow
+
+namespace mailflow {
+
+namespace {
+
+// Twelve records, one a minute, in the order `minutes` gives.
+std::string minutes_csv(const std::vector<int>& minutes) {
+  std::string text = "received,direction,connector,tls,cipher,sender,recipient,remote_host,remote_ip,size,status,"
+                     "message_id\n";
+  for (int m : minutes) {
+    char when[32];
+    std::snprintf(when, sizeof when, "2026-11-17T10:%02d:00Z", m);
+    text += std::string(when) + ",Inbound,,TLS1.2,,a@fabrikam.com,b@contoso.com,,,10,Delivered,<" +
+            std::to_string(m) + "@fabrikam.com>\n";
+  }
+  return text;
+}
+
+}  // namespace
+
+// A file out of time order, into a store without traces: after its first
+// batch the rest loads in bulk (no indexes until the end), and the end
+// leaves the same indexes and every record.
+TEST_F(Importer, FileOutOfTimeOrderLoadsInBulkAfterItsFirstBatch) {
+  std::string file = write_file("shuffled.csv", minutes_csv({7, 2, 11, 0, 5, 9, 1, 10, 3, 8, 6, 4}));
+  ImportOptions o = small_batches(4);
+  std::vector<bool> pending;
+  o.before_commit = [&](std::int64_t) { pending.push_back(TraceWriter::bulk_load_pending(*store_)); };
+  ImportSummary s = import_trace_file(*store_, file, o);
+  EXPECT_EQ(s.imported, 12);
+  EXPECT_EQ(s.duplicates, 0);
+  ASSERT_EQ(pending.size(), 4u);  // three full batches and the end
+  EXPECT_FALSE(pending[0]);
+  EXPECT_TRUE(pending[1]);
+  EXPECT_TRUE(pending[2]);
+  EXPECT_FALSE(pending[3]);  // finished in the last batch
+  EXPECT_FALSE(TraceWriter::bulk_load_pending(*store_));
+  auto indexes = store_->db().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trace_rows'");
+  indexes->step();
+  EXPECT_EQ(indexes->column_int(0), 2);
+  // The unique index is back: the same file again adds nothing.
+  ImportSummary again = import_trace_file(*store_, file, small_batches(4));
+  EXPECT_EQ(again.imported, 0);
+  EXPECT_EQ(again.duplicates, 12);
+}
+
+// A file in time order appends to the indexes: never a bulk load.
+TEST_F(Importer, FileInTimeOrderNeverLoadsInBulk) {
+  std::string file = write_file("ordered.csv", minutes_csv({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+  ImportOptions o = small_batches(4);
+  bool ever = false;
+  o.before_commit = [&](std::int64_t) { ever = ever || TraceWriter::bulk_load_pending(*store_); };
+  EXPECT_EQ(import_trace_file(*store_, file, o).imported, 12);
+  EXPECT_FALSE(ever);
+}
+
+// A simulated kill (an error before a commit) during a bulk load: the
+// error path finishes the load, so the batches that stay are indexed.
+TEST_F(Importer, ErrorDuringABulkLoadFinishesIt) {
+  std::string file = write_file("cut.csv", minutes_csv({7, 2, 11, 0, 5, 9, 1, 10, 3, 8, 6, 4}));
+  ImportOptions o = small_batches(4);
+  o.before_commit = [&](std::int64_t batch) {
+    if (batch == 3) throw Error("Killed", "simulated");
+  };
+  EXPECT_THROW(import_trace_file(*store_, file, o), Error);
+  EXPECT_FALSE(TraceWriter::bulk_load_pending(*store_));
+  EXPECT_EQ(store_->trace_count(), 8);
+  ImportSummary rest = import_trace_file(*store_, file, small_batches(4));
+  EXPECT_EQ(rest.imported, 4);
+  EXPECT_EQ(rest.duplicates, 8);
 }
 
 }  // namespace mailflow
