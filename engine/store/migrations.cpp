@@ -344,29 +344,29 @@ CREATE INDEX IF NOT EXISTS imported_report_totals_day ON imported_report_totals(
 
 // Version 8 (issue #15, TLS readiness; renumbered at merge): the rollups the
 // TLS reports read, kept by TraceWriter with the daily rollup
-// (store/tls_rollups.h) and backfilled here from traces; failed TLS
+// (store/tls_rollups.h: tls_peer_blocks with its view tls_peer_daily,
+// tls_trust_daily) and backfilled from traces (migrate_to_tls_rollups); failed TLS
 // handshakes with the peer's host name and connector (the table
 // store/session_tls.cpp created on demand before: made here and extended);
 // authenticated submissions, one row per message key, and their rollup.
 constexpr const char* kMigration8 = R"sql(
-CREATE TABLE tls_peer_daily(
-  day         INTEGER NOT NULL,        -- days since 1970-01-01, UTC
+CREATE TABLE tls_peer_blocks(
+  block       INTEGER NOT NULL,        -- floor(day / 32), day: days since 1970-01-01, UTC
   direction   INTEGER NOT NULL,
   connector   TEXT NOT NULL,           -- '' for traffic without a connector
   peer_domain TEXT NOT NULL,           -- mailflow_peer_domain(): registered domain, recipient domain, or IP
   peer_host   TEXT NOT NULL,           -- lower case, '' when the log gave no name
   peer_ip     TEXT NOT NULL,           -- '' when not known
-  tls         INTEGER NOT NULL,
-  messages    INTEGER NOT NULL,        -- Delivered records
-  first_seen  INTEGER NOT NULL,        -- Unix seconds
-  last_seen   INTEGER NOT NULL,
-  PRIMARY KEY(day, direction, connector, peer_domain, peer_host, peer_ip, tls)
+  days        TEXT NOT NULL,           -- JSON [[day - block * 32, tls, Delivered messages, first, last second of the day], ...]
+  PRIMARY KEY(block, direction, connector, peer_domain, peer_host, peer_ip)
 ) WITHOUT ROWID;
-INSERT INTO tls_peer_daily
-  SELECT received / 86400 - (received < 0 AND received % 86400 != 0), direction, coalesce(connector, ''),
-         mailflow_peer_domain(direction, recipient, remote_host, remote_ip), mailflow_peer_host(remote_host),
-         coalesce(remote_ip, ''), tls, count(*), min(received), max(received)
-  FROM traces WHERE status = 'Delivered' COLLATE NOCASE GROUP BY 1, 2, 3, 4, 5, 6, 7;
+CREATE VIEW tls_peer_daily AS
+  SELECT b.block * 32 + json_extract(e.value, '$[0]') AS day, b.direction AS direction, b.connector AS connector,
+         b.peer_domain AS peer_domain, b.peer_host AS peer_host, b.peer_ip AS peer_ip,
+         json_extract(e.value, '$[1]') AS tls, json_extract(e.value, '$[2]') AS messages,
+         (b.block * 32 + json_extract(e.value, '$[0]')) * 86400 + json_extract(e.value, '$[3]') AS first_seen,
+         (b.block * 32 + json_extract(e.value, '$[0]')) * 86400 + json_extract(e.value, '$[4]') AS last_seen
+  FROM tls_peer_blocks b, json_each(b.days) e;
 
 CREATE TABLE tls_trust_daily(
   day       INTEGER NOT NULL,
@@ -376,10 +376,6 @@ CREATE TABLE tls_trust_daily(
   messages  INTEGER NOT NULL,
   PRIMARY KEY(day, direction, connector, trust)
 ) WITHOUT ROWID;
-INSERT INTO tls_trust_daily
-  SELECT received / 86400 - (received < 0 AND received % 86400 != 0), direction, coalesce(connector, ''),
-         coalesce(tls_trust, ''), count(*)
-  FROM traces WHERE status = 'Delivered' COLLATE NOCASE GROUP BY 1, 2, 3, 4;
 
 CREATE TABLE IF NOT EXISTS tls_failures(
   id          INTEGER PRIMARY KEY,
@@ -413,6 +409,12 @@ CREATE TABLE auth_daily(
 ) WITHOUT ROWID;
 )sql";
 
+// Migration 8's tables, then its rollups from the stored traces.
+void migrate_to_tls_rollups(Database& db, const MigrationProgress&) {
+  db.exec(kMigration8);
+  backfill_tls_rollups(db);
+}
+
 // A migration is SQL, or code for one that copies data with progress.
 struct Migration {
   const char* sql;
@@ -422,7 +424,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {{kMigration1, nullptr}, {kMigration2, nullptr}, {kMigration3, nullptr},
                                      {kMigration4, nullptr}, {kMigration5, nullptr},
                                      {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr},
-                                     {kMigration8, nullptr}};
+                                     {nullptr, migrate_to_tls_rollups}};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 // From this version on traces are trace_rows, shown by the view.
 constexpr int kCompactTracesVersion = 6;

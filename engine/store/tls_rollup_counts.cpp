@@ -1,5 +1,11 @@
 #include "store/tls_rollup_counts.h"
 
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+
+#include "store/tls_rollups.h"
+
 namespace mailflow {
 
 namespace {
@@ -23,16 +29,7 @@ void bind_selection(Statement& s, const RollupSelection& sel) {
   s.bind(5, sel.connector);
 }
 
-// Peer expressions over the rollup's columns and over traces'.
-const char* rollup_peer(PeerKey key) {
-  switch (key) {
-    case PeerKey::Domain: return "peer_domain";
-    case PeerKey::Host: return "CASE peer_host WHEN '' THEN peer_ip ELSE peer_host END";
-    case PeerKey::Ip: return "CASE peer_ip WHEN '' THEN peer_host ELSE peer_ip END";
-  }
-  return "";
-}
-
+// The peer of a trace, as the rollup keys it (store/tls_rollups.h).
 const char* trace_peer_expr(PeerKey key) {
   switch (key) {
     case PeerKey::Domain: return "mailflow_peer_domain(direction, recipient, remote_host, remote_ip)";
@@ -62,14 +59,11 @@ std::vector<PeerTlsCount> read_peers(Statement& s) {
   return out;
 }
 
-std::string peer_sql(PeerKey key, bool by_connector, bool from_traces) {
-  std::string connector = by_connector ? (from_traces ? "coalesce(connector, '')" : "connector") : "''";
-  std::string peer = from_traces ? trace_peer_expr(key) : rollup_peer(key);
-  std::string sql = "SELECT direction, " + connector + ", " + peer + ", tls, ";
-  sql += from_traces ? "count(*), min(received), max(received)" MAILFLOW_TRACE_RANGE
-                     : "sum(messages), min(first_seen), max(last_seen) FROM tls_peer_daily" MAILFLOW_ROLLUP_RANGE;
-  sql += " GROUP BY 1, 2, 3, 4";
-  return sql;
+// The GROUP BY over traces of the same answer (the baseline).
+std::string peer_sql(PeerKey key, bool by_connector) {
+  std::string connector = by_connector ? "coalesce(connector, '')" : "''";
+  return "SELECT direction, " + connector + ", " + trace_peer_expr(key) +
+         ", tls, count(*), min(received), max(received)" MAILFLOW_TRACE_RANGE " GROUP BY 1, 2, 3, 4";
 }
 
 std::string statement_name(const char* what, PeerKey key, bool by_connector) {
@@ -94,16 +88,74 @@ std::vector<TrustCount> read_trust(Statement& s) {
 
 std::vector<PeerTlsCount> peer_tls_counts(TraceStore& store, const RollupSelection& sel, PeerKey key,
                                           bool by_connector) {
-  StatementUse s(store.db().cached(statement_name("tls_peer_daily.counts", key, by_connector),
-                                   peer_sql(key, by_connector, false)));
-  bind_selection(*s, sel);
-  return read_peers(*s);
+  // The block rows of the range (at most two for a range of up to 32 days),
+  // their days of the range summed here: one row per peer and block, so a
+  // 30-day report reads each peer once or twice (store/tls_rollups.h).
+  StatementUse s(store.db().cached(
+      "tls_peer_blocks.counts",
+      "SELECT direction, connector, peer_domain, peer_host, peer_ip, block, days FROM tls_peer_blocks"
+      " WHERE block BETWEEN ?1 AND ?2" MAILFLOW_SCOPE("connector")));
+  s->bind(1, tls_peer_block_of(sel.first)).bind(2, tls_peer_block_of(sel.last));
+  if (sel.direction) s->bind(3, static_cast<int>(*sel.direction));
+  else s->bind_null(3);
+  using C = RollupSelection::Connectors;
+  s->bind(4, sel.connectors == C::All ? 0 : sel.connectors == C::Named ? 1 : 2);
+  s->bind(5, sel.connector);
+  // (direction, connector, peer, tls) -> index into out
+  std::unordered_map<std::string, std::size_t> index;
+  std::vector<PeerTlsCount> out;
+  std::string group;
+  const std::string& path = store.path();
+  while (s->step()) {
+    int direction = static_cast<int>(s->column_int(0));
+    std::string connector = by_connector ? s->column_text(1) : std::string();
+    std::string domain = s->column_text(2), host = s->column_text(3), ip = s->column_text(4);
+    const std::string& peer = key == PeerKey::Domain ? domain
+                              : key == PeerKey::Host ? (host.empty() ? ip : host)
+                                                     : (ip.empty() ? host : ip);
+    const std::int64_t block_start = s->column_int(5) * kTlsPeerBlockDays;
+    for (const TlsPeerDay& d : decode_tls_peer_days(s->column_text(6), path)) {
+      std::int64_t day = block_start + d.offset;
+      if (day < sel.first || day > sel.last) continue;
+      UnixSeconds day_start = day * 86400;
+      group.assign(1, static_cast<char>('0' + direction));
+      group += '\x1f';
+      group += connector;
+      group += '\x1f';
+      group += peer;
+      group += '\x1f';
+      group += std::to_string(d.tls);
+      auto [it, added] = index.try_emplace(group, out.size());
+      if (added) {
+        PeerTlsCount c;
+        c.direction = direction == 1 ? Direction::Outbound : Direction::Inbound;
+        if (!connector.empty()) c.connector = connector;
+        c.peer = peer;
+        c.tls = static_cast<TlsVersion>(d.tls);
+        c.first_seen = day_start + d.first;
+        c.last_seen = day_start + d.last;
+        out.push_back(std::move(c));
+      }
+      PeerTlsCount& c = out[it->second];
+      c.messages += d.messages;
+      c.first_seen = std::min(c.first_seen, day_start + d.first);
+      c.last_seen = std::max(c.last_seen, day_start + d.last);
+    }
+  }
+  // In the order the GROUP BY over traces gives (direction, connector, peer, TLS).
+  std::sort(out.begin(), out.end(), [](const PeerTlsCount& a, const PeerTlsCount& b) {
+    return std::make_tuple(static_cast<int>(a.direction), a.connector.value_or(""), std::string_view(a.peer),
+                           static_cast<int>(a.tls)) < std::make_tuple(static_cast<int>(b.direction),
+                                                                      b.connector.value_or(""),
+                                                                      std::string_view(b.peer), static_cast<int>(b.tls));
+  });
+  return out;
 }
 
 std::vector<PeerTlsCount> peer_tls_counts_from_traces(TraceStore& store, const RollupSelection& sel, PeerKey key,
                                                       bool by_connector) {
   StatementUse s(store.db().cached(statement_name("traces.peer_counts", key, by_connector),
-                                   peer_sql(key, by_connector, true)));
+                                   peer_sql(key, by_connector)));
   bind_selection(*s, sel);
   return read_peers(*s);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "core/error.h"
 #include "core/registered_domain.h"
 #include "core/text.h"
 
@@ -62,6 +63,76 @@ TracePeer trace_peer(const Trace& t) {
           std::move(names.host), std::move(names.ip)};
 }
 
+namespace {
+
+[[noreturn]] void corrupt(const std::string& store, const std::string& why) {
+  throw Error("StoreCorrupt", "store '" + store + "': a row of tls_peer_blocks " + why +
+                                  "; the file is damaged");
+}
+
+}  // namespace
+
+std::vector<TlsPeerDay> decode_tls_peer_days(std::string_view text, const std::string& store) {
+  // [[offset,tls,messages,first,last],...]: integers only, as encoded below.
+  std::vector<TlsPeerDay> out;
+  std::size_t i = 0;
+  auto expect = [&](char c) {
+    if (i >= text.size() || text[i] != c) corrupt(store, std::string("lacks '") + c + "' at byte " + std::to_string(i));
+    ++i;
+  };
+  auto number = [&]() -> std::int64_t {
+    bool negative = i < text.size() && text[i] == '-';
+    if (negative) ++i;
+    std::size_t start = i;
+    std::int64_t v = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      if (i - start >= 18) corrupt(store, "holds a number too long");
+      v = v * 10 + (text[i] - '0');
+      ++i;
+    }
+    if (i == start) corrupt(store, "lacks a number at byte " + std::to_string(i));
+    return negative ? -v : v;
+  };
+  expect('[');
+  if (i < text.size() && text[i] == ']') return out;
+  for (;;) {
+    expect('[');
+    TlsPeerDay d;
+    d.offset = static_cast<int>(number());
+    expect(',');
+    d.tls = static_cast<int>(number());
+    expect(',');
+    d.messages = number();
+    expect(',');
+    d.first = static_cast<std::int32_t>(number());
+    expect(',');
+    d.last = static_cast<std::int32_t>(number());
+    expect(']');
+    if (d.offset < 0 || d.offset >= kTlsPeerBlockDays || d.messages <= 0 || d.first < 0 || d.last < d.first ||
+        d.last >= 86400)
+      corrupt(store, "holds an impossible entry");
+    out.push_back(d);
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      continue;
+    }
+    expect(']');
+    break;
+  }
+  if (i != text.size()) corrupt(store, "has bytes after its end");
+  return out;
+}
+
+std::string encode_tls_peer_days(const std::vector<TlsPeerDay>& days) {
+  std::string out = "[";
+  for (const TlsPeerDay& d : days) {
+    if (out.size() > 1) out += ',';
+    out += '[' + std::to_string(d.offset) + ',' + std::to_string(d.tls) + ',' + std::to_string(d.messages) + ',' +
+           std::to_string(d.first) + ',' + std::to_string(d.last) + ']';
+  }
+  return out + "]";
+}
+
 void TlsRollupDeltas::account(const Trace& t, int sign) {
   if (!counted(t)) return;
   TracePeer p = trace_peer(t);
@@ -80,77 +151,20 @@ void TlsRollupDeltas::account(const Trace& t, int sign) {
       sign;
 }
 
+void TlsRollupDeltas::add_group(const PeerKey& key, std::int64_t messages, UnixSeconds first, UnixSeconds last) {
+  PeerDelta& d = peers_[key];
+  d.messages += messages;
+  d.first_added = d.first_added ? std::min(*d.first_added, first) : first;
+  d.last_added = d.last_added ? std::max(*d.last_added, last) : last;
+}
+
+void TlsRollupDeltas::add_trust(DayNumber day, int direction, const std::string& connector, const std::string& trust,
+                                std::int64_t messages) {
+  trust_[{day, direction, connector, trust}] += messages;
+}
+
 void TlsRollupDeltas::apply(Database& db) {
-  // RETURNING gives the row as it now stands, so that an emptied group is
-  // deleted and a group that lost its first or last message is recomputed
-  // without scanning the table.
-  Statement& upsert = db.cached(
-      "tls_peer_daily.upsert",
-      "INSERT INTO tls_peer_daily(day, direction, connector, peer_domain, peer_host, peer_ip, tls, messages,"
-      " first_seen, last_seen) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, coalesce(?9, 0), coalesce(?10, 0))"
-      " ON CONFLICT(day, direction, connector, peer_domain, peer_host, peer_ip, tls) DO UPDATE SET"
-      " messages = messages + excluded.messages,"
-      " first_seen = CASE WHEN ?9 IS NULL THEN first_seen ELSE min(first_seen, ?9) END,"
-      " last_seen = CASE WHEN ?10 IS NULL THEN last_seen ELSE max(last_seen, ?10) END"
-      " RETURNING messages, first_seen, last_seen");
-  Statement& remove = db.cached(
-      "tls_peer_daily.delete",
-      "DELETE FROM tls_peer_daily WHERE day = ?1 AND direction = ?2 AND connector = ?3 AND peer_domain = ?4"
-      " AND peer_host = ?5 AND peer_ip = ?6 AND tls = ?7");
-  // The group's traces of that day, through the index on received.
-  Statement& extremes = db.cached(
-      "tls_peer_daily.extremes",
-      "SELECT min(received), max(received) FROM traces"
-      " WHERE received >= ?1 * 86400 AND received < (?1 + 1) * 86400 AND direction = ?2"
-      " AND coalesce(connector, '') = ?3 AND tls = ?7 AND status = 'Delivered' COLLATE NOCASE"
-      " AND coalesce(remote_ip, '') = ?6 AND mailflow_peer_host(remote_host) = ?5"
-      " AND mailflow_peer_domain(direction, recipient, remote_host, remote_ip) = ?4");
-  Statement& set_seen = db.cached(
-      "tls_peer_daily.set_seen",
-      "UPDATE tls_peer_daily SET first_seen = ?8, last_seen = ?9 WHERE day = ?1 AND direction = ?2"
-      " AND connector = ?3 AND peer_domain = ?4 AND peer_host = ?5 AND peer_ip = ?6 AND tls = ?7");
-  auto bind_key = [](Statement& s, const PeerKey& k) {
-    const auto& [day, direction, connector, domain, host, ip, tls] = k;
-    s.bind(1, static_cast<std::int64_t>(day)).bind(2, direction).bind(3, connector).bind(4, domain);
-    s.bind(5, host).bind(6, ip).bind(7, tls);
-  };
-  for (const auto& [key, d] : peers_) {
-    if (d.messages == 0 && !d.first_removed) continue;
-    std::int64_t messages = 0;
-    UnixSeconds first = 0, last = 0;
-    {
-      StatementUse u(upsert);
-      bind_key(*u, key);
-      u->bind(8, d.messages);
-      if (d.first_added) u->bind(9, *d.first_added);
-      else u->bind_null(9);
-      if (d.last_added) u->bind(10, *d.last_added);
-      else u->bind_null(10);
-      if (u->step()) {
-        messages = u->column_int(0);
-        first = u->column_int(1);
-        last = u->column_int(2);
-      }
-    }
-    if (messages <= 0) {
-      StatementUse r(remove);
-      bind_key(*r, key);
-      r->run();
-      continue;
-    }
-    if (d.first_removed && (*d.first_removed <= first || *d.last_removed >= last)) {
-      StatementUse e(extremes);
-      bind_key(*e, key);
-      if (!e->step() || e->column_is_null(0)) continue;
-      UnixSeconds f = e->column_int(0), l = e->column_int(1);
-      e->reset();
-      StatementUse s(set_seen);
-      bind_key(*s, key);
-      s->bind(8, f).bind(9, l);
-      s->run();
-    }
-  }
-  peers_.clear();
+  apply_peers(db);
 
   Statement& trust = db.cached(
       "tls_trust_daily.upsert",
@@ -176,6 +190,121 @@ void TlsRollupDeltas::apply(Database& db) {
     }
   }
   trust_.clear();
+}
+
+void TlsRollupDeltas::apply_peers(Database& db) {
+  // One block row per (block, direction, connector, domain, host, IP): read,
+  // changed in memory, written back. peers_ is ordered by day first, so the
+  // deltas are regrouped by row here.
+  using RowKey = std::tuple<std::int64_t, int, std::string, std::string, std::string, std::string>;
+  std::map<RowKey, std::vector<std::pair<const PeerKey*, const PeerDelta*>>> rows;
+  for (const auto& [key, d] : peers_) {
+    if (d.messages == 0 && !d.first_removed) continue;
+    const auto& [day, direction, connector, domain, host, ip, tls] = key;
+    rows[{tls_peer_block_of(day), direction, connector, domain, host, ip}].push_back({&key, &d});
+  }
+  Statement& read = db.cached(
+      "tls_peer_blocks.read",
+      "SELECT days FROM tls_peer_blocks WHERE block = ?1 AND direction = ?2 AND connector = ?3"
+      " AND peer_domain = ?4 AND peer_host = ?5 AND peer_ip = ?6");
+  Statement& write = db.cached(
+      "tls_peer_blocks.write",
+      "INSERT INTO tls_peer_blocks(block, direction, connector, peer_domain, peer_host, peer_ip, days)"
+      " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+      " ON CONFLICT(block, direction, connector, peer_domain, peer_host, peer_ip) DO UPDATE SET days = excluded.days");
+  Statement& remove = db.cached(
+      "tls_peer_blocks.delete",
+      "DELETE FROM tls_peer_blocks WHERE block = ?1 AND direction = ?2 AND connector = ?3 AND peer_domain = ?4"
+      " AND peer_host = ?5 AND peer_ip = ?6");
+  // A day's traces of one peer and version, through the index on received:
+  // the first and last seen after a removal took one of them.
+  Statement& extremes = db.cached(
+      "tls_peer_blocks.extremes",
+      "SELECT min(received), max(received) FROM traces"
+      " WHERE received >= ?1 * 86400 AND received < (?1 + 1) * 86400 AND direction = ?2"
+      " AND coalesce(connector, '') = ?3 AND tls = ?7 AND status = 'Delivered' COLLATE NOCASE"
+      " AND coalesce(remote_ip, '') = ?6 AND mailflow_peer_host(remote_host) = ?5"
+      " AND mailflow_peer_domain(direction, recipient, remote_host, remote_ip) = ?4");
+  auto bind_row = [](Statement& s, const RowKey& k) {
+    const auto& [block, direction, connector, domain, host, ip] = k;
+    s.bind(1, block).bind(2, direction).bind(3, connector).bind(4, domain).bind(5, host).bind(6, ip);
+  };
+  for (const auto& [row, deltas] : rows) {
+    std::vector<TlsPeerDay> days;
+    {
+      StatementUse r(read);
+      bind_row(*r, row);
+      if (r->step()) days = decode_tls_peer_days(r->column_text(0), db.path());
+    }
+    const std::int64_t block_start = std::get<0>(row) * kTlsPeerBlockDays;
+    for (const auto& [key, d] : deltas) {
+      const DayNumber day = std::get<0>(*key);
+      const int tls = std::get<6>(*key);
+      const int offset = static_cast<int>(day - block_start);
+      const UnixSeconds day_start = start_of_day(day);
+      auto it = std::find_if(days.begin(), days.end(),
+                             [&](const TlsPeerDay& e) { return e.offset == offset && e.tls == tls; });
+      if (it == days.end()) {
+        TlsPeerDay e;
+        e.offset = offset;
+        e.tls = tls;
+        e.first = 86399;
+        e.last = 0;
+        it = days.insert(std::upper_bound(days.begin(), days.end(), e,
+                                          [](const TlsPeerDay& a, const TlsPeerDay& b) {
+                                            return std::tie(a.offset, a.tls) < std::tie(b.offset, b.tls);
+                                          }),
+                         e);
+      }
+      it->messages += d->messages;
+      if (d->first_added) it->first = std::min(it->first, static_cast<std::int32_t>(*d->first_added - day_start));
+      if (d->last_added) it->last = std::max(it->last, static_cast<std::int32_t>(*d->last_added - day_start));
+      if (it->messages <= 0) {
+        days.erase(it);
+        continue;
+      }
+      if (d->first_removed && (*d->first_removed - day_start <= it->first || *d->last_removed - day_start >= it->last)) {
+        StatementUse e(extremes);
+        const auto& [kday, direction, connector, domain, host, ip, ktls] = *key;
+        e->bind(1, static_cast<std::int64_t>(kday)).bind(2, direction).bind(3, connector).bind(4, domain);
+        e->bind(5, host).bind(6, ip).bind(7, ktls);
+        if (e->step() && !e->column_is_null(0)) {
+          it->first = static_cast<std::int32_t>(e->column_int(0) - day_start);
+          it->last = static_cast<std::int32_t>(e->column_int(1) - day_start);
+        }
+      }
+    }
+    if (days.empty()) {
+      StatementUse r(remove);
+      bind_row(*r, row);
+      r->run();
+    } else {
+      StatementUse w(write);
+      bind_row(*w, row);
+      w->bind(7, encode_tls_peer_days(days));
+      w->run();
+    }
+  }
+  peers_.clear();
+}
+
+void backfill_tls_rollups(Database& db) {
+  TlsRollupDeltas deltas;
+  {
+    auto s = db.prepare(tls_rollup_fresh_sql(true));
+    while (s->step())
+      deltas.add_group({static_cast<DayNumber>(s->column_int(0)), static_cast<int>(s->column_int(1)),
+                        s->column_text(2), s->column_text(3), s->column_text(4), s->column_text(5),
+                        static_cast<int>(s->column_int(6))},
+                       s->column_int(7), s->column_int(8), s->column_int(9));
+  }
+  {
+    auto s = db.prepare(tls_rollup_fresh_sql(false));
+    while (s->step())
+      deltas.add_trust(static_cast<DayNumber>(s->column_int(0)), static_cast<int>(s->column_int(1)),
+                       s->column_text(2), s->column_text(3), s->column_int(4));
+  }
+  deltas.apply(db);
 }
 
 std::string tls_rollup_fresh_sql(bool peer) {

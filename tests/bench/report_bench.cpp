@@ -154,17 +154,19 @@ void generate(TraceStore& store, const Options& o, DayNumber last_day) {
       t.tls_trust = t.tls == TlsVersion::None || trust >= 8 ? std::nullopt
                     : std::optional<TlsTrust>(static_cast<TlsTrust>(trust % 4));
       writer.add(t, ++fingerprint, std::nullopt);
-      // One in 100 messages also has an authenticated submission (500
-      // users, some on old TLS); one in 200 a failed handshake.
+      // One in 10 messages also has an authenticated submission (500
+      // users, some on old TLS: 1,000,000 over 10M traces, so that the raw
+      // GROUP BY counts submissions at the scale of the traces); one in 200
+      // a failed handshake.
       unsigned extra = rng.below(200);
-      if (extra < 2) {
+      if (extra < 20) {
         unsigned u = rng.below(500);
         add_auth_submission(store, {t.received, "user" + std::to_string(u) + "@contoso.com",
                                     u % 10 == 0 ? TlsVersion::Tls10 : u % 7 == 0 ? TlsVersion::None : TlsVersion::Tls12,
                                     std::nullopt, "10.0.0." + std::to_string(u % 250 + 1),
                                     "bench/" + std::to_string(fingerprint)},
                             std::nullopt);
-      } else if (extra == 2) {
+      } else if (extra == 20) {
         add_tls_failure(store, {t.received, t.direction, t.remote_host, t.remote_ip, t.connector,
                                 rng.below(2) ? "SSL_accept" : "handshake", "bench failure"},
                         fingerprint, std::nullopt);

@@ -6,10 +6,12 @@
 
 #include <filesystem>
 
+#include "core/error.h"
 #include "core/time.h"
 #include "store/auth_submission_store.h"
 #include "store/migrations.h"
 #include "store/tls_failure_store.h"
+#include "store/tls_rollup_counts.h"
 #include "store/tls_rollups.h"
 #include "store/trace_store.h"
 
@@ -330,6 +332,75 @@ TEST(AuthSubmissionStore, ReimportAddsNothingAndRollupEqualsTheRows) {
     EXPECT_EQ(raw[i].messages, counts[i].messages);
   }
   EXPECT_EQ(auth_counts(store, d, d).size(), 2u);  // the second day's submission is outside
+}
+
+}  // namespace mailflow
+
+namespace mailflow {
+
+// The reports sum a block row's days of the range: for ranges inside one
+// 32-day block, across two, and clipped at either end, every peer key gives
+// the GROUP BY over traces of the same range.
+TEST(TlsRollups, BlockRowsGiveTheGroupByOfAnyRange) {
+  TraceStore store(fresh_db("blocks"));
+  const DayNumber first = 20730;  // block 647 starts at day 20704: 20730..20800 spans three blocks
+  {
+    TraceWriter w(store);
+    std::int64_t fp = 0;
+    const char* hosts[] = {"mx1.mail.fabrikam.co.uk", "mx2.fabrikam.co.uk", "unknown", "smtp.tailspin.com.au"};
+    const TlsVersion versions[] = {TlsVersion::Tls12, TlsVersion::Tls10, TlsVersion::None, TlsVersion::Tls13,
+                                   TlsVersion::Unknown};
+    for (int day = 0; day < 70; ++day)
+      for (int i = 0; i < 7; ++i) {
+        Trace t = make(start_of_day(first + day) + 3600 * i + day, i % 2 ? Direction::Outbound : Direction::Inbound,
+                       std::string(hosts[(day + i) % 4]), "192.0.2." + std::to_string(i % 3 + 1),
+                       versions[(day * 3 + i) % 5], i % 3 ? "bob@contoso.com" : "carol@Tailspin.com.au",
+                       i == 6 ? "Failed" : "Delivered");
+        if (i % 4 == 1) t.connector = "Partner";
+        w.add(t, ++fp, std::nullopt);
+      }
+    w.commit();
+  }
+  expect_fresh(store);
+  for (auto [a, b] : {std::pair{first, first + 29}, std::pair{first + 2, first + 5}, std::pair{20735, 20736},
+                      std::pair{first + 40, first + 69}, std::pair{first - 5, first + 100}}) {
+    RollupSelection sel;
+    sel.first = a;
+    sel.last = b;
+    for (PeerKey key : {PeerKey::Domain, PeerKey::Host, PeerKey::Ip})
+      for (bool by_connector : {false, true}) {
+        auto rollup = peer_tls_counts(store, sel, key, by_connector);
+        auto raw = peer_tls_counts_from_traces(store, sel, key, by_connector);
+        ASSERT_EQ(rollup.size(), raw.size()) << a << ".." << b;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+          EXPECT_EQ(rollup[i].direction, raw[i].direction);
+          EXPECT_EQ(rollup[i].connector, raw[i].connector);
+          EXPECT_EQ(rollup[i].peer, raw[i].peer);
+          EXPECT_EQ(rollup[i].tls, raw[i].tls);
+          EXPECT_EQ(rollup[i].messages, raw[i].messages) << rollup[i].peer;
+          EXPECT_EQ(rollup[i].first_seen, raw[i].first_seen);
+          EXPECT_EQ(rollup[i].last_seen, raw[i].last_seen);
+        }
+      }
+  }
+}
+
+// A block row the store cannot have written is refused with a clear error.
+TEST(TlsRollups, DamagedBlockRowIsAnError) {
+  EXPECT_EQ(decode_tls_peer_days("[[0,12,3,10,20],[31,-1,1,0,86399]]", "s.db").size(), 2u);
+  EXPECT_TRUE(decode_tls_peer_days("[]", "s.db").empty());
+  EXPECT_EQ(encode_tls_peer_days(decode_tls_peer_days("[[0,12,3,10,20],[31,-1,1,0,86399]]", "s.db")),
+            "[[0,12,3,10,20],[31,-1,1,0,86399]]");
+  for (const char* bad : {"", "[[0,12,3,10]]", "[[32,12,3,10,20]]", "[[0,12,0,10,20]]", "[[0,12,3,20,10]]",
+                          "[[0,12,3,10,20]]x", "[[0,12,3,10,99999]]", "[[0,12,3,10,20],]"}) {
+    try {
+      decode_tls_peer_days(bad, "s.db");
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.id(), "StoreCorrupt") << bad;
+      EXPECT_NE(std::string(e.what()).find("store 's.db': a row of tls_peer_blocks"), std::string::npos) << e.what();
+    }
+  }
 }
 
 }  // namespace mailflow
