@@ -196,6 +196,8 @@ std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& s
       f.value = v.value;
       f.threshold = v.threshold;
       f.messages = failures ? s.tls_failures : s.messages;
+      f.failures = failures;
+      f.peer = s.peer;
       f.recommendation = v.recommendation && !v.recommendation->empty()
                              ? *v.recommendation
                              : default_recommendation(s, title);

@@ -32,6 +32,11 @@ struct InsightFinding {
   double threshold = 0;
   std::int64_t messages = 0;  // for a rule that judges failures: the failures in the range
   std::string recommendation;
+  // From a rule that judges failures (TlsFailures): value, threshold and
+  // messages count failed handshakes, not percentages; `peer` names the peer
+  // judged ("" when it is the connector).
+  bool failures = false;
+  std::string peer;
 };
 
 struct InsightRequest {
