@@ -98,8 +98,10 @@ CmdletSpec get_mail_flow_insights_cmdlet() {
   spec.synopsis = "Insights about connectors whose TLS use needs attention.";
   spec.description =
       "Evaluates every loaded insight rule (built-in: NoTls 'No TLS is over 25%', Tls10 'TLS 1.0 "
-      "is above 50%') on each connector and direction with Delivered traffic in the range; "
-      "traffic without a connector is not judged. A rule parameter (e.g. -NoTlsThreshold) comes "
+      "is above 50%', PlainTextRise, TlsFailures) on each connector and direction with Delivered "
+      "traffic in the range; traffic without a connector is not judged. TlsFailures judges every "
+      "connector and peer with failed TLS handshakes in the range (from the daily failure rollup; a "
+      "peer's row has no Connector, its Messages are the failures). A rule parameter (e.g. -NoTlsThreshold) comes "
       "from the command, else Set-MailFlowConfig, else the rule's default. One row per connector, "
       "direction and rule that fires, ordered by rule, direction, connector.";
   spec.parameters = declare_parameters({

@@ -1,12 +1,37 @@
 // Get-TlsFailure: failed TLS handshakes, listed or counted; -AsInsight runs
-// the TlsFailures insight (reports/tls_failure_report.h).
+// the built-in TlsFailures insight rule (stdlib/rules/tls_failures.lua) on
+// the same statistics Get-MailFlowInsights gives it (reports/insights.h).
+#include "cmdlets/mail_flow_config.h"
 #include "cmdlets/report_parameters.h"
 #include "cmdlets/report_records.h"
 #include "cmdlets/tls_readiness_records.h"
 #include "core/error.h"
+#include "host/session.h"
+#include "reports/insights.h"
 #include "reports/tls_failure_report.h"
 
 namespace mailflow {
+
+namespace {
+
+// The TlsFailures rule's rows, exactly as Get-MailFlowInsights -Rule
+// TlsFailures gives them: -Threshold, else the stored TlsFailuresThreshold,
+// else the rule's default.
+std::vector<InsightFinding> tls_failure_insight(Session& session, const ReportFilter& filter,
+                                                std::optional<double> threshold) {
+  InsightRule* rule = session.rules ? session.rules->find("TlsFailures") : nullptr;
+  if (!rule)
+    throw Error("UnknownRule",
+                "-AsInsight needs the built-in insight rule TlsFailures, which is not loaded (is the stdlib installed?)");
+  InsightRequest request;
+  request.rules = {rule};
+  for (const RuleParameter& p : rule->parameters())
+    request.params[p.name] = stored_rule_parameter(*session.store, p.name).value_or(p.default_value);
+  if (threshold) request.params["TlsFailuresThreshold"] = *threshold;
+  return evaluate_insights(insight_stats(*session.store, filter), request);
+}
+
+}  // namespace
 
 CmdletSpec get_tls_failure_cmdlet() {
   CmdletSpec spec;
@@ -23,7 +48,9 @@ CmdletSpec get_tls_failure_cmdlet() {
       ParameterSet::Range, ParameterSet::Direction,
       Param::Enum("By", {"Peer", "Reason", "Day"}, "count per Peer, Reason or Day"),
       Param::Switch("AsInsight", "TlsFailures insight rows"),
-      Param::Double("Threshold", "with -AsInsight: failures above this fire").default_value(Value(10.0)).min(0),
+      Param::Double("Threshold", "with -AsInsight: failures above this fire")
+          .default_help("the stored TlsFailuresThreshold (Get-MailFlowConfig), else 10")
+          .min(0),
   });
   // The list, the counts (-By) or the insight rows (-AsInsight).
   spec.outputs = merged_columns(merged_columns(kTlsFailureColumns, kTlsFailureGroupColumns), kInsightColumns);
@@ -44,9 +71,8 @@ CmdletSpec get_tls_failure_cmdlet() {
     auto by = params.string("By");
     if (params.flag("AsInsight")) {
       if (by) throw Error("ConflictingParameters", "-By and -AsInsight exclude each other; give one of them");
-      double threshold = params.number("Threshold").value_or(10.0);
       return std::make_unique<VectorStream>(
-          insight_records(tls_failure_findings(*session.store, filter, threshold)));
+          insight_records(tls_failure_insight(session, filter, params.number("Threshold"))));
     }
     if (!by) return std::make_unique<VectorStream>(tls_failure_records(tls_failure_list(*session.store, filter)));
     TlsFailureGrouping g = iequals(*by, "Peer")     ? TlsFailureGrouping::Peer

@@ -293,7 +293,7 @@ CmdletSpec get_mail_flow_config_cmdlet() {
   // Then the built-in rules' parameters in the order the rules load (rules
   // from --rules add theirs after these).
   spec.outputs = {kMaxReportDays, kOrganizationDomains, kInternalNetworks, kCulture, "NoTlsThreshold",
-                  "PlainTextRisePoints", "Tls10Threshold"};
+                  "PlainTextRisePoints", "Tls10Threshold", "TlsFailuresThreshold"};
   spec.examples = {{"Get-MailFlowConfig", "Shows MaxReportDays and the insight thresholds."}};
   spec.run = get_mail_flow_config;
   return spec;

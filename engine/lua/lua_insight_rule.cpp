@@ -26,7 +26,7 @@ bool is_identifier(const std::string& s) {
 
 // [-0, +1] The `stats` argument of Evaluate (SPEC 6).
 void push_stats(lua_State* L, const InsightStats& s) {
-  lua_createtable(L, 0, 10);
+  lua_createtable(L, 0, 13);
   if (s.connector.empty())
     lua_pushnil(L);
   else
@@ -62,6 +62,14 @@ void push_stats(lua_State* L, const InsightStats& s) {
   lua_setfield(L, -2, "StartDate");
   lua_pushlstring(L, s.end_date.data(), s.end_date.size());
   lua_setfield(L, -2, "EndDate");
+  if (!s.peer.empty()) {
+    lua_pushlstring(L, s.peer.data(), s.peer.size());
+    lua_setfield(L, -2, "Peer");
+  }
+  lua_pushinteger(L, static_cast<lua_Integer>(s.tls_failures));
+  lua_setfield(L, -2, "TlsFailures");
+  lua_pushinteger(L, static_cast<lua_Integer>(s.tls_failures_before));
+  lua_setfield(L, -2, "TlsFailuresBefore");
 }
 
 // Reads field `key` of the table at 1 without metamethods. [-0, +1]
@@ -172,7 +180,7 @@ std::string caller_source(lua_State* L) {
 }
 
 // RegisterInsightRule{ Name=, Title=, Parameters={...}, Recommendation=,
-// Evaluate=function(stats, params) return fires, value, recommendation end }
+// JudgesFailures=, Evaluate=function(stats, params) return fires, value, recommendation end }
 int l_register_insight_rule(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
@@ -195,6 +203,11 @@ int l_register_insight_rule(lua_State* L) {
     def.title = localized_field(L, "Title", true);
     def.recommendation = localized_field(L, "Recommendation", false);
     def.parameters = parameters_field(L, def.name);
+    int judges = raw_field(L, "JudgesFailures");
+    if (judges != LUA_TNIL && judges != LUA_TBOOLEAN)
+      throw Error("BadInsightRule", "RegisterInsightRule " + def.name + ": JudgesFailures must be true or false");
+    def.judges_failures = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     check_parameter_names(rt.session(), def);
     def.source = caller_source(L);
     if (!rt.session().rules) throw Error("NoRuleSet", "RegisterInsightRule: no insight rule set");
@@ -217,6 +230,8 @@ const luaL_Reg kRuleFunctions[] = {
     /// adds an insight rule to Get-MailFlowInsights; its parameters become -Name options.
     /// Title and Recommendation are strings or tables of translations
     /// { en = "...", es = "...", ["zh-TW"] = "..." } (en is the fallback).
+    /// JudgesFailures = true: Evaluate gets every connector and peer with failed
+    /// TLS handshakes in the range (stats.TlsFailures, TlsFailuresBefore, Peer).
     {"RegisterInsightRule", l_register_insight_rule},
     {nullptr, nullptr}};
 
@@ -261,7 +276,8 @@ bool same_stats(const InsightStats& a, const InsightStats& b) {
   return a.connector == b.connector && a.direction == b.direction &&
          a.connector_type == b.connector_type && a.require_tls == b.require_tls &&
          a.messages == b.messages && a.count == b.count && a.percent == b.percent &&
-         a.start_date == b.start_date && a.end_date == b.end_date;
+         a.start_date == b.start_date && a.end_date == b.end_date && a.peer == b.peer &&
+         a.tls_failures == b.tls_failures && a.tls_failures_before == b.tls_failures_before;
 }
 
 StatsTableCache::~StatsTableCache() {

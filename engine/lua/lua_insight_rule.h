@@ -20,6 +20,7 @@ struct LuaRuleDefinition {
   std::vector<RuleParameter> parameters;
   LocalizedText recommendation;  // used when Evaluate returns none
   std::string source;          // the file that registered it
+  bool judges_failures = false;  // JudgesFailures = true (InsightRule::judges_failures)
 };
 
 // The `stats` table of the connector being judged, shared by every rule:
@@ -52,6 +53,7 @@ class LuaInsightRule : public InsightRule {
   std::string title(const std::map<std::string, double>& params) const override;
   const std::vector<RuleParameter>& parameters() const override { return def_.parameters; }
   const std::string& source() const override { return def_.source; }
+  bool judges_failures() const override { return def_.judges_failures; }
   // Calls Evaluate(stats, params) under the rule budget; its results are
   // `fires, value, recommendation[, threshold]`.
   RuleVerdict evaluate(const InsightStats& stats,

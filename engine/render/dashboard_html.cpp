@@ -339,6 +339,15 @@ std::string tls_section(const DashboardInput& in, const std::vector<std::string>
 
 // --- Insights -----------------------------------------------------------------
 
+// The connector a finding is about, or the peer for a failures finding
+// about a peer.
+std::string insight_subject(const InsightFinding& r) { return r.peer.empty() ? connector_label(r.connector) : r.peer; }
+
+// A failures threshold: a count, with decimals only when it has them.
+std::string threshold_number(double v) {
+  return v == static_cast<double>(static_cast<std::int64_t>(v)) ? count(static_cast<std::int64_t>(v)) : number2(v);
+}
+
 std::string insights_section(const DashboardInput& in) {
   const std::vector<InsightFinding>& rows = in.insights;
   std::string out = "<section id=\"insights\">\n<h2>" + html_escape(_("Insights")) + "</h2>\n";
@@ -350,13 +359,17 @@ std::string insights_section(const DashboardInput& in) {
     // TRANSLATORS: after "Inbound · Connector name:"; %1$s is the share, %3$s the threshold.
     const std::string sentence = _n("%1$s of %2$s message (threshold %3$s).",
                                     "%1$s of %2$s messages (threshold %3$s).", r.messages);
+    // TRANSLATORS: after "Outbound · peer or connector:"; %1$s failed TLS handshakes, %2$s the threshold.
+    const std::string failures = _n("%1$s failed TLS handshake (threshold %2$s).",
+                                    "%1$s failed TLS handshakes (threshold %2$s).", r.messages);
+    const std::string messages = "<span class=\"messages\">" + count(r.messages) + "</span>";
     out += "<article class=\"insight\"" + std::string(" data-rule=\"") + html_escape(r.rule) +
            "\">\n<h3>" + html_escape(r.title) + "</h3>\n<p><strong>" +
-           html_escape(direction_label(r.direction)) + " · " +
-           html_escape(connector_label(r.connector)) + "</strong>: " +
-           format_html(sentence, {percent_span(r.value, "value"),
-                                  "<span class=\"messages\">" + count(r.messages) + "</span>",
-                                  percent_span(r.threshold, "threshold")}) +
+           html_escape(direction_label(r.direction)) + " · " + html_escape(insight_subject(r)) + "</strong>: " +
+           (r.failures ? format_html(failures, {messages, "<span class=\"threshold\">" + threshold_number(r.threshold) +
+                                                              "</span>"})
+                       : format_html(sentence, {percent_span(r.value, "value"), messages,
+                                                percent_span(r.threshold, "threshold")})) +
            "</p>\n";
     if (!r.recommendation.empty())
       out += "<p class=\"recommendation\">" + html_escape(r.recommendation) + "</p>\n";
@@ -370,8 +383,10 @@ std::string insights_section(const DashboardInput& in) {
   for (const InsightFinding& r : rows)
     out += "<tr><th scope=\"row\">" + html_escape(r.rule) + "</th><td>" +
            html_escape(direction_label(r.direction)) + "</td><td>" +
-           html_escape(connector_label(r.connector)) + "</td><td>" + number2(r.value) + "</td><td>" +
-           number2(r.threshold) + "</td><td>" + count(r.messages) + "</td></tr>\n";
+           html_escape(insight_subject(r)) + "</td><td>" +
+           (r.failures ? count(static_cast<std::int64_t>(r.value)) : number2(r.value)) + "</td><td>" +
+           (r.failures ? threshold_number(r.threshold) : number2(r.threshold)) + "</td><td>" + count(r.messages) +
+           "</td></tr>\n";
   return out + "</tbody></table></div>\n</section>\n";
 }
 

@@ -15,9 +15,13 @@
 
 namespace mailflow {
 
-// One connector and direction over the report range (SPEC 6 `stats`).
+// One connector and direction over the report range (SPEC 6 `stats`), or,
+// for the rules that judge failed TLS handshakes only, one remote peer.
 struct InsightStats {
-  std::string connector;
+  std::string connector;  // "" for a peer's statistics
+  // The peer's registered domain (else its IP) when these are a peer's
+  // failure counts: such statistics carry no traffic (messages 0).
+  std::string peer;
   Direction direction = Direction::Inbound;
   std::string connector_type;  // Partner / OnPremises, "" when not defined in the store
   bool require_tls = false;
@@ -26,6 +30,10 @@ struct InsightStats {
   std::map<TlsVersion, double> percent;      // 0-100, two decimals
   std::string start_date;                    // range, YYYY-MM-DD
   std::string end_date;
+  // Failed TLS handshakes (tls_failure_daily) in the range and in the period
+  // of the same length just before it.
+  std::int64_t tls_failures = 0;
+  std::int64_t tls_failures_before = 0;
 };
 
 struct RuleParameter {
@@ -50,6 +58,10 @@ class InsightRule {
   virtual const std::vector<RuleParameter>& parameters() const = 0;
   // Where the rule was defined (file path, or "builtin").
   virtual const std::string& source() const = 0;
+  // A rule that judges failed TLS handshakes (TlsFailures) is evaluated on
+  // every statistics with failures in the range, peers and connectors
+  // without traffic included; other rules only on connectors' traffic.
+  virtual bool judges_failures() const { return false; }
   // `params` holds every declared parameter (default or given). Throws
   // mailflow::Error naming the rule when the rule fails or runs away.
   virtual RuleVerdict evaluate(const InsightStats& stats,

@@ -10,6 +10,7 @@
 #include "reports/percent.h"
 #include "reports/rollup_query.h"
 #include "store/connector_store.h"
+#include "store/tls_failure_store.h"
 
 namespace mailflow {
 
@@ -24,6 +25,81 @@ std::map<std::string, ConnectorDefinition, ILess> connector_definitions(TraceSto
   std::map<std::string, ConnectorDefinition, ILess> defs;
   for (const Connector& c : ConnectorStore(store).list()) defs[c.name] = {c.connector_type, c.require_tls};
   return defs;
+}
+
+using FailureKey = std::pair<Direction, std::string>;
+
+// Direction, then the name case-insensitively: connector names compare so in
+// every report (the rollup keeps them as logged).
+struct FailureKeyLess {
+  bool operator()(const FailureKey& a, const FailureKey& b) const {
+    if (a.first != b.first) return a.first < b.first;
+    return ILess()(a.second, b.second);
+  }
+};
+using FailureCounts = std::map<FailureKey, std::int64_t, FailureKeyLess>;
+
+std::int64_t count_of(const FailureCounts& m, const FailureKey& k) {
+  auto it = m.find(k);
+  return it == m.end() ? 0 : it->second;
+}
+
+// Failures per (direction, connector) and per (direction, peer domain) from
+// day `first` to `last`: one query over the rollup.
+void count_failures(TraceStore& store, const ReportFilter& filter, DayNumber first, DayNumber last,
+                    FailureCounts& by_connector, FailureCounts& by_peer) {
+  for (const TlsFailureRollupCount& c : tls_failure_rollup_counts(store, first, last)) {
+    if (filter.direction && c.direction != *filter.direction) continue;
+    if (!c.connector.empty()) by_connector[{c.direction, c.connector}] += c.failures;
+    if (!c.peer_domain.empty()) by_peer[{c.direction, c.peer_domain}] += c.failures;
+  }
+}
+
+// The failure counts of the range and of the period before on the
+// connectors' statistics (a connector with failures but no traffic gets
+// statistics of its own), then the peers' statistics; sorts `out`.
+void add_failure_stats(TraceStore& store, const ReportFilter& filter,
+                       const std::map<std::string, ConnectorDefinition, ILess>& defs, std::vector<InsightStats>& out) {
+  const DayNumber length = filter.range.last - filter.range.first + 1;
+  FailureCounts connectors_now, connectors_before, peers_now, peers_before;
+  count_failures(store, filter, filter.range.first, filter.range.last, connectors_now, peers_now);
+  count_failures(store, filter, filter.range.first - length, filter.range.first - 1, connectors_before, peers_before);
+  auto fresh = [&](Direction d) {
+    InsightStats s;
+    s.direction = d;
+    for (TlsVersion v : kTlsReportOrder) s.count[v] = 0, s.percent[v] = 0;
+    s.start_date = format_date(filter.range.first);
+    s.end_date = format_date(filter.range.last);
+    return s;
+  };
+  for (InsightStats& s : out) {
+    FailureKey key{s.direction, s.connector};
+    s.tls_failures = count_of(connectors_now, key);
+    s.tls_failures_before = count_of(connectors_before, key);
+    connectors_now.erase(key);  // judged with its traffic
+  }
+  for (const auto& [key, n] : connectors_now) {
+    InsightStats s = fresh(key.first);
+    s.connector = key.second;
+    if (auto d = defs.find(s.connector); d != defs.end()) {
+      s.connector_type = d->second.type;
+      s.require_tls = d->second.require_tls;
+    }
+    s.tls_failures = n;
+    s.tls_failures_before = count_of(connectors_before, key);
+    out.push_back(std::move(s));
+  }
+  std::sort(out.begin(), out.end(), [](const InsightStats& a, const InsightStats& b) {
+    if (a.direction != b.direction) return a.direction < b.direction;
+    return connector_less(a.connector, b.connector);
+  });
+  for (const auto& [key, n] : peers_now) {
+    InsightStats s = fresh(key.first);
+    s.peer = key.second;
+    s.tls_failures = n;
+    s.tls_failures_before = count_of(peers_before, key);
+    out.push_back(std::move(s));
+  }
 }
 
 }  // namespace
@@ -60,10 +136,7 @@ std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& f
     s.end_date = format_date(filter.range.last);
     out.push_back(std::move(s));
   }
-  std::sort(out.begin(), out.end(), [](const InsightStats& a, const InsightStats& b) {
-    if (a.direction != b.direction) return a.direction < b.direction;
-    return connector_less(a.connector, b.connector);
-  });
+  add_failure_stats(store, filter, defs, out);
   return out;
 }
 
@@ -99,8 +172,10 @@ std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& s
     // its own rows, never the other rules': its findings so far are dropped
     // and the failure becomes a warning naming it. Ctrl-C still stops all.
     const size_t first_finding = findings.size();
+    const bool failures = rule->judges_failures();
     for (const InsightStats& s : stats) {
-      if (s.messages < request.min_messages || s.messages == 0) continue;
+      if (failures ? s.tls_failures == 0 : (!s.peer.empty() || s.messages < request.min_messages || s.messages == 0))
+        continue;
       RuleVerdict v;
       try {
         v = rule->evaluate(s, request.params);
@@ -120,7 +195,9 @@ std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& s
       f.connector = s.connector;
       f.value = v.value;
       f.threshold = v.threshold;
-      f.messages = s.messages;
+      f.messages = failures ? s.tls_failures : s.messages;
+      f.failures = failures;
+      f.peer = s.peer;
       f.recommendation = v.recommendation && !v.recommendation->empty()
                              ? *v.recommendation
                              : default_recommendation(s, title);

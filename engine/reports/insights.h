@@ -14,9 +14,13 @@
 
 namespace mailflow {
 
-// One InsightStats per connector and direction with delivered traffic in the
-// range, ordered by direction then connector; connector_type and require_tls
-// come from the connectors table when the connector is defined there.
+// One InsightStats per connector and direction with delivered traffic or
+// failed TLS handshakes in the range, ordered by direction then connector;
+// connector_type and require_tls come from the connectors table when the
+// connector is defined there. Then one per direction and peer with failures
+// in the range (messages 0), ordered by direction then peer. The failure
+// counts come from the daily failure rollup, one query for the range and one
+// for the period before it; failures without a connector count per peer only.
 std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& filter);
 
 struct InsightFinding {
@@ -26,14 +30,19 @@ struct InsightFinding {
   std::string connector;
   double value = 0;
   double threshold = 0;
-  std::int64_t messages = 0;
+  std::int64_t messages = 0;  // for a rule that judges failures: the failures in the range
   std::string recommendation;
+  // From a rule that judges failures (TlsFailures): value, threshold and
+  // messages count failed handshakes, not percentages; `peer` names the peer
+  // judged ("" when it is the connector).
+  bool failures = false;
+  std::string peer;
 };
 
 struct InsightRequest {
   std::vector<InsightRule*> rules;        // in the order findings are listed
   std::map<std::string, double> params;   // every rule parameter's value in force
-  std::int64_t min_messages = 1;          // groups with fewer messages are skipped
+  std::int64_t min_messages = 1;          // groups with fewer messages are skipped (traffic rules)
 };
 
 // Findings ordered by rule (as in `request.rules`), then direction and connector.

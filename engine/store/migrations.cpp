@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "store/trace_dictionary.h"
 #include "store/trace_store.h"
+#include "store/tls_failure_store.h"
 #include "store/tls_rollups.h"
 
 namespace mailflow {
@@ -415,6 +416,26 @@ void migrate_to_tls_rollups(Database& db, const MigrationProgress&) {
   backfill_tls_rollups(db);
 }
 
+// Version 9: the daily failure rollup, so that the TlsFailures insight and
+// every report on failures per connector or peer read counts, never
+// tls_failures (store/tls_failure_store.h keeps it with each failure).
+constexpr const char* kMigration9 = R"sql(
+CREATE TABLE IF NOT EXISTS tls_failure_daily(
+  day         INTEGER NOT NULL,        -- UTC day number
+  direction   INTEGER NOT NULL,
+  connector   TEXT NOT NULL,           -- '' no connector
+  peer_domain TEXT NOT NULL,           -- registered domain, else the IP, else ''
+  failures    INTEGER NOT NULL,
+  PRIMARY KEY(day, direction, connector, peer_domain)
+) WITHOUT ROWID;
+)sql";
+
+// Migration 9's rollup, counted from the failures already stored.
+void migrate_to_tls_failure_rollup(Database& db, const MigrationProgress&) {
+  db.exec(kMigration9);
+  backfill_tls_failure_daily(db);
+}
+
 // A migration is SQL, or code for one that copies data with progress.
 struct Migration {
   const char* sql;
@@ -424,7 +445,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {{kMigration1, nullptr}, {kMigration2, nullptr}, {kMigration3, nullptr},
                                      {kMigration4, nullptr}, {kMigration5, nullptr},
                                      {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr},
-                                     {nullptr, migrate_to_tls_rollups}};
+                                     {nullptr, migrate_to_tls_rollups}, {nullptr, migrate_to_tls_failure_rollup}};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 // From this version on traces are trace_rows, shown by the view.
 constexpr int kCompactTracesVersion = 6;

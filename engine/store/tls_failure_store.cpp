@@ -1,9 +1,26 @@
 #include "store/tls_failure_store.h"
 
+#include <sqlite3.h>
+
+#include <memory>
+
+#include "core/registered_domain.h"
+
 namespace mailflow {
+
+namespace {
+
+// The UTC day of a failure's time, as SQL (floor division, also before 1970).
+#define MAILFLOW_FAILURE_DAY "(time / 86400 - (time < 0 AND time % 86400 != 0))"
+
+}  // namespace
 
 bool add_tls_failure(TraceStore& store, const StoredTlsFailure& f, std::int64_t fingerprint,
                      std::optional<std::int64_t> file_id) {
+  // The importer adds failures inside its batch; a caller without one gets
+  // its own, so the rollup never misses a stored failure.
+  std::unique_ptr<Transaction> own;
+  if (sqlite3_get_autocommit(store.db().handle())) own = std::make_unique<Transaction>(store.db());
   StatementUse s(store.db().cached(
       "tls_failures.add",
       "INSERT OR IGNORE INTO tls_failures(time, direction, peer_host, peer_ip, connector, reason, text,"
@@ -13,7 +30,16 @@ bool add_tls_failure(TraceStore& store, const StoredTlsFailure& f, std::int64_t 
   if (file_id) s->bind(9, *file_id);
   else s->bind_null(9);
   s->run();
-  return store.db().changes() > 0;
+  if (store.db().changes() == 0) return false;  // kept before: counted before
+  StatementUse r(store.db().cached(
+      "tls_failure_daily.add",
+      "INSERT INTO tls_failure_daily(day, direction, connector, peer_domain, failures) VALUES(?1, ?2, ?3, ?4, 1)"
+      " ON CONFLICT(day, direction, connector, peer_domain) DO UPDATE SET failures = failures + 1"));
+  r->bind(1, static_cast<std::int64_t>(day_of(f.time))).bind(2, static_cast<int>(f.direction));
+  r->bind(3, f.connector.value_or("")).bind(4, peer_names(f.peer_host, f.peer_ip).domain);
+  r->run();
+  if (own) own->commit();
+  return true;
 }
 
 namespace {
@@ -68,10 +94,6 @@ std::vector<TlsFailureCount> tls_failure_counts(TraceStore& store, const TlsFail
       sql = "SELECT direction, '', time / 86400 - (time < 0 AND time % 86400 != 0), count(*)"
             MAILFLOW_FAILURE_WHERE " GROUP BY 1, 3";
       break;
-    case TlsFailureGrouping::Connector:
-      name = "tls_failures.by_connector";
-      sql = "SELECT direction, coalesce(connector, ''), 0, count(*)" MAILFLOW_FAILURE_WHERE " GROUP BY 1, 2";
-      break;
   }
   StatementUse s(store.db().cached(name, sql));
   bind_selection(*s, sel);
@@ -83,5 +105,29 @@ std::vector<TlsFailureCount> tls_failure_counts(TraceStore& store, const TlsFail
 }
 
 #undef MAILFLOW_FAILURE_WHERE
+
+std::vector<TlsFailureRollupCount> tls_failure_rollup_counts(TraceStore& store, DayNumber first, DayNumber last) {
+  StatementUse s(store.db().cached(
+      "tls_failure_daily.counts",
+      "SELECT direction, connector, peer_domain, sum(failures) FROM tls_failure_daily"
+      " WHERE day BETWEEN ?1 AND ?2 GROUP BY direction, connector, peer_domain"));
+  s->bind(1, static_cast<std::int64_t>(first)).bind(2, static_cast<std::int64_t>(last));
+  std::vector<TlsFailureRollupCount> out;
+  while (s->step())
+    out.push_back({s->column_int(0) == 1 ? Direction::Outbound : Direction::Inbound, s->column_text(1),
+                   s->column_text(2), s->column_int(3)});
+  return out;
+}
+
+void backfill_tls_failure_daily(Database& db) {
+  // mailflow_peer_domain with direction 0 is peer_names(host, ip).domain,
+  // the key add_tls_failure counts under.
+  db.exec("DELETE FROM tls_failure_daily;"
+          " INSERT INTO tls_failure_daily(day, direction, connector, peer_domain, failures)"
+          " SELECT " MAILFLOW_FAILURE_DAY ", direction, coalesce(connector, ''),"
+          " mailflow_peer_domain(0, '', peer_host, peer_ip), count(*) FROM tls_failures GROUP BY 1, 2, 3, 4");
+}
+
+#undef MAILFLOW_FAILURE_DAY
 
 }  // namespace mailflow

@@ -96,7 +96,19 @@ assert [(x["Key"], x["Failures"]) for x in r] == [("2026-11-18", 1)], r
 '
 check failure_insight "Get-TlsFailure -AsInsight -Threshold 0" '
 assert [(x["Rule"], x["Messages"]) for x in r] == [("TlsFailures", 1)], r
+assert "with 203.0.113.201 (0 in the period before)" in r[0]["Recommendation"], r
 '
+# The built-in insight of Get-MailFlowInsights gives the same row, from the
+# same rule, with its threshold as a parameter or a stored setting; at the
+# default 10 one failure fires nothing.
+mf "Get-TlsFailure -AsInsight -Threshold 0 | ConvertTo-Json" >"$tmp/asinsight.json"
+mf "Get-MailFlowInsights -Rule TlsFailures -TlsFailuresThreshold 0 | ConvertTo-Json" >"$tmp/insights.json"
+cmp -s "$tmp/asinsight.json" "$tmp/insights.json" || fail "Get-MailFlowInsights TlsFailures: $(cat "$tmp/insights.json")"
+[ "$(mf "Get-MailFlowInsights -Rule TlsFailures | ConvertTo-Json")" = "[]" ] || fail "TlsFailures fired at the default 10"
+mf "Set-MailFlowConfig -TlsFailuresThreshold 0" >/dev/null
+mf "Get-MailFlowInsights -Rule TlsFailures | ConvertTo-Json" >"$tmp/stored.json"
+cmp -s "$tmp/asinsight.json" "$tmp/stored.json" || fail "stored TlsFailuresThreshold: $(cat "$tmp/stored.json")"
+mf "Set-MailFlowConfig -TlsFailuresThreshold 10" >/dev/null
 
 # Importing both again adds nothing and changes no report.
 mf "Get-TlsPeerReport | ConvertTo-Json" >"$tmp/before.json"

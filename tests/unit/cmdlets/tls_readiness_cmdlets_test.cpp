@@ -3,6 +3,7 @@
 // 2026-11-16 .. 2026-11-22.
 #include <gtest/gtest.h>
 
+#include "lua/lua_runtime.h"
 #include "reports/report_fixture.h"
 #include "store/auth_submission_store.h"
 #include "store/tls_failure_store.h"
@@ -68,6 +69,22 @@ class TlsReadiness : public ReportFixture {
     w.commit();
   }
   std::int64_t failure_ = 0;
+
+  // The shipped rules (stdlib/rules, TlsFailures among them) instead of the
+  // fixture's stand-ins, as mailflow loads them.
+  void use_stdlib_rules() {
+    session_.rules = &stdlib_rules_;
+    session_.interrupted = &interrupted_;
+    lua_ = std::make_unique<LuaRuntime>(session_, LuaLimits{});
+    lua_->load_stdlib(MAILFLOW_SOURCE_STDLIB);
+  }
+  void TearDown() override {
+    lua_.reset();
+    ReportFixture::TearDown();
+  }
+  InsightRuleSet stdlib_rules_;
+  std::atomic<bool> interrupted_{false};
+  std::unique_ptr<LuaRuntime> lua_;
 };
 
 }  // namespace
@@ -166,13 +183,40 @@ TEST_F(TlsReadiness, FailuresListedCountedAndJudged) {
   EXPECT_EQ(rows(run("Get-TlsFailure", params({{"By", Value("Peer")}, {"Direction", Value("Outbound")}}))),
             (std::vector<std::string>{"Outbound|mx.tailspin.com.au|1"}));
 
-  // TlsFailures: Contoso-Partner and its peer over 10; mx1 doubled (1 the week before, 3 now).
+  // TlsFailures, the built-in rule (stdlib/rules/tls_failures.lua): Contoso-Partner and its peer
+  // (no name: its IP) over 10; fabrikam.com doubled (1 the week before, 3 now); tailspin.com.au's
+  // one failure neither.
+  use_stdlib_rules();
+  auto fired = [](const std::vector<Value>& insight) {
+    std::vector<std::string> out;
+    for (const Value& v : insight)
+      out.push_back(v.as_record().value(0).to_display() + "|" + v.as_record().value(2).to_display() + "|" +
+                    v.as_record().value(3).to_display() + "|" + v.as_record().value(6).to_display());
+    return out;
+  };
   auto insight = run("Get-TlsFailure", params({{"AsInsight", Value(true)}, {"Threshold", Value(10.0)}}));
-  std::vector<std::string> fired;
-  for (const Value& v : insight)
-    fired.push_back(v.as_record().value(3).to_display() + "|" + v.as_record().value(6).to_display());
-  EXPECT_EQ(fired, (std::vector<std::string>{"Contoso-Partner|11", "|11", "|3"}));
-  EXPECT_NE(insight[2].as_record().value(7).to_display().find("mx1.mail.fabrikam.com"), std::string::npos);
+  EXPECT_EQ(fired(insight), (std::vector<std::string>{"TlsFailures|Inbound|Contoso-Partner|11",
+                                                      "TlsFailures|Inbound||11", "TlsFailures|Inbound||3"}));
+  EXPECT_EQ(insight[1].as_record().value(1).to_display(), "TLS handshake failures over 10 or doubled");
+  EXPECT_NE(insight[1].as_record().value(7).to_display().find("with 192.0.2.77 (0 in the period before)"),
+            std::string::npos);
+  EXPECT_NE(insight[2].as_record().value(7).to_display().find("with fabrikam.com (1 in the period before)"),
+            std::string::npos);
+  // Get-MailFlowInsights gives the same rows from the same rule and statistics.
+  EXPECT_EQ(rows(run("Get-MailFlowInsights", params({{"Rule", Value(Array{Value("TlsFailures")})}}))), rows(insight));
+  // The threshold in force: the parameter, else the stored setting, else 10. 11 is not over 11.
+  EXPECT_EQ(fired(run("Get-TlsFailure", params({{"AsInsight", Value(true)}, {"Threshold", Value(11.0)}}))),
+            (std::vector<std::string>{"TlsFailures|Inbound||3"}));
+  EXPECT_EQ(fired(run("Get-MailFlowInsights",
+                      params({{"Rule", Value(Array{Value("TlsFailures")})}, {"TlsFailuresThreshold", Value(11.0)}}))),
+            (std::vector<std::string>{"TlsFailures|Inbound||3"}));
+  run("Set-MailFlowConfig", params({{"TlsFailuresThreshold", Value(11.0)}}));
+  EXPECT_EQ(fired(run("Get-TlsFailure", params({{"AsInsight", Value(true)}}))),
+            (std::vector<std::string>{"TlsFailures|Inbound||3"}));
+  EXPECT_EQ(rows(run("Get-MailFlowInsights", params({{"Rule", Value(Array{Value("TlsFailures")})}}))),
+            rows(run("Get-TlsFailure", params({{"AsInsight", Value(true)}}))));
+  // -Direction narrows the statistics: nothing outbound fires.
+  EXPECT_TRUE(run("Get-TlsFailure", params({{"AsInsight", Value(true)}, {"Direction", Value("Outbound")}})).empty());
   EXPECT_EQ(error_of("Get-TlsFailure", params({{"AsInsight", Value(true)}, {"By", Value("Day")}})),
             "-By and -AsInsight exclude each other; give one of them");
 }

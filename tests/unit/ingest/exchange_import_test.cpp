@@ -79,6 +79,9 @@ TEST_F(ExchangeImport, FailedHandshakesAreKept) {
             std::vector<std::string>{"1794999760|0|203.0.113.201|SocketError"});
   import("multiserver/EXEDGE01/RECV2026111809-1.LOG");
   EXPECT_EQ(scalar("SELECT count(*) FROM tls_failures"), 1);
+  // The daily failure rollup counted it once, under its IP (no host name).
+  EXPECT_EQ(rows("SELECT day, direction, connector, peer_domain, failures FROM tls_failure_daily"),
+            std::vector<std::string>{"20775|0||203.0.113.201|1"});
 }
 
 // --- outbound proxy through the Front End Transport service, record lifecycle ---

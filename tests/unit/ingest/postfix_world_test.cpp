@@ -336,6 +336,26 @@ class PostfixFiles : public testing::ImportFixture {
   }
 };
 
+// The capture's failed handshakes (SSL_accept errors, lost connection after
+// STARTTLS, TLS required but not offered) are counted in the daily failure
+// rollup exactly as a GROUP BY over tls_failures counts them, also after
+// the same file is imported again.
+TEST_F(PostfixFiles, TheFailureRollupEqualsAGroupByOverTheCapturesFailures) {
+  const std::string rollup =
+      "SELECT day, direction, connector, peer_domain, failures FROM tls_failure_daily ORDER BY 1, 2, 3, 4";
+  const std::string group_by =
+      "SELECT time / 86400 - (time < 0 AND time % 86400 != 0), direction, coalesce(connector, ''),"
+      " mailflow_peer_domain(0, '', peer_host, peer_ip), count(*) FROM tls_failures GROUP BY 1, 2, 3, 4"
+      " ORDER BY 1, 2, 3, 4";
+  std::string log = write_file("maillog.log", capture("maillog.log"));
+  import_trace_file(*store_, log, options());
+  EXPECT_GT(scalar("SELECT count(*) FROM tls_failures"), 0);
+  EXPECT_FALSE(rows(rollup).empty());
+  EXPECT_EQ(rows(rollup), rows(group_by));
+  import_trace_file(*store_, log, options());
+  EXPECT_EQ(rows(rollup), rows(group_by));
+}
+
 TEST_F(PostfixFiles, GzipIsReadAsItsTextAndDamageIsAnError) {
   std::string text = "line one\nline two\n";
   std::string gz = gzip_file("mail.log.2.gz", text);

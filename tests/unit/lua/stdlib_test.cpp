@@ -344,3 +344,49 @@ TEST_F(Stdlib, PlainTextRiseComparesWithThePeriodBefore) {
 }
 
 }  // namespace mailflow
+
+namespace mailflow {
+
+// TlsFailures (shipped, issue #15): strictly above the threshold, or at least
+// twice the period before when that had any; evaluated on every connector
+// and peer with failures (JudgesFailures), with stats.Peer for a peer.
+TEST_F(Stdlib, TlsFailuresFiresAboveTheThresholdOrOnDoubling) {
+  InsightRule* found = rules.find("TlsFailures");
+  ASSERT_NE(found, nullptr);
+  InsightRule& r = *found;
+  EXPECT_TRUE(r.judges_failures());
+  EXPECT_FALSE(rules.find("NoTls")->judges_failures());
+  EXPECT_EQ(r.title({{"TlsFailuresThreshold", 10}}), "TLS handshake failures over 10 or doubled");
+  ASSERT_EQ(r.parameters().size(), 1u);
+  EXPECT_EQ(r.parameters()[0].name, "TlsFailuresThreshold");
+  EXPECT_DOUBLE_EQ(r.parameters()[0].default_value, 10);
+  auto judged = [&](std::int64_t now, std::int64_t before, double threshold, const std::string& peer = "") {
+    InsightStats s;
+    s.connector = peer.empty() ? "Fabrikam" : "";
+    s.peer = peer;
+    s.direction = Direction::Inbound;
+    for (TlsVersion v : kTlsReportOrder) s.count[v] = 0, s.percent[v] = 0;
+    s.start_date = "2026-11-16";
+    s.end_date = "2026-11-22";
+    s.tls_failures = now;
+    s.tls_failures_before = before;
+    return r.evaluate(s, {{"TlsFailuresThreshold", threshold}});
+  };
+  EXPECT_FALSE(judged(10, 0, 10).fires);  // exactly the threshold
+  RuleVerdict over = judged(11, 0, 10);
+  EXPECT_TRUE(over.fires);
+  EXPECT_DOUBLE_EQ(over.value, 11);
+  ASSERT_TRUE(over.recommendation);
+  EXPECT_EQ(*over.recommendation,
+            "11 failed TLS handshakes on connector 'Fabrikam' (0 in the period before). Get-TlsFailure -By Reason "
+            "shows why; check the certificate and the TLS versions and ciphers both sides allow.");
+  EXPECT_TRUE(judged(6, 3, 10).fires);   // doubled
+  EXPECT_FALSE(judged(5, 3, 10).fires);  // not quite
+  EXPECT_FALSE(judged(2, 0, 10).fires);  // nothing before: no doubling
+  RuleVerdict peer = judged(4, 2, 10, "fabrikam.com");
+  EXPECT_TRUE(peer.fires);
+  EXPECT_EQ(peer.recommendation->substr(0, 53), "4 failed TLS handshakes with fabrikam.com (2 in the p");
+  EXPECT_FALSE(judged(11, 0, 11).fires);  // the threshold in force
+}
+
+}  // namespace mailflow

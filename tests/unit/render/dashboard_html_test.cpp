@@ -272,6 +272,25 @@ TEST(DashboardHtml, InsightsWithRecommendations) {
   EXPECT_EQ(table[1], (std::vector<std::string>{"Tls10", "Inbound", kScript, "100.00", "50.00", "8"}));
 }
 
+// TlsFailures findings count failed handshakes: no percentages, and a peer's
+// finding names the peer where others name the connector.
+TEST(DashboardHtml, FailureInsightsCountHandshakesAndNameThePeer) {
+  DashboardInput in = fixture();
+  InsightFinding peer = insight("TlsFailures", "TLS handshake failures over 10 or doubled", "Outbound", Value(""),
+                                11, 10, 11, "11 failed TLS handshakes with fabrikam.com");
+  peer.failures = true;
+  peer.peer = "fabrikam.com";
+  in.insights = {peer};
+  auto doc = render(in);
+  auto articles = doc->by_id("insights")->all("article");
+  ASSERT_EQ(articles.size(), 1u);
+  std::string text = articles[0]->inner_text();
+  EXPECT_NE(text.find("Outbound · fabrikam.com"), std::string::npos) << text;
+  EXPECT_NE(text.find("11 failed TLS handshakes (threshold 10)."), std::string::npos) << text;
+  auto table = table_cells(*doc->by_id("insights-table"));
+  EXPECT_EQ(table[1], (std::vector<std::string>{"TlsFailures", "Outbound", "fabrikam.com", "11", "10", "11"}));
+}
+
 TEST(DashboardHtml, NoInsightSaysSo) {
   DashboardInput in = fixture();
   in.insights.clear();
