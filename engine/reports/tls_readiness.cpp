@@ -129,6 +129,10 @@ std::vector<InsightFinding> tls_policy_findings(const std::vector<TlsPolicyRow>&
 }
 
 std::vector<TlsTrustRow> tls_trust_usage(TraceStore& store, const ReportFilter& filter, bool by_connector) {
+  return tls_trust_rows(trust_counts(store, tls_rollup_selection(filter), by_connector), by_connector);
+}
+
+std::vector<TlsTrustRow> tls_trust_rows(const std::vector<TrustCount>& input, bool by_connector) {
   std::map<DirectionConnector, std::map<int, std::int64_t>, DirectionConnectorLess> groups;
   // Report order: Verified (0), Trusted, Untrusted, Anonymous, then unrecorded (4).
   auto rank = [](const std::optional<TlsTrust>& t) {
@@ -143,7 +147,7 @@ std::vector<TlsTrustRow> tls_trust_usage(TraceStore& store, const ReportFilter& 
   };
   const std::optional<TlsTrust> by_rank[] = {TlsTrust::Verified, TlsTrust::Trusted, TlsTrust::Untrusted,
                                              TlsTrust::Anonymous, std::nullopt};
-  for (const TrustCount& c : trust_counts(store, tls_rollup_selection(filter), by_connector))
+  for (const TrustCount& c : input)
     groups[{c.direction, by_connector ? c.connector : std::nullopt}][rank(c.trust)] += c.messages;
   std::vector<TlsTrustRow> rows;
   for (const auto& [key, counts] : groups) {
