@@ -1,6 +1,36 @@
 #include "ingest/import_recording.h"
 
+#include <type_traits>
+
 namespace mailflow {
+
+namespace {
+
+// True when `Sink` itself declares the member `m` points to: `&Sink::f` is a
+// pointer to a member of ReaderSink when Sink only inherits f.
+template <typename Sink, typename F, typename C>
+constexpr bool declared_by(F C::*) {
+  return std::is_same_v<C, Sink>;
+}
+
+// Every ReaderSink method (trace_reader.h): a method added there goes here.
+template <typename Sink>
+constexpr bool declares_every_reader_sink_method() {
+  return declared_by<Sink>(&Sink::trace) && declared_by<Sink>(&Sink::reject) && declared_by<Sink>(&Sink::refused) &&
+         declared_by<Sink>(&Sink::lifecycle_trace) && declared_by<Sink>(&Sink::expire_queue) &&
+         declared_by<Sink>(&Sink::ignored) && declared_by<Sink>(&Sink::session_trace) &&
+         declared_by<Sink>(&Sink::session_lifecycle_trace) && declared_by<Sink>(&Sink::session_tls) &&
+         declared_by<Sink>(&Sink::tls_failure) && declared_by<Sink>(&Sink::auth_submission) &&
+         declared_by<Sink>(&Sink::rollup_total) && declared_by<Sink>(&Sink::reader_state);
+}
+
+// A method either side left to ReaderSink's default would change what the
+// reader meant (a session trace replayed as a plain one, a failure dropped):
+// both record and replay every one of them.
+static_assert(declares_every_reader_sink_method<RecordingSink>(), "RecordingSink must record every ReaderSink method");
+static_assert(declares_every_reader_sink_method<ImportSink>(), "ImportSink must take every ReaderSink method");
+
+}  // namespace
 
 template <typename Slots, typename Fill>
 std::uint32_t RecordingSink::slot(Slots& slots, Fill fill) {

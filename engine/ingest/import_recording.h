@@ -49,8 +49,8 @@ class RecordFingerprints {
 // The parse side (ingest/import_queue.h): on the parse thread, records what
 // the reader says, in order, into chunks for the store thread. Nothing here
 // touches the store. It must override every ReaderSink method: one it misses
-// falls back to the base's default and changes what the reader meant (the
-// Exchange import tests catch the session and lifecycle ones).
+// falls back to the base's default and changes what the reader meant
+// (import_recording.cpp checks each at compile time, for ImportSink too).
 class RecordingSink : public ReaderSink {
  public:
   RecordingSink(ImportQueue& queue, const ImportOptions& options) : queue_(queue), options_(options) {}
