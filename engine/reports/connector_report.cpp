@@ -15,22 +15,9 @@ bool connector_less(const std::optional<std::string>& a, const std::optional<std
   return c != 0 ? c < 0 : *a < *b;
 }
 
-namespace {
-
-struct GroupLess {
-  bool operator()(const std::pair<Direction, std::optional<std::string>>& x,
-                  const std::pair<Direction, std::optional<std::string>>& y) const {
-    if (x.first != y.first) return x.first < y.first;
-    return connector_less(x.second, y.second);
-  }
-};
-
-}  // namespace
-
 std::vector<ConnectorDayRow> connector_report(TraceStore& store, const ReportFilter& filter) {
   // (direction, connector) -> messages per day offset in the range.
-  std::map<std::pair<Direction, std::optional<std::string>>, std::vector<std::int64_t>, GroupLess>
-      groups;
+  std::map<DirectionConnector, std::vector<std::int64_t>, DirectionConnectorLess> groups;
   const int days = filter.range.days();
   for (const RollupCount& c : delivered_counts(store, filter, RollupGrouping::DayDirectionConnector)) {
     auto& per_day = groups[{c.direction, c.connector}];

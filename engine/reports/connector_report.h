@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reports/report_filter.h"
@@ -27,5 +28,17 @@ std::vector<ConnectorDayRow> connector_report(TraceStore& store, const ReportFil
 
 // Report order of connectors: no connector first, then by name, ignoring case.
 bool connector_less(const std::optional<std::string>& a, const std::optional<std::string>& b);
+
+// A report's group: direction and connector (nullopt: no connector).
+using DirectionConnector = std::pair<Direction, std::optional<std::string>>;
+
+// Report order of groups: direction (Inbound first), then connector_less.
+// The key order of the reports' per-group maps.
+struct DirectionConnectorLess {
+  bool operator()(const DirectionConnector& x, const DirectionConnector& y) const {
+    if (x.first != y.first) return x.first < y.first;
+    return connector_less(x.second, y.second);
+  }
+};
 
 }  // namespace mailflow

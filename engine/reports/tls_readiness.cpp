@@ -75,19 +75,11 @@ bool at_risk(TlsVersion v, const TlsPolicy& policy) {
   return static_cast<int>(v) < static_cast<int>(policy.minimum);
 }
 
-struct GroupLess {
-  bool operator()(const std::pair<Direction, std::optional<std::string>>& x,
-                  const std::pair<Direction, std::optional<std::string>>& y) const {
-    if (x.first != y.first) return x.first < y.first;
-    return connector_less(x.second, y.second);
-  }
-};
-
 }  // namespace
 
 std::vector<TlsPolicyRow> test_tls_policy(TraceStore& store, const ReportFilter& filter, const TlsPolicy& policy) {
-  std::map<std::pair<Direction, std::optional<std::string>>, TlsPolicyRow, GroupLess> groups;
-  std::map<std::pair<Direction, std::optional<std::string>>, std::map<std::string, std::int64_t>, GroupLess> risky;
+  std::map<DirectionConnector, TlsPolicyRow, DirectionConnectorLess> groups;
+  std::map<DirectionConnector, std::map<std::string, std::int64_t>, DirectionConnectorLess> risky;
   for (const PeerTlsCount& c : peer_tls_counts(store, tls_rollup_selection(filter), PeerKey::Domain, true)) {
     if (c.tls == TlsVersion::Unknown) continue;  // a source that did not record TLS says nothing about the policy
     auto key = std::make_pair(c.direction, c.connector);
@@ -137,7 +129,11 @@ std::vector<InsightFinding> tls_policy_findings(const std::vector<TlsPolicyRow>&
 }
 
 std::vector<TlsTrustRow> tls_trust_usage(TraceStore& store, const ReportFilter& filter, bool by_connector) {
-  std::map<std::pair<Direction, std::optional<std::string>>, std::map<int, std::int64_t>, GroupLess> groups;
+  return tls_trust_rows(trust_counts(store, tls_rollup_selection(filter), by_connector), by_connector);
+}
+
+std::vector<TlsTrustRow> tls_trust_rows(const std::vector<TrustCount>& input, bool by_connector) {
+  std::map<DirectionConnector, std::map<int, std::int64_t>, DirectionConnectorLess> groups;
   // Report order: Verified (0), Trusted, Untrusted, Anonymous, then unrecorded (4).
   auto rank = [](const std::optional<TlsTrust>& t) {
     if (!t) return 4;
@@ -151,7 +147,7 @@ std::vector<TlsTrustRow> tls_trust_usage(TraceStore& store, const ReportFilter& 
   };
   const std::optional<TlsTrust> by_rank[] = {TlsTrust::Verified, TlsTrust::Trusted, TlsTrust::Untrusted,
                                              TlsTrust::Anonymous, std::nullopt};
-  for (const TrustCount& c : trust_counts(store, tls_rollup_selection(filter), by_connector))
+  for (const TrustCount& c : input)
     groups[{c.direction, by_connector ? c.connector : std::nullopt}][rank(c.trust)] += c.messages;
   std::vector<TlsTrustRow> rows;
   for (const auto& [key, counts] : groups) {

@@ -77,5 +77,8 @@ struct TlsTrustRow {
 // Ordered by direction, connector, then Verified, Trusted, Untrusted,
 // Anonymous and the unrecorded rest.
 std::vector<TlsTrustRow> tls_trust_usage(TraceStore& store, const ReportFilter& filter, bool by_connector);
+// The same rows from TrustCounts (for the raw GROUP BY comparison): the
+// report's shaping of counts into rows, with `by_connector` as given to it.
+std::vector<TlsTrustRow> tls_trust_rows(const std::vector<TrustCount>& counts, bool by_connector);
 
 }  // namespace mailflow

@@ -8,22 +8,8 @@
 
 namespace mailflow {
 
-namespace {
-
-struct GroupLess {
-  bool operator()(const std::pair<Direction, std::optional<std::string>>& x,
-                  const std::pair<Direction, std::optional<std::string>>& y) const {
-    if (x.first != y.first) return x.first < y.first;
-    return connector_less(x.second, y.second);
-  }
-};
-
-}  // namespace
-
 std::vector<TlsUsageRow> tls_usage(TraceStore& store, const ReportFilter& filter, bool by_connector) {
-  std::map<std::pair<Direction, std::optional<std::string>>, std::map<TlsVersion, std::int64_t>,
-           GroupLess>
-      groups;
+  std::map<DirectionConnector, std::map<TlsVersion, std::int64_t>, DirectionConnectorLess> groups;
   RollupGrouping grouping =
       by_connector ? RollupGrouping::DirectionConnectorTls : RollupGrouping::DirectionTls;
   for (const RollupCount& c : delivered_counts(store, filter, grouping))

@@ -306,34 +306,8 @@ bool tls_readiness_cases(TraceStore& store, Session& session, Registry& registry
       {"Get-TlsUsage -ByTrust -ByConnector", "Get-TlsUsage",
        with({{"ByTrust", Value(true)}, {"ByConnector", Value(true)}}),
        [&] {
-         // Same shaping as tls_trust_usage, over the raw counts.
-         std::vector<TrustCount> counts = trust_counts_from_traces(store, sel, true);
-         std::map<std::pair<int, std::string>, std::map<int, std::int64_t>> groups;
-         auto rank = [](const std::optional<TlsTrust>& t) {
-           if (!t) return 4;
-           switch (*t) {
-             case TlsTrust::Verified: return 0;
-             case TlsTrust::Trusted: return 1;
-             case TlsTrust::Untrusted: return 2;
-             case TlsTrust::Anonymous: return 3;
-           }
-           return 4;
-         };
-         const std::optional<TlsTrust> by_rank[] = {TlsTrust::Verified, TlsTrust::Trusted, TlsTrust::Untrusted,
-                                                    TlsTrust::Anonymous, std::nullopt};
-         for (const TrustCount& c : counts)
-           groups[{static_cast<int>(c.direction), c.connector.value_or("")}][rank(c.trust)] += c.messages;
-         std::vector<TlsTrustRow> rows;
-         for (const auto& [key, m] : groups) {
-           std::int64_t known = 0;
-           for (const auto& [r, n] : m)
-             if (r < 4) known += n;
-           for (const auto& [r, n] : m)
-             rows.push_back({static_cast<Direction>(key.first),
-                             key.second.empty() ? std::nullopt : std::optional<std::string>(key.second), by_rank[r], n,
-                             r < 4 ? std::optional<double>(percent_of(n, known)) : std::nullopt});
-         }
-         return tls_trust_records(rows, true);
+         // The report's shaping (tls_trust_rows) over the raw counts.
+         return tls_trust_records(tls_trust_rows(trust_counts_from_traces(store, sel, true), true), true);
        }},
       {"Get-SmtpAuthClientReport -Days 30", "Get-SmtpAuthClientReport", days30,
        [&] { return smtp_auth_client_records(smtp_auth_client_rows(auth_counts_from_submissions(store, sel.first, sel.last))); }},

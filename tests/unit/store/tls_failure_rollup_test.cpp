@@ -2,35 +2,20 @@
 // stored failure, backfilled when a store of schema 8 (main before it)
 // upgrades, and always equal to a GROUP BY over tls_failures.
 #include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 
 #include "store/migrations.h"
 #include "store/tls_failure_store.h"
 #include "store/trace_store.h"
 
+#include "store_fixture.h"
+
 namespace mailflow {
 
 namespace {
 
-std::string fresh_db(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() /
-              ("mailflow-failrollup-" + name + "-" + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
-
-std::vector<std::string> rows_of(Database& db, const std::string& sql) {
-  auto s = db.prepare(sql);
-  std::vector<std::string> out;
-  while (s->step()) {
-    std::string line;
-    for (int i = 0; i < s->column_count(); ++i) line += (i ? "|" : "") + s->column_text(i);
-    out.push_back(line);
-  }
-  return out;
-}
+using testing::fresh_db;
+using testing::kDay;
+using testing::rows_of;
 
 constexpr const char* kRollup = "SELECT day, direction, connector, peer_domain, failures FROM tls_failure_daily ORDER BY 1, 2, 3, 4";
 
@@ -38,8 +23,6 @@ constexpr const char* kRollup = "SELECT day, direction, connector, peer_domain, 
 constexpr const char* kFailureGroupBy =
     "SELECT time / 86400 - (time < 0 AND time % 86400 != 0), direction, coalesce(connector, ''),"
     " mailflow_peer_domain(0, '', peer_host, peer_ip), count(*) FROM tls_failures GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4";
-
-constexpr UnixSeconds kDay = 20773LL * 86400;  // 2026-11-17
 
 }  // namespace
 

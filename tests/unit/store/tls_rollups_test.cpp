@@ -4,8 +4,6 @@
 // re-attribution; the migration backfills them from traces.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-
 #include "core/error.h"
 #include "core/time.h"
 #include "store/auth_submission_store.h"
@@ -15,27 +13,15 @@
 #include "store/tls_rollups.h"
 #include "store/trace_store.h"
 
+#include "store_fixture.h"
+
 namespace mailflow {
 
 namespace {
 
-std::string fresh_db(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() /
-              ("mailflow-tlsrollup-" + name + "-" + std::to_string(::getpid()) + ".db");
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
-  return path.string();
-}
-
-std::vector<std::string> rows_of(Database& db, const std::string& sql) {
-  auto s = db.prepare(sql);
-  std::vector<std::string> out;
-  while (s->step()) {
-    std::string line;
-    for (int i = 0; i < s->column_count(); ++i) line += (i ? "|" : "") + s->column_text(i);
-    out.push_back(line);
-  }
-  return out;
-}
+using testing::fresh_db;
+using testing::kDay;
+using testing::rows_of;
 
 const char* kPeerTable =
     "SELECT day, direction, connector, peer_domain, peer_host, peer_ip, tls, messages, first_seen, last_seen"
@@ -57,8 +43,6 @@ Trace make(UnixSeconds t, Direction d, std::optional<std::string> host, std::opt
   x.status = std::move(status);
   return x;
 }
-
-const UnixSeconds kDay = 1794787200;  // 2026-11-16T00:00:00Z
 
 // Both rollups equal the GROUP BY over traces.
 void expect_fresh(TraceStore& store) {

@@ -1,0 +1,38 @@
+// What the store's rollup tests share: a fresh store file per test, a
+// query's rows as text to compare with a GROUP BY, and the day they are set on.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "store/sqlite.h"
+
+namespace mailflow::testing {
+
+// A path in the temporary directory with no store at it (nor WAL files).
+inline std::string fresh_db(const std::string& name) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("mailflow-store-" + name + "-" + std::to_string(::getpid()) + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+// Each row of `sql` as its columns' text joined with "|".
+inline std::vector<std::string> rows_of(Database& db, const std::string& sql) {
+  auto s = db.prepare(sql);
+  std::vector<std::string> out;
+  while (s->step()) {
+    std::string line;
+    for (int i = 0; i < s->column_count(); ++i) line += (i ? "|" : "") + s->column_text(i);
+    out.push_back(line);
+  }
+  return out;
+}
+
+inline constexpr UnixSeconds kDay = 1794787200;  // 2026-11-16T00:00:00Z, day 20773
+
+}  // namespace mailflow::testing
