@@ -178,7 +178,7 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Statement& Database::cached(const std::string& name, std::string_view sql) {
+Statement& Database::cached(std::string_view name, std::string_view sql) {
   auto it = cache_.find(name);
   if (it != cache_.end()) return *it->second;
   auto stmt = std::make_unique<Statement>(db_, sql);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "core/trace_fields.h"
 
@@ -105,8 +106,9 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   void exec(std::string_view sql);
-  // A statement prepared once per connection and kept under `name`.
-  Statement& cached(const std::string& name, std::string_view sql);
+  // A statement prepared once per connection and kept under `name` (found
+  // again by a hash of the name: no allocation, one compare).
+  Statement& cached(std::string_view name, std::string_view sql);
   // A one-off statement.
   std::unique_ptr<Statement> prepare(std::string_view sql);
 
@@ -121,7 +123,11 @@ class Database {
  private:
   std::string path_;
   sqlite3* db_ = nullptr;
-  std::map<std::string, std::unique_ptr<Statement>> cache_;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, NameHash, std::equal_to<>> cache_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if destroyed before commit().

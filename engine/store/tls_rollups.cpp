@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/registered_domain.h"
 #include "core/text.h"
 
@@ -133,13 +134,59 @@ std::string encode_tls_peer_days(const std::vector<TlsPeerDay>& days) {
   return out + "]";
 }
 
+void TlsRollupDeltas::PeerDelta::merge(const PeerDelta& o) {
+  messages += o.messages;
+  auto widen = [](std::optional<UnixSeconds>& first, std::optional<UnixSeconds>& last,
+                  const std::optional<UnixSeconds>& of, const std::optional<UnixSeconds>& ol) {
+    if (of) first = first ? std::min(*first, *of) : *of;
+    if (ol) last = last ? std::max(*last, *ol) : *ol;
+  };
+  widen(first_added, last_added, o.first_added, o.last_added);
+  widen(first_removed, last_removed, o.first_removed, o.last_removed);
+}
+
+std::size_t TlsRollupDeltas::RawHash::operator()(const RawKey& k) const {
+  ContentHash h;
+  h.num(k.day);
+  h.num((static_cast<std::int64_t>(k.direction) << 40) ^ (static_cast<std::int64_t>(k.tls) << 20) ^ k.trust);
+  h.num((static_cast<std::int64_t>(k.connector) << 32) ^ k.host);
+  h.num((static_cast<std::int64_t>(k.ip) << 32) ^ k.recipient_domain);
+  return static_cast<std::size_t>(h.value());
+}
+
+std::uint32_t TlsRollupDeltas::Names::id(std::string_view s) {
+  if (s.empty()) return 0;
+  std::uint64_t h = StringTable::hash(s);
+  if (std::int64_t id = ids_.find(s, h)) return static_cast<std::uint32_t>(id);
+  text_.emplace_back(s);
+  ids_.add(s, h, static_cast<std::int64_t>(text_.size() - 1));
+  return static_cast<std::uint32_t>(text_.size() - 1);
+}
+
+// peer_names of a host alone (no IP), once per host.
+const PeerNames& TlsRollupDeltas::host_names(std::uint32_t host) {
+  if (names_.host_names_.size() <= host) names_.host_names_.resize(host + 1);
+  std::optional<PeerNames>& n = names_.host_names_[host];
+  if (!n) n = peer_names(names_.text(host), std::nullopt);
+  return *n;
+}
+
 void TlsRollupDeltas::account(const Trace& t, int sign) {
   if (!counted(t)) return;
-  TracePeer p = trace_peer(t);
-  DayNumber day = day_of(t.received);
-  int direction = static_cast<int>(t.direction);
-  std::string connector = t.connector.value_or("");
-  PeerDelta& d = peers_[{day, direction, connector, p.domain, p.host, p.ip, static_cast<int>(t.tls)}];
+  RawKey key;
+  key.day = day_of(t.received);
+  key.direction = static_cast<int>(t.direction);
+  key.tls = static_cast<int>(t.tls);
+  key.trust = t.tls_trust ? static_cast<int>(*t.tls_trust) + 1 : 0;
+  if (t.connector) key.connector = names_.id(*t.connector);
+  if (t.remote_host) key.host = names_.id(*t.remote_host);
+  if (t.remote_ip) key.ip = names_.id(*t.remote_ip);
+  if (t.direction == Direction::Outbound) {
+    std::size_t at = t.recipient.rfind('@');
+    if (at != std::string::npos && at + 1 < t.recipient.size())
+      key.recipient_domain = names_.id(std::string_view(t.recipient).substr(at + 1));
+  }
+  PeerDelta& d = raw_[key];
   d.messages += sign;
   auto widen = [&](std::optional<UnixSeconds>& first, std::optional<UnixSeconds>& last) {
     first = first ? std::min(*first, t.received) : t.received;
@@ -147,8 +194,25 @@ void TlsRollupDeltas::account(const Trace& t, int sign) {
   };
   if (sign > 0) widen(d.first_added, d.last_added);
   else widen(d.first_removed, d.last_removed);
-  trust_[{day, direction, connector, t.tls_trust ? std::string(tls_trust_name(*t.tls_trust)) : std::string()}] +=
-      sign;
+}
+
+// Each raw group once: its peer names (as trace_peer gives them) and trust
+// name, merged into the groups apply() writes.
+void TlsRollupDeltas::fold_raw() {
+  for (const auto& [key, d] : raw_) {
+    const PeerNames& host = host_names(key.host);
+    const std::string& ip = names_.text(key.ip);
+    std::string domain = key.recipient_domain ? lower(names_.text(key.recipient_domain))
+                         : host.host.empty() ? ip
+                                             : host.domain;
+    const std::string& connector = names_.text(key.connector);
+    peers_[{key.day, key.direction, connector, std::move(domain), host.host, ip, key.tls}].merge(d);
+    std::string trust = key.trust ? std::string(tls_trust_name(static_cast<TlsTrust>(key.trust - 1))) : std::string();
+    trust_[{key.day, key.direction, connector, std::move(trust)}] += d.messages;
+  }
+  raw_.clear();
+  // Bounded memory however many peers a log names: the strings start again.
+  if (names_.text_.size() > kMaxNames) names_ = Names();
 }
 
 void TlsRollupDeltas::add_group(const PeerKey& key, std::int64_t messages, UnixSeconds first, UnixSeconds last) {
@@ -164,6 +228,7 @@ void TlsRollupDeltas::add_trust(DayNumber day, int direction, const std::string&
 }
 
 void TlsRollupDeltas::apply(Database& db) {
+  fold_raw();
   apply_peers(db);
 
   Statement& trust = db.cached(

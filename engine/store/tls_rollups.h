@@ -34,9 +34,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
+#include "core/registered_domain.h"
+#include "core/string_table.h"
 #include "core/trace.h"
 #include "store/sqlite.h"
 
@@ -97,9 +101,40 @@ class TlsRollupDeltas {
     std::int64_t messages = 0;
     std::optional<UnixSeconds> first_added, last_added;      // of the traces added
     std::optional<UnixSeconds> first_removed, last_removed;  // of the traces removed
+    void merge(const PeerDelta& o);
   };
+  // An import accounts every trace, so account() must be cheap: it groups
+  // by the trace's raw fields, each string replaced by a small id (no
+  // lower-casing, no Public Suffix lookup, no allocation once a string has
+  // been seen), and apply() turns each group into its peer names once. The
+  // raw fields decide the peer names (trace_peer reads only direction,
+  // recipient domain, host and IP); an absent value and an empty one name
+  // the same peer.
+  struct RawKey {
+    DayNumber day = 0;
+    int direction = 0, tls = 0, trust = 0;  // trust: TlsTrust + 1, 0 for none
+    std::uint32_t connector = 0, host = 0, ip = 0, recipient_domain = 0;  // Names ids, 0 for ""
+    bool operator==(const RawKey&) const = default;
+  };
+  struct RawHash {
+    std::size_t operator()(const RawKey& k) const;
+  };
+  // The strings of the raw groups, each kept once, and what fold_raw worked
+  // out for a host (its peer names) so that it does so once per host.
+  struct Names {
+    std::uint32_t id(std::string_view s);
+    const std::string& text(std::uint32_t id) const { return text_[id]; }
+    StringTable ids_;
+    std::vector<std::string> text_ = {std::string()};
+    std::vector<std::optional<PeerNames>> host_names_;
+  };
+  const PeerNames& host_names(std::uint32_t host);
+  static constexpr std::size_t kMaxNames = 1 << 16;
+  void fold_raw();
   void apply_peers(Database& db);
   using TrustKey = std::tuple<DayNumber, int, std::string, std::string>;
+  Names names_;
+  std::unordered_map<RawKey, PeerDelta, RawHash> raw_;
   std::map<PeerKey, PeerDelta> peers_;
   std::map<TrustKey, std::int64_t> trust_;
 };

@@ -42,16 +42,6 @@ int trace_field_dictionary(std::string_view key) {
   return -1;
 }
 
-namespace {
-
-std::uint64_t hash_of(std::string_view s) {
-  ContentHash h;
-  h.bytes(s.data(), s.size());
-  return h.value();
-}
-
-}  // namespace
-
 // Statements are prepared on first use: the tables exist only once the
 // store has been migrated.
 TraceDictionaries::Kind& TraceDictionaries::kind(int dict) {
@@ -83,22 +73,21 @@ void TraceDictionaries::load(Kind& d, int dict) {
   auto all = db_.prepare("SELECT id, value FROM " + table);
   while (all->step()) {
     std::string value = all->column_text(1);
-    remember(d, hash_of(value), value, all->column_int(0));
+    remember(d, StringTable::hash(value), value, all->column_int(0));
   }
   d.complete = true;
 }
 
-
 std::int64_t TraceDictionaries::id(int k, std::string_view value) {
   Kind& d = kind(k);
   if (!d.loaded) load(d, k);  // the writer's side only: readers never need the whole table
-  std::uint64_t hash = hash_of(value);
-  std::size_t mask = d.slots.size() - 1;
-  for (std::size_t i = hash & mask; d.slots[i].id != 0; i = (i + 1) & mask) {
-    const Slot& s = d.slots[i];
-    if (s.hash == hash && s.length == value.size() &&
-        std::string_view(d.arena).substr(s.offset, s.length) == value)
-      return s.id;
+  // Traces in a row often share a value (the same connector, status,
+  // cipher or peer): that costs a compare, not a hash and a probe.
+  if (d.last_id != 0 && value == d.last) return d.last_id;
+  std::uint64_t hash = StringTable::hash(value);
+  if (std::int64_t id = d.cache.find(value, hash)) {
+    d.last.assign(value);
+    return d.last_id = id;
   }
   std::int64_t id = 0;
   auto find = [&] {
@@ -121,36 +110,21 @@ std::int64_t TraceDictionaries::id(int k, std::string_view value) {
   }
   if (id == 0) throw Error("StoreError", "store '" + db_.path() + "': no dictionary id for a value");
   remember(d, hash, value, id);
-  return id;
+  d.last.assign(value);
+  return d.last_id = id;
 }
 
-// Adds an entry known to be missing, keeping the table at most half full:
-// it doubles up to kMaxSlots, and past that starts again empty.
+// Adds an entry known to be missing. Past kMaxEntries entries the cache
+// starts again empty.
 void TraceDictionaries::remember(Kind& d, std::uint64_t hash, std::string_view value, std::int64_t id) {
-  if ((d.used + 1) * 2 > d.slots.size()) {
-    if (d.slots.size() >= kMaxSlots) {
-      std::fill(d.slots.begin(), d.slots.end(), Slot{});
-      d.used = 0;
-      d.arena.clear();
-      d.complete = false;
-    } else {
-      std::vector<Slot> bigger(d.slots.size() * 2);
-      std::size_t mask = bigger.size() - 1;
-      for (const Slot& s : d.slots) {
-        if (s.id == 0) continue;
-        std::size_t i = s.hash & mask;
-        while (bigger[i].id != 0) i = (i + 1) & mask;
-        bigger[i] = s;
-      }
-      d.slots.swap(bigger);
-    }
-  }
-  std::size_t mask = d.slots.size() - 1;
-  std::size_t i = hash & mask;
-  while (d.slots[i].id != 0) i = (i + 1) & mask;
-  d.slots[i] = Slot{hash, id, static_cast<std::uint32_t>(d.arena.size()), static_cast<std::uint32_t>(value.size())};
-  d.arena.append(value);
-  ++d.used;
+  if (d.cache.size() >= kMaxEntries) clear(d);
+  d.cache.add(value, hash, id);
+}
+
+void TraceDictionaries::clear(Kind& d) {
+  d.cache.clear();
+  d.complete = false;
+  d.last_id = 0;
 }
 
 std::string TraceDictionaries::value(int k, std::int64_t id) {
@@ -161,12 +135,7 @@ std::string TraceDictionaries::value(int k, std::int64_t id) {
 }
 
 void TraceDictionaries::forget() {
-  for (Kind& d : kinds_) {
-    std::fill(d.slots.begin(), d.slots.end(), Slot{});
-    d.used = 0;
-    d.arena.clear();
-    d.complete = false;
-  }
+  for (Kind& d : kinds_) clear(d);
 }
 
 }  // namespace mailflow

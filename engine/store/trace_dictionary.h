@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/hash.h"
+#include "core/string_table.h"
 #include "store/sqlite.h"
 
 namespace mailflow {
@@ -45,30 +45,23 @@ class TraceDictionaries {
   void forget();
 
  private:
-  // A flat open-addressing table per kind: slots hold the string's hash,
-  // its id and where its bytes are in one arena, so a hit costs one probe
-  // and one compare, and no allocation per entry.
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::int64_t id = 0;  // 0: empty
-    std::uint32_t offset = 0, length = 0;
-  };
   struct Kind {
-    std::vector<Slot> slots = std::vector<Slot>(1024);
-    std::size_t used = 0;
-    std::string arena;
+    StringTable cache;
     bool loaded = false;    // load() ran (on the first id())
     bool complete = false;  // the cache holds every value the table had when last read
+    std::string last;       // the value asked for last, and its id (0: none)
+    std::int64_t last_id = 0;
     std::unique_ptr<Statement> find, insert, value;
   };
   // Memory stays bounded however many distinct addresses a log holds: a
   // full table starts again (a miss costs one indexed SELECT).
-  static constexpr std::size_t kMaxSlots = 1 << 18;
+  static constexpr std::size_t kMaxEntries = 1 << 17;
 
   // Dictionaries of up to this many values are read whole on first use.
   static constexpr std::size_t kLoadWhole = 1 << 16;
 
   void remember(Kind& d, std::uint64_t hash, std::string_view value, std::int64_t id);
+  void clear(Kind& d);
   void load(Kind& d, int dict);
   Kind& kind(int dict);
 
