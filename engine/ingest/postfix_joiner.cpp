@@ -1,6 +1,7 @@
 #include "ingest/postfix_joiner.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "core/error.h"
@@ -88,6 +89,29 @@ bool inside(const std::vector<IpRange>& networks, const IpAddress& ip) {
 
 using namespace postfix;
 
+namespace {
+
+// True when every byte of `s` is ASCII (then it is valid UTF-8): eight
+// bytes at a time, the high bits of all words gathered before one test.
+bool ascii(std::string_view s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t high = 0, word;
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      high |= word;
+    }
+    std::memcpy(&word, p + n - 8, 8);  // the tail, overlapping the last full word
+    high |= word;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
+  }
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+}  // namespace
+
 PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
     : options_(options),
       window_(window),
@@ -166,13 +190,11 @@ void PostfixJoiner::message(const SyslogHeader& h, std::string_view text, std::i
 
   const PostfixPatternSet& set = postfix_patterns();
   PatternMatch m;
-  for (size_t i = 0; i < set.patterns.size(); ++i) {
+  const int run = queue_id_run(h.message);
+  for (std::uint8_t i : set.by_daemon[static_cast<size_t>(daemon)]) {
     const PostfixPattern& p = set.patterns[i];
-    bool applies = daemon == PostfixDaemon::Unknown || p.daemon == daemon ||
-                   (daemon == PostfixDaemon::LocalDelivery && p.event == PostfixEvent::Delivery) ||
-                   (daemon == PostfixDaemon::SmtpClient && p.event == PostfixEvent::TlsLibraryProblem);
-    if (!applies || !set.compiled[i].match(h.message, m)) continue;
-    if (!valid_utf8(h.message)) {
+    if (!set.compiled[i].match(h.message, m, run)) continue;
+    if (!ascii(h.message) && !valid_utf8(h.message)) {
       sink.reject(number, "Postfix line is not valid UTF-8", text);
       return;
     }
