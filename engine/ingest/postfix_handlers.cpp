@@ -127,7 +127,7 @@ void PostfixJoiner::on_expired(const Event& e) {
 }
 
 void PostfixJoiner::on_removed(const Event& e) {
-  auto it = queue_.find(std::string(e.m["qid"]));
+  auto it = queue_.find(e.m["qid"]);
   if (it == queue_.end()) return;
   emit(it->first, it->second, e.sink);
   queue_.erase(it);

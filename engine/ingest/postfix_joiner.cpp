@@ -134,13 +134,22 @@ PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
   postfix_patterns();  // check the pattern table before the first line
 }
 
+// "host program[pid]", built in place (once key_ has grown to the longest
+// key, without an allocation or a capacity check per piece).
 const std::string& PostfixJoiner::process_key(const SyslogHeader& h) {
-  key_.assign(h.host);
-  key_.push_back(' ');
-  key_.append(h.program);
-  key_.push_back('[');
-  key_.append(h.pid);
-  key_.push_back(']');
+  key_.resize(h.host.size() + h.program.size() + h.pid.size() + 3);
+  char* out = key_.data();
+  auto put = [&out](std::string_view part) {
+    if (part.empty()) return;  // a line without a pid: no pointer to copy from
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+  };
+  put(h.host);
+  *out++ = ' ';
+  put(h.program);
+  *out++ = '[';
+  put(h.pid);
+  *out = ']';
   return key_;
 }
 
@@ -159,7 +168,7 @@ bool PostfixJoiner::org_domain(std::string_view address) const {
 }
 
 QueueEntry& PostfixJoiner::entry(const Event& e, std::string_view qid) {
-  auto [it, fresh] = queue_.try_emplace(std::string(qid));
+  auto [it, fresh] = queue_.try_emplace(qid);
   if (fresh) {
     it->second.host = e.h.host;
     it->second.first_seen = e.time;
@@ -332,9 +341,9 @@ void PostfixJoiner::sweep(UnixSeconds now, ReaderSink& sink) {
     ++incomplete_;
   }
   flush_failures(limit, sink);
-  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.last < limit; });
-  std::erase_if(connections_, [&](const auto& kv) { return kv.second.last < limit; });
-  std::erase_if(client_tls_, [&](const auto& kv) { return kv.second.last < limit; });
+  sessions_.erase_if([&](const auto& kv) { return kv.second.last < limit; });
+  connections_.erase_if([&](const auto& kv) { return kv.second.last < limit; });
+  client_tls_.erase_if([&](const auto& kv) { return kv.second.last < limit; });
 }
 
 // TLS failures still being put together by sessions and smtp processes

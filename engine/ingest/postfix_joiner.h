@@ -16,6 +16,7 @@
 
 #include "core/net_match.h"
 #include "ingest/postfix_patterns.h"
+#include "ingest/postfix_state_table.h"
 #include "ingest/syslog_header.h"
 #include "ingest/trace_reader.h"
 
@@ -56,6 +57,25 @@ struct QueueEntry {
   std::vector<std::string> recipients;  // every recipient a delivery line named (inbound record)
   std::vector<std::string> deferred;    // recipients deferred at least once in these lines
   std::vector<OutGroup> groups;
+
+  // Back to a fresh entry (StateTable), keeping the memory of its strings
+  // and lists for the next queue id.
+  void reuse() {
+    auto kept = [](auto& v) {
+      auto out = std::move(v);
+      out.clear();
+      return out;
+    };
+    QueueEntry fresh;
+    fresh.host = kept(host);
+    fresh.client_host = kept(client_host);
+    fresh.client_ip = kept(client_ip);
+    fresh.sender = kept(sender);
+    fresh.recipients = kept(recipients);
+    fresh.deferred = kept(deferred);
+    fresh.groups = kept(groups);
+    *this = std::move(fresh);
+  }
 };
 
 // An smtpd process serves one client session at a time, many in turn:
@@ -196,10 +216,10 @@ class PostfixJoiner {
   SyslogClock clock_;
   std::vector<IpRange> internal_;
   std::vector<DomainPattern> org_domains_;
-  std::unordered_map<std::string, QueueEntry> queue_;
-  std::unordered_map<std::string, postfix::SmtpdSession> sessions_;       // by process
-  std::unordered_map<std::string, postfix::SmtpConnection> connections_;  // by process
-  std::unordered_map<std::string, postfix::SmtpClientTls> client_tls_;    // by process
+  postfix::StateTable<QueueEntry> queue_;
+  postfix::StateTable<postfix::SmtpdSession> sessions_;       // by process
+  postfix::StateTable<postfix::SmtpConnection> connections_;  // by process
+  postfix::StateTable<postfix::SmtpClientTls> client_tls_;    // by process
   std::string key_;     // scratch for map keys
   std::string host_;    // the log's host name, for lifecycle keys
   UnixSeconds next_sweep_ = 0;

@@ -1,5 +1,6 @@
 #include "ingest/postfix_patterns.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -168,7 +169,7 @@ bool postfix_pattern_applies(PostfixDaemon daemon, const PostfixPattern& p) {
 
 namespace {
 
-bool queue_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+constexpr bool queue_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 // How often a byte turns up in Postfix log messages, roughly (lower is
 // rarer): spaces and lower-case letters everywhere, digits and dots in
@@ -237,9 +238,17 @@ std::size_t CompiledPattern::find_literal(std::string_view m, std::size_t pos, c
 }
 
 int queue_id_run(std::string_view s, std::size_t pos) {
-  std::size_t end = pos;
-  while (end < s.size() && end - pos <= 20 && queue_id_char(s[end])) ++end;
-  return static_cast<int>(end - pos);
+  static constexpr auto kQueueIdChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = queue_id_char(static_cast<char>(c));
+    return t;
+  }();
+  if (pos >= s.size()) return 0;
+  std::size_t n = std::min(s.size() - pos, std::size_t{21});
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data()) + pos;
+  std::size_t i = 0;
+  while (i < n && kQueueIdChar[p[i]]) ++i;
+  return static_cast<int>(i);
 }
 
 bool CompiledPattern::match_parts(std::string_view m, PatternMatch& out, int leading_run) const {
