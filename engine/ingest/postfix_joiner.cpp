@@ -85,6 +85,32 @@ bool inside(const std::vector<IpRange>& networks, const IpAddress& ip) {
   return std::any_of(networks.begin(), networks.end(), [&](const IpRange& r) { return r.contains(ip); });
 }
 
+void Networks::add(const IpRange& r) {
+  // The bits IpRange::contains compares: the prefix, counted from the v4
+  // part (the last 32 bits) for a v4 range.
+  std::uint8_t mask[16] = {};
+  int bits = r.base.v4 ? r.prefix + 96 : r.prefix;
+  for (int i = 0; i < 16 && bits > 0; ++i, bits -= 8)
+    mask[i] = bits >= 8 ? 0xff : static_cast<std::uint8_t>(0xff << (8 - bits));
+  Masked m{};
+  std::memcpy(m.mask, mask, 16);
+  std::memcpy(m.base, r.base.bytes.data(), 16);
+  m.base[0] &= m.mask[0];
+  m.base[1] &= m.mask[1];
+  m.v4 = r.base.v4;
+  ranges_.push_back(m);
+}
+
+bool Networks::contains(const IpAddress& ip) const {
+  std::uint64_t a[2];
+  std::memcpy(a, ip.bytes.data(), 16);
+  for (const Masked& m : ranges_) {
+    if (m.v4 && !ip.v4) continue;
+    if ((a[0] & m.mask[0]) == m.base[0] && (a[1] & m.mask[1]) == m.base[1]) return true;
+  }
+  return false;
+}
+
 }  // namespace postfix
 
 using namespace postfix;
@@ -123,7 +149,7 @@ PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
     std::string why;
     auto r = parse_ip_range(n, &why);
     if (!r) throw Error("InvalidConfig", "InternalNetworks: " + why);
-    internal_.push_back(*r);
+    internal_.add(*r);
   }
   for (const std::string& d : options.organization_domains) {
     std::string why;
@@ -260,7 +286,7 @@ void PostfixJoiner::emit(const std::string& qid, const QueueEntry& q, ReaderSink
   // authenticate (submission from a roaming user is not inbound).
   if (q.from_smtpd && q.queued && !q.authenticated) {
     auto ip = parse_ip(q.client_ip);
-    if (!ip || !inside(internal_, *ip)) {
+    if (!ip || !internal_.contains(*ip)) {
       Trace t;
       t.received = q.first_seen;
       t.direction = Direction::Inbound;

@@ -139,6 +139,23 @@ std::string_view tls_refusal_reason(std::string_view detail);
 inline bool tls_refused(std::string_view detail) { return !tls_refusal_reason(detail).empty(); }
 bool inside(const std::vector<IpRange>& networks, const IpAddress& ip);
 
+// InternalNetworks, asked about every delivery and every inbound message:
+// each range as a 128-bit mask and masked base, so that a test is two
+// masked compares of 64 bits, with what IpRange::contains answers (a v4
+// range holds only v4 and mapped addresses).
+class Networks {
+ public:
+  void add(const IpRange& r);
+  bool contains(const IpAddress& ip) const;
+
+ private:
+  struct Masked {
+    std::uint64_t mask[2], base[2];
+    bool v4;
+  };
+  std::vector<Masked> ranges_;
+};
+
 }  // namespace postfix
 
 // The joiner: one handler per event of postfix_patterns.h.
@@ -214,7 +231,7 @@ class PostfixJoiner {
   ReaderOptions options_;
   UnixSeconds window_;
   SyslogClock clock_;
-  std::vector<IpRange> internal_;
+  postfix::Networks internal_;
   std::vector<DomainPattern> org_domains_;
   postfix::StateTable<QueueEntry> queue_;
   postfix::StateTable<postfix::SmtpdSession> sessions_;       // by process
