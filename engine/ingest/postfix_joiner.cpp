@@ -136,6 +136,26 @@ bool ascii(std::string_view s) {
   return (high & 0x8080808080808080ULL) == 0;
 }
 
+// `to` = `from`, in the memory `to` holds already (the joiner's scratch
+// trace is reused record after record).
+void assign_text(std::optional<std::string>& to, std::string_view from) {
+  if (to) to->assign(from);
+  else to.emplace(from);
+}
+void assign(std::optional<std::string>& to, const std::optional<std::string>& from) {
+  if (!from) to.reset();
+  else assign_text(to, *from);
+}
+
+// join(parts, ";") into `out`.
+void join_into(std::string& out, const std::vector<std::string>& parts) {
+  out.clear();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out.push_back(';');
+    out.append(parts[i]);
+  }
+}
+
 }  // namespace
 
 PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
@@ -287,21 +307,28 @@ void PostfixJoiner::emit(const std::string& qid, const QueueEntry& q, ReaderSink
   if (q.from_smtpd && q.queued && !q.authenticated) {
     auto ip = parse_ip(q.client_ip);
     if (!ip || !internal_.contains(*ip)) {
-      Trace t;
+      // Every field is set: trace_ carries the last record's values.
+      Trace& t = trace_;
       t.received = q.first_seen;
       t.direction = Direction::Inbound;
+      t.connector.reset();
       t.tls = q.client_tls;
+      t.tls_trust.reset();
       if (q.client_tls != TlsVersion::None) {
-        t.cipher = q.client_cipher;
+        assign(t.cipher, q.client_cipher);
         if (q.client_trust) t.tls_trust = parse_tls_trust(*q.client_trust);
+      } else {
+        t.cipher.reset();
       }
-      t.sender = q.sender;
-      t.recipient = join(q.recipients, ";");
-      t.remote_host = host_or_null(q.client_host);
-      t.remote_ip = ip_or_null(q.client_ip);
+      t.sender.assign(q.sender);
+      join_into(t.recipient, q.recipients);
+      if (q.client_host.empty() || q.client_host == "unknown") t.remote_host.reset();
+      else assign_text(t.remote_host, q.client_host);
+      if (ip) assign_text(t.remote_ip, q.client_ip);  // ip_or_null: only an address is a RemoteIP
+      else t.remote_ip.reset();
       t.size = q.size;
-      t.status = "Delivered";
-      t.message_id = q.message_id;
+      t.status.assign("Delivered");
+      assign(t.message_id, q.message_id);
       sink.trace(t, q.line);
     }
   }
@@ -319,19 +346,21 @@ void PostfixJoiner::emit(const std::string& qid, const QueueEntry& q, ReaderSink
   }
   for (const OutGroup& g : q.groups) {
     if (g.recipients.empty()) continue;  // every deferral was superseded
-    Trace t;
+    Trace& t = trace_;  // every field set, as above
     t.received = g.time;
     t.direction = Direction::Outbound;
+    t.connector.reset();
     t.tls = g.tls;
+    t.tls_trust.reset();
     if (g.trust) t.tls_trust = parse_tls_trust(*g.trust);
-    t.cipher = g.cipher;
-    t.sender = q.sender;
-    t.recipient = join(g.recipients, ";");
-    t.remote_host = g.host;
-    t.remote_ip = g.ip;
+    assign(t.cipher, g.cipher);
+    t.sender.assign(q.sender);
+    join_into(t.recipient, g.recipients);
+    assign(t.remote_host, g.host);
+    assign(t.remote_ip, g.ip);
     t.size = q.size;
-    t.status = g.status;
-    t.message_id = q.message_id;
+    t.status.assign(g.status);
+    assign(t.message_id, q.message_id);
     // Lifecycle keys where a record may replace, or be replaced by, one of
     // other lines: a deferral, and any outcome of a queue id whose start
     // these lines did not see (qmgr logs from= again at every retry: only

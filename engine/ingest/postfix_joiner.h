@@ -238,6 +238,7 @@ class PostfixJoiner {
   postfix::StateTable<postfix::SmtpConnection> connections_;  // by process
   postfix::StateTable<postfix::SmtpClientTls> client_tls_;    // by process
   std::string key_;     // scratch for map keys
+  Trace trace_;         // scratch for the records emit() hands over (its strings keep their memory)
   std::string host_;    // the log's host name, for lifecycle keys
   UnixSeconds next_sweep_ = 0;
   std::int64_t incomplete_ = 0;
