@@ -244,7 +244,7 @@ void PostfixJoiner::message(const SyslogHeader& h, std::string_view text, std::i
   if (host_.empty()) host_ = h.host;
 
   const PostfixPatternSet& set = postfix_patterns();
-  PatternMatch m;
+  PatternMatch& m = match_;
   const int run = queue_id_run(h.message);
   for (std::uint8_t i : set.by_daemon[static_cast<size_t>(daemon)]) {
     const PostfixPattern& p = set.patterns[i];
