@@ -127,7 +127,7 @@ void PostfixJoiner::on_expired(const Event& e) {
 }
 
 void PostfixJoiner::on_removed(const Event& e) {
-  auto it = queue_.find(std::string(e.m["qid"]));
+  auto it = queue_.find(e.m["qid"]);
   if (it == queue_.end()) return;
   emit(it->first, it->second, e.sink);
   queue_.erase(it);
@@ -202,7 +202,7 @@ void PostfixJoiner::on_delivery(const Event& e) {
   if (!ip.empty()) {
     auto addr = parse_ip(ip);
     if (!addr && ip.find('/') != std::string_view::npos) return;  // a unix socket ([private/dovecot-lmtp]): inside
-    if (addr && inside(internal_, *addr)) return;  // an internal hop (content filter, internal relay)
+    if (addr && internal_.contains(*addr)) return;  // an internal hop (content filter, internal relay)
   } else if (org_domain(rcpt)) {
     return;  // an outcome for one of our own domains, not a hand-off
   }

@@ -1,6 +1,7 @@
 #include "ingest/postfix_joiner.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 
 #include "core/error.h"
@@ -84,9 +85,78 @@ bool inside(const std::vector<IpRange>& networks, const IpAddress& ip) {
   return std::any_of(networks.begin(), networks.end(), [&](const IpRange& r) { return r.contains(ip); });
 }
 
+void Networks::add(const IpRange& r) {
+  // The bits IpRange::contains compares: the prefix, counted from the v4
+  // part (the last 32 bits) for a v4 range.
+  std::uint8_t mask[16] = {};
+  int bits = r.base.v4 ? r.prefix + 96 : r.prefix;
+  for (int i = 0; i < 16 && bits > 0; ++i, bits -= 8)
+    mask[i] = bits >= 8 ? 0xff : static_cast<std::uint8_t>(0xff << (8 - bits));
+  Masked m{};
+  std::memcpy(m.mask, mask, 16);
+  std::memcpy(m.base, r.base.bytes.data(), 16);
+  m.base[0] &= m.mask[0];
+  m.base[1] &= m.mask[1];
+  m.v4 = r.base.v4;
+  ranges_.push_back(m);
+}
+
+bool Networks::contains(const IpAddress& ip) const {
+  std::uint64_t a[2];
+  std::memcpy(a, ip.bytes.data(), 16);
+  for (const Masked& m : ranges_) {
+    if (m.v4 && !ip.v4) continue;
+    if ((a[0] & m.mask[0]) == m.base[0] && (a[1] & m.mask[1]) == m.base[1]) return true;
+  }
+  return false;
+}
+
 }  // namespace postfix
 
 using namespace postfix;
+
+namespace {
+
+// True when every byte of `s` is ASCII (then it is valid UTF-8): eight
+// bytes at a time, the high bits of all words gathered before one test.
+bool ascii(std::string_view s) {
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t high = 0, word;
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      high |= word;
+    }
+    std::memcpy(&word, p + n - 8, 8);  // the tail, overlapping the last full word
+    high |= word;
+  } else {
+    for (std::size_t i = 0; i < n; ++i) high |= static_cast<unsigned char>(p[i]);
+  }
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
+// `to` = `from`, in the memory `to` holds already (the joiner's scratch
+// trace is reused record after record).
+void assign_text(std::optional<std::string>& to, std::string_view from) {
+  if (to) to->assign(from);
+  else to.emplace(from);
+}
+void assign(std::optional<std::string>& to, const std::optional<std::string>& from) {
+  if (!from) to.reset();
+  else assign_text(to, *from);
+}
+
+// join(parts, ";") into `out`.
+void join_into(std::string& out, const std::vector<std::string>& parts) {
+  out.clear();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out.push_back(';');
+    out.append(parts[i]);
+  }
+}
+
+}  // namespace
 
 PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
     : options_(options),
@@ -99,7 +169,7 @@ PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
     std::string why;
     auto r = parse_ip_range(n, &why);
     if (!r) throw Error("InvalidConfig", "InternalNetworks: " + why);
-    internal_.push_back(*r);
+    internal_.add(*r);
   }
   for (const std::string& d : options.organization_domains) {
     std::string why;
@@ -110,13 +180,22 @@ PostfixJoiner::PostfixJoiner(const ReaderOptions& options, UnixSeconds window)
   postfix_patterns();  // check the pattern table before the first line
 }
 
+// "host program[pid]", built in place (once key_ has grown to the longest
+// key, without an allocation or a capacity check per piece).
 const std::string& PostfixJoiner::process_key(const SyslogHeader& h) {
-  key_.assign(h.host);
-  key_.push_back(' ');
-  key_.append(h.program);
-  key_.push_back('[');
-  key_.append(h.pid);
-  key_.push_back(']');
+  key_.resize(h.host.size() + h.program.size() + h.pid.size() + 3);
+  char* out = key_.data();
+  auto put = [&out](std::string_view part) {
+    if (part.empty()) return;  // a line without a pid: no pointer to copy from
+    std::memcpy(out, part.data(), part.size());
+    out += part.size();
+  };
+  put(h.host);
+  *out++ = ' ';
+  put(h.program);
+  *out++ = '[';
+  put(h.pid);
+  *out = ']';
   return key_;
 }
 
@@ -135,7 +214,7 @@ bool PostfixJoiner::org_domain(std::string_view address) const {
 }
 
 QueueEntry& PostfixJoiner::entry(const Event& e, std::string_view qid) {
-  auto [it, fresh] = queue_.try_emplace(std::string(qid));
+  auto [it, fresh] = queue_.try_emplace(qid);
   if (fresh) {
     it->second.host = e.h.host;
     it->second.first_seen = e.time;
@@ -165,14 +244,12 @@ void PostfixJoiner::message(const SyslogHeader& h, std::string_view text, std::i
   if (host_.empty()) host_ = h.host;
 
   const PostfixPatternSet& set = postfix_patterns();
-  PatternMatch m;
-  for (size_t i = 0; i < set.patterns.size(); ++i) {
+  PatternMatch& m = match_;
+  const int run = queue_id_run(h.message);
+  for (std::uint8_t i : set.by_daemon[static_cast<size_t>(daemon)]) {
     const PostfixPattern& p = set.patterns[i];
-    bool applies = daemon == PostfixDaemon::Unknown || p.daemon == daemon ||
-                   (daemon == PostfixDaemon::LocalDelivery && p.event == PostfixEvent::Delivery) ||
-                   (daemon == PostfixDaemon::SmtpClient && p.event == PostfixEvent::TlsLibraryProblem);
-    if (!applies || !set.compiled[i].match(h.message, m)) continue;
-    if (!valid_utf8(h.message)) {
+    if (!set.compiled[i].match(h.message, m, run)) continue;
+    if (!ascii(h.message) && !valid_utf8(h.message)) {
       sink.reject(number, "Postfix line is not valid UTF-8", text);
       return;
     }
@@ -229,22 +306,29 @@ void PostfixJoiner::emit(const std::string& qid, const QueueEntry& q, ReaderSink
   // authenticate (submission from a roaming user is not inbound).
   if (q.from_smtpd && q.queued && !q.authenticated) {
     auto ip = parse_ip(q.client_ip);
-    if (!ip || !inside(internal_, *ip)) {
-      Trace t;
+    if (!ip || !internal_.contains(*ip)) {
+      // Every field is set: trace_ carries the last record's values.
+      Trace& t = trace_;
       t.received = q.first_seen;
       t.direction = Direction::Inbound;
+      t.connector.reset();
       t.tls = q.client_tls;
+      t.tls_trust.reset();
       if (q.client_tls != TlsVersion::None) {
-        t.cipher = q.client_cipher;
+        assign(t.cipher, q.client_cipher);
         if (q.client_trust) t.tls_trust = parse_tls_trust(*q.client_trust);
+      } else {
+        t.cipher.reset();
       }
-      t.sender = q.sender;
-      t.recipient = join(q.recipients, ";");
-      t.remote_host = host_or_null(q.client_host);
-      t.remote_ip = ip_or_null(q.client_ip);
+      t.sender.assign(q.sender);
+      join_into(t.recipient, q.recipients);
+      if (q.client_host.empty() || q.client_host == "unknown") t.remote_host.reset();
+      else assign_text(t.remote_host, q.client_host);
+      if (ip) assign_text(t.remote_ip, q.client_ip);  // ip_or_null: only an address is a RemoteIP
+      else t.remote_ip.reset();
       t.size = q.size;
-      t.status = "Delivered";
-      t.message_id = q.message_id;
+      t.status.assign("Delivered");
+      assign(t.message_id, q.message_id);
       sink.trace(t, q.line);
     }
   }
@@ -262,19 +346,21 @@ void PostfixJoiner::emit(const std::string& qid, const QueueEntry& q, ReaderSink
   }
   for (const OutGroup& g : q.groups) {
     if (g.recipients.empty()) continue;  // every deferral was superseded
-    Trace t;
+    Trace& t = trace_;  // every field set, as above
     t.received = g.time;
     t.direction = Direction::Outbound;
+    t.connector.reset();
     t.tls = g.tls;
+    t.tls_trust.reset();
     if (g.trust) t.tls_trust = parse_tls_trust(*g.trust);
-    t.cipher = g.cipher;
-    t.sender = q.sender;
-    t.recipient = join(g.recipients, ";");
-    t.remote_host = g.host;
-    t.remote_ip = g.ip;
+    assign(t.cipher, g.cipher);
+    t.sender.assign(q.sender);
+    join_into(t.recipient, g.recipients);
+    assign(t.remote_host, g.host);
+    assign(t.remote_ip, g.ip);
     t.size = q.size;
-    t.status = g.status;
-    t.message_id = q.message_id;
+    t.status.assign(g.status);
+    assign(t.message_id, q.message_id);
     // Lifecycle keys where a record may replace, or be replaced by, one of
     // other lines: a deferral, and any outcome of a queue id whose start
     // these lines did not see (qmgr logs from= again at every retry: only
@@ -310,9 +396,9 @@ void PostfixJoiner::sweep(UnixSeconds now, ReaderSink& sink) {
     ++incomplete_;
   }
   flush_failures(limit, sink);
-  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.last < limit; });
-  std::erase_if(connections_, [&](const auto& kv) { return kv.second.last < limit; });
-  std::erase_if(client_tls_, [&](const auto& kv) { return kv.second.last < limit; });
+  sessions_.erase_if([&](const auto& kv) { return kv.second.last < limit; });
+  connections_.erase_if([&](const auto& kv) { return kv.second.last < limit; });
+  client_tls_.erase_if([&](const auto& kv) { return kv.second.last < limit; });
 }
 
 // TLS failures still being put together by sessions and smtp processes

@@ -16,6 +16,7 @@
 
 #include "core/net_match.h"
 #include "ingest/postfix_patterns.h"
+#include "ingest/postfix_state_table.h"
 #include "ingest/syslog_header.h"
 #include "ingest/trace_reader.h"
 
@@ -56,6 +57,25 @@ struct QueueEntry {
   std::vector<std::string> recipients;  // every recipient a delivery line named (inbound record)
   std::vector<std::string> deferred;    // recipients deferred at least once in these lines
   std::vector<OutGroup> groups;
+
+  // Back to a fresh entry (StateTable), keeping the memory of its strings
+  // and lists for the next queue id.
+  void reuse() {
+    auto kept = [](auto& v) {
+      auto out = std::move(v);
+      out.clear();
+      return out;
+    };
+    QueueEntry fresh;
+    fresh.host = kept(host);
+    fresh.client_host = kept(client_host);
+    fresh.client_ip = kept(client_ip);
+    fresh.sender = kept(sender);
+    fresh.recipients = kept(recipients);
+    fresh.deferred = kept(deferred);
+    fresh.groups = kept(groups);
+    *this = std::move(fresh);
+  }
 };
 
 // An smtpd process serves one client session at a time, many in turn:
@@ -118,6 +138,23 @@ std::string status_name(std::string_view postfix_status);
 std::string_view tls_refusal_reason(std::string_view detail);
 inline bool tls_refused(std::string_view detail) { return !tls_refusal_reason(detail).empty(); }
 bool inside(const std::vector<IpRange>& networks, const IpAddress& ip);
+
+// InternalNetworks, asked about every delivery and every inbound message:
+// each range as a 128-bit mask and masked base, so that a test is two
+// masked compares of 64 bits, with what IpRange::contains answers (a v4
+// range holds only v4 and mapped addresses).
+class Networks {
+ public:
+  void add(const IpRange& r);
+  bool contains(const IpAddress& ip) const;
+
+ private:
+  struct Masked {
+    std::uint64_t mask[2], base[2];
+    bool v4;
+  };
+  std::vector<Masked> ranges_;
+};
 
 }  // namespace postfix
 
@@ -194,13 +231,15 @@ class PostfixJoiner {
   ReaderOptions options_;
   UnixSeconds window_;
   SyslogClock clock_;
-  std::vector<IpRange> internal_;
+  postfix::Networks internal_;
   std::vector<DomainPattern> org_domains_;
-  std::unordered_map<std::string, QueueEntry> queue_;
-  std::unordered_map<std::string, postfix::SmtpdSession> sessions_;       // by process
-  std::unordered_map<std::string, postfix::SmtpConnection> connections_;  // by process
-  std::unordered_map<std::string, postfix::SmtpClientTls> client_tls_;    // by process
+  postfix::StateTable<QueueEntry> queue_;
+  postfix::StateTable<postfix::SmtpdSession> sessions_;       // by process
+  postfix::StateTable<postfix::SmtpConnection> connections_;  // by process
+  postfix::StateTable<postfix::SmtpClientTls> client_tls_;    // by process
   std::string key_;     // scratch for map keys
+  Trace trace_;         // scratch for the records emit() hands over (its strings keep their memory)
+  PatternMatch match_;  // the line's captures (a member: not 256 bytes zeroed per line)
   std::string host_;    // the log's host name, for lifecycle keys
   UnixSeconds next_sweep_ = 0;
   std::int64_t incomplete_ = 0;

@@ -1,5 +1,7 @@
 #include "ingest/postfix_patterns.h"
 
+#include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "core/text.h"
@@ -121,6 +123,21 @@ std::vector<PostfixPattern> pattern_table() {
 }  // namespace
 
 PostfixDaemon postfix_daemon(std::string_view name) {
+  if (name.empty()) return D::Other;
+  // One compare for the daemons that log most.
+  switch (name[0]) {
+    case 's':
+      if (name == "smtpd") return D::Smtpd;
+      if (name == "smtp") return D::SmtpClient;
+      break;
+    case 'q':
+      if (name == "qmgr") return D::Qmgr;
+      break;
+    case 'c':
+      if (name == "cleanup") return D::Cleanup;
+      break;
+    default: break;
+  }
   if (name == "smtpd") return D::Smtpd;
   if (name == "postscreen") return D::Postscreen;
   if (name == "cleanup") return D::Cleanup;
@@ -140,11 +157,34 @@ bool is_queue_id(std::string_view s) {
   return true;
 }
 
-std::string_view PatternMatch::operator[](std::string_view name) const {
-  for (int i = 0; i < count; ++i)
-    if (names[i] == name) return captures[i];
+void PatternMatch::missing(std::string_view name) {
   throw std::logic_error("Postfix pattern has no capture {" + std::string(name) + "}");
 }
+
+bool postfix_pattern_applies(PostfixDaemon daemon, const PostfixPattern& p) {
+  return daemon == D::Unknown || p.daemon == daemon ||
+         (daemon == D::LocalDelivery && p.event == E::Delivery) ||
+         (daemon == D::SmtpClient && p.event == E::TlsLibraryProblem);
+}
+
+namespace {
+
+constexpr bool queue_id_char(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// How often a byte turns up in Postfix log messages, roughly (lower is
+// rarer): spaces and lower-case letters everywhere, digits and dots in
+// addresses and times, upper-case hex in queue ids; other upper-case
+// letters and punctuation seldom.
+int commonness(unsigned char c) {
+  if (c == ' ') return 6;
+  if (c >= 'a' && c <= 'z') return 5;
+  if ((c >= '0' && c <= '9') || c == '.') return 4;
+  if (c >= 'A' && c <= 'F') return 3;
+  if (c == '=' || c == ',' || c == ':' || c == '<' || c == '>' || c == '@' || c == '-') return 2;
+  return 1;
+}
+
+}  // namespace
 
 CompiledPattern::CompiledPattern(const std::string& pattern) {
   size_t i = 0;
@@ -158,19 +198,67 @@ CompiledPattern::CompiledPattern(const std::string& pattern) {
     } else {
       size_t next = pattern.find('{', i);
       if (next == std::string::npos) next = pattern.size();
-      parts_.push_back(Part{false, false, false, pattern.substr(i, next - i)});
+      Part p{false, false, false, pattern.substr(i, next - i)};
+      for (std::uint32_t k = 1; k < p.literal.size(); ++k)
+        if (commonness(static_cast<unsigned char>(p.literal[k])) <
+            commonness(static_cast<unsigned char>(p.literal[p.rare])))
+          p.rare = k;
+      parts_.push_back(std::move(p));
       i = next;
     }
   }
+  for (size_t k = 0; k + 1 < parts_.size(); ++k)
+    if (parts_[k].capture && parts_[k + 1].capture)
+      throw std::logic_error("two captures in a row in pattern: " + pattern);
+  if (!parts_.empty() && !parts_[0].capture) first_ = static_cast<unsigned char>(parts_[0].literal[0]);
+  // {qid} is then the run of queue id characters (see match_parts).
+  for (size_t k = 0; k + 1 < parts_.size(); ++k)
+    parts_[k].run = parts_[k].qid && !queue_id_char(parts_[k + 1].literal[0]);
 }
 
-bool CompiledPattern::match(std::string_view m, PatternMatch& out) const {
+// The first occurrence of the literal `p` in `m` at or after `pos`, or npos.
+// Every occurrence has the rarest byte at its offset `p.rare`: the hits of
+// that byte are visited in order and the first one that completes the
+// literal is the first occurrence.
+std::size_t CompiledPattern::find_literal(std::string_view m, std::size_t pos, const Part& p) {
+  const std::string& lit = p.literal;
+  if (m.size() < lit.size() || pos > m.size() - lit.size()) return std::string_view::npos;
+  const char* data = m.data();
+  const char* last = data + (m.size() - lit.size()) + p.rare;  // the last place the rare byte can be
+  const char* at = data + pos + p.rare;
+  const char rare = lit[p.rare];
+  while (at <= last) {
+    const char* hit = static_cast<const char*>(std::memchr(at, rare, static_cast<std::size_t>(last - at) + 1));
+    if (!hit) return std::string_view::npos;
+    const char* start = hit - p.rare;
+    if (std::memcmp(start, lit.data(), lit.size()) == 0) return static_cast<std::size_t>(start - data);
+    at = hit + 1;
+  }
+  return std::string_view::npos;
+}
+
+int queue_id_run(std::string_view s, std::size_t pos) {
+  static constexpr auto kQueueIdChar = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 256; ++c) t[static_cast<std::size_t>(c)] = queue_id_char(static_cast<char>(c));
+    return t;
+  }();
+  if (pos >= s.size()) return 0;
+  std::size_t n = std::min(s.size() - pos, std::size_t{21});
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data()) + pos;
+  std::size_t i = 0;
+  while (i < n && kQueueIdChar[p[i]]) ++i;
+  return static_cast<int>(i);
+}
+
+bool CompiledPattern::match_parts(std::string_view m, PatternMatch& out, int leading_run) const {
   out.count = 0;
   size_t pos = 0;
   for (size_t k = 0; k < parts_.size(); ++k) {
     const Part& p = parts_[k];
     if (!p.capture) {
-      if (m.compare(pos, p.literal.size(), p.literal) != 0) return false;
+      if (m.size() - pos < p.literal.size() || std::memcmp(m.data() + pos, p.literal.data(), p.literal.size()) != 0)
+        return false;
       pos += p.literal.size();
       continue;
     }
@@ -178,9 +266,26 @@ bool CompiledPattern::match(std::string_view m, PatternMatch& out) const {
     if (k + 1 == parts_.size()) {
       value = m.substr(pos);
       pos = m.size();
+    } else if (p.run) {
+      // {qid} before a literal that begins with a byte no queue id has:
+      // the first occurrence of that literal can only be where the run of
+      // queue id characters ends, so the run is the capture (at most 21
+      // bytes are looked at: a longer run is no queue id).
+      size_t end = pos + static_cast<size_t>(pos == 0 && leading_run >= 0 ? leading_run : queue_id_run(m, pos));
+      value = m.substr(pos, end - pos);
+      if (value.size() < 5 || value.size() > 20 || value == "NOQUEUE") return false;  // is_queue_id of a run
+      const std::string& next = parts_[k + 1].literal;
+      if (m.size() - end < next.size() || std::memcmp(m.data() + end, next.data(), next.size()) != 0) return false;
+      pos = end;
+      if (p.named) {
+        if (out.count == kMaxCaptures) return false;
+        out.names[out.count] = p.literal;
+        out.captures[out.count++] = value;
+      }
+      continue;
     } else {
-      const std::string& next = parts_[k + 1].literal;  // captures are always followed by a literal
-      size_t at = m.find(next, pos);
+      // Captures are always followed by a literal.
+      size_t at = find_literal(m, pos, parts_[k + 1]);
       if (at == std::string_view::npos) return false;
       value = m.substr(pos, at - pos);
       pos = at;
@@ -200,6 +305,10 @@ const PostfixPatternSet& postfix_patterns() {
     PostfixPatternSet s;
     s.patterns = pattern_table();
     for (const PostfixPattern& p : s.patterns) s.compiled.emplace_back(p.pattern);
+    for (size_t d = 0; d < kPostfixDaemons; ++d)
+      for (size_t i = 0; i < s.patterns.size(); ++i)
+        if (postfix_pattern_applies(static_cast<PostfixDaemon>(d), s.patterns[i]))
+          s.by_daemon[d].push_back(static_cast<std::uint8_t>(i));
     // Every sample must match its own pattern and no earlier one; every
     // pattern must have a sample.
     for (size_t i = 0; i < s.patterns.size(); ++i) {

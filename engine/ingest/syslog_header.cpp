@@ -222,12 +222,28 @@ std::optional<SyslogHeader> parse_syslog_header(std::string_view line) {
 SyslogClock::SyslogClock(std::optional<int> year, UnixSeconds reference, LocalTimeZone zone)
     : year_(year), reference_(reference), zone_(std::move(zone)) {}
 
+UnixSeconds SyslogClock::local_minute(int year, unsigned month, unsigned day, int hour, int minute, bool& valid) {
+  Minute& m = minute_;
+  if (m.year == year && m.month == month && m.day == day && m.hour == hour && m.minute == minute) {
+    valid = true;
+    return m.start;
+  }
+  CivilDate date{year, month, day};
+  valid = valid_civil(date);
+  if (!valid) return 0;
+  // LocalTimeZone::to_utc is the wall clock less the offset of the date's
+  // hour: second 0 of the minute, plus the seconds, is the same instant.
+  m = Minute{year, month, day, hour, minute, zone_.to_utc(date, hour, minute, 0)};
+  return m.start;
+}
+
 std::optional<UnixSeconds> SyslogClock::to_utc(const SyslogHeader& h) {
   if (h.has_instant) return h.instant;
+  bool valid = false;
   if (h.year != 0) {
-    CivilDate date{h.year, h.month, h.day};
-    if (!valid_civil(date)) return std::nullopt;
-    return zone_.to_utc(date, h.hour, h.minute, h.second);
+    UnixSeconds start = local_minute(h.year, h.month, h.day, h.hour, h.minute, valid);
+    if (!valid) return std::nullopt;
+    return start + h.second;
   }
   if (!year_) {
     CivilDate ref = civil_from_days(day_of(reference_));
@@ -238,9 +254,9 @@ std::optional<UnixSeconds> SyslogClock::to_utc(const SyslogHeader& h) {
     ++*year_;
   }
   last_month_ = h.month;
-  CivilDate date{*year_, h.month, h.day};
-  if (!valid_civil(date)) return std::nullopt;  // Feb 29 in a year that has none
-  return zone_.to_utc(date, h.hour, h.minute, h.second);
+  UnixSeconds start = local_minute(*year_, h.month, h.day, h.hour, h.minute, valid);
+  if (!valid) return std::nullopt;  // Feb 29 in a year that has none
+  return start + h.second;
 }
 
 }  // namespace mailflow

@@ -55,10 +55,22 @@ class SyslogClock {
   std::optional<UnixSeconds> to_utc(const SyslogHeader& h);
 
  private:
+  // The civil date and time to the minute, read in zone_ (valid dates only).
+  UnixSeconds local_minute(int year, unsigned month, unsigned day, int hour, int minute, bool& valid);
+
   std::optional<int> year_;
   UnixSeconds reference_;
   LocalTimeZone zone_;
   unsigned last_month_ = 0;
+  // The last minute local_minute() read: lines come many to a minute, and
+  // within one the instant only adds the seconds (a zone's offset changes
+  // on the hour or half hour at most).
+  struct Minute {
+    int year = 0;
+    unsigned month = 0, day = 0;
+    int hour = -1, minute = -1;
+    UnixSeconds start = 0;
+  } minute_;
 };
 
 }  // namespace mailflow
