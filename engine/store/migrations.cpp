@@ -436,6 +436,20 @@ void migrate_to_tls_failure_rollup(Database& db, const MigrationProgress&) {
   backfill_tls_failure_daily(db);
 }
 
+// Migration 10: Get-MessageTrace's address filters (-SenderDomain,
+// -RecipientDomain, an address or `*@domain` in -SenderAddress and
+// -RecipientAddress) look their addresses up by domain and address instead
+// of testing `lower(value) GLOB ?` on every address in the dictionary. The
+// domain is the text after the last `@` (rtrim with every other character
+// of the value strips back to it), NULL for a value without `@`; both
+// lower-cased as the patterns are. SQLite keeps the index as addresses are
+// added; store/trace_query.cpp writes the same expressions.
+constexpr const char* kMigration10 = R"sql(
+CREATE INDEX addresses_domain ON addresses(
+  CASE WHEN instr(value, '@') THEN lower(substr(value, length(rtrim(value, replace(value, '@', ''))) + 1)) END,
+  lower(value));
+)sql";
+
 // A migration is SQL, or code for one that copies data with progress.
 struct Migration {
   const char* sql;
@@ -445,7 +459,8 @@ struct Migration {
 constexpr Migration kMigrations[] = {{kMigration1, nullptr}, {kMigration2, nullptr}, {kMigration3, nullptr},
                                      {kMigration4, nullptr}, {kMigration5, nullptr},
                                      {nullptr, migrate_to_compact_traces}, {kMigration7, nullptr},
-                                     {nullptr, migrate_to_tls_rollups}, {nullptr, migrate_to_tls_failure_rollup}};
+                                     {nullptr, migrate_to_tls_rollups}, {nullptr, migrate_to_tls_failure_rollup},
+                                     {kMigration10, nullptr}};
 constexpr int kMigrationCount = sizeof kMigrations / sizeof kMigrations[0];
 // From this version on traces are trace_rows, shown by the view.
 constexpr int kCompactTracesVersion = 6;

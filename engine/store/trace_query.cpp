@@ -5,11 +5,89 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "core/wildcard.h"
 #include "store/trace_dictionary.h"
 
 namespace mailflow {
 
 namespace {
+
+// The lower-cased domain of an address (after its last `@`; NULL without
+// one) and the lower-cased address: the two columns of the index
+// addresses_domain, written exactly as migration 10 wrote them (SQLite uses
+// an index on expressions only for the same expressions; the query-plan
+// tests check that it does). lower() folds ASCII only, as PowerShell's
+// -like does for these addresses and as core/wildcard.h lower-cases patterns.
+constexpr const char* kAddressDomainSql =
+    "CASE WHEN instr(value, '@') THEN lower(substr(value, length(rtrim(value, replace(value, '@', ''))) + 1)) END";
+constexpr const char* kAddressLowerSql = "lower(value)";
+
+// How the addresses that a GLOB pattern matches (lower(value) GLOB pattern)
+// are picked from the addresses dictionary. Patterns that mean one domain
+// or one address are looked up in addresses_domain; only other patterns
+// test every address of the dictionary (about 8 ms for 45,000 addresses,
+// before the page reads its first row).
+struct AddressMatch {
+  enum class Kind { Domain, Address, Pattern } kind = Kind::Pattern;
+  std::string domain;   // Domain, Address: the domain, lower-cased
+  std::string address;  // Address: the address, lower-cased
+  std::string glob;     // Pattern
+
+  static AddressMatch of(const std::string& glob) {
+    AddressMatch m;
+    m.glob = glob;
+    // `*@` and a literal without `@` (-SenderDomain, `-SenderAddress
+    // *@contoso.com`): the text after the last `@` is that literal.
+    if (glob.size() > 2 && glob.compare(0, 2, "*@") == 0)
+      if (auto domain = glob_literal(std::string_view(glob).substr(2)); domain && domain->find('@') == std::string::npos) {
+        m.kind = Kind::Domain;
+        m.domain = std::move(*domain);
+        return m;
+      }
+    // One address with an `@` (an address without one has a NULL domain:
+    // such patterns are rare and keep the GLOB).
+    if (auto address = glob_literal(glob); address && address->find('@') != std::string::npos) {
+      m.kind = Kind::Address;
+      m.domain = address->substr(address->rfind('@') + 1);
+      m.address = std::move(*address);
+    }
+    return m;
+  }
+};
+
+// lower(value) GLOB '*@d' holds exactly when the lower-cased text after the
+// value's last `@` is d, for d without `@`; lower(value) GLOB 'a' exactly when
+// lower(value) = a, whose domain is then a's. So the lookups give the ids the
+// pattern would.
+void append_address_condition(std::string& sql, const char* column, const AddressMatch& m) {
+  sql += std::string(" AND ") + column + " IN (SELECT id FROM addresses WHERE ";
+  switch (m.kind) {
+    case AddressMatch::Kind::Domain:
+      sql += std::string(kAddressDomainSql) + " = ?)";
+      break;
+    case AddressMatch::Kind::Address:
+      sql += std::string(kAddressDomainSql) + " = ? AND " + kAddressLowerSql + " = ?)";
+      break;
+    case AddressMatch::Kind::Pattern:
+      sql += std::string(kAddressLowerSql) + " GLOB ?)";
+      break;
+  }
+}
+
+void bind_address_condition(Statement& stmt, int& i, const AddressMatch& m) {
+  switch (m.kind) {
+    case AddressMatch::Kind::Domain:
+      stmt.bind(++i, m.domain);
+      break;
+    case AddressMatch::Kind::Address:
+      stmt.bind(++i, m.domain);
+      stmt.bind(++i, m.address);
+      break;
+    case AddressMatch::Kind::Pattern:
+      stmt.bind(++i, m.glob);
+      break;
+  }
+}
 
 // The conditions of `f` as " AND ..." clauses; bind_filter binds their
 // parameters in the same order.
@@ -29,11 +107,8 @@ void append_filter(std::string& sql, const TraceFilter& f) {
     sql += "))";
   }
   if (f.tls) sql += " AND tls = ?";
-  // lower() folds ASCII only, as PowerShell's -like does for these addresses.
-  for (size_t i = 0; i < f.sender_globs.size(); ++i)
-    sql += " AND sender IN (SELECT id FROM addresses WHERE lower(value) GLOB ?)";
-  for (size_t i = 0; i < f.recipient_globs.size(); ++i)
-    sql += " AND recipient IN (SELECT id FROM addresses WHERE lower(value) GLOB ?)";
+  for (const std::string& g : f.sender_globs) append_address_condition(sql, "sender", AddressMatch::of(g));
+  for (const std::string& g : f.recipient_globs) append_address_condition(sql, "recipient", AddressMatch::of(g));
   if (f.status) sql += " AND status IN (SELECT id FROM statuses WHERE value = ? COLLATE NOCASE)";
 }
 
@@ -44,8 +119,8 @@ void bind_filter(Statement& stmt, int& i, const TraceFilter& f) {
   if (!f.no_connector)
     for (const std::string& c : f.connectors) stmt.bind(++i, c);
   if (f.tls) stmt.bind(++i, static_cast<int>(*f.tls));
-  for (const std::string& g : f.sender_globs) stmt.bind(++i, g);
-  for (const std::string& g : f.recipient_globs) stmt.bind(++i, g);
+  for (const std::string& g : f.sender_globs) bind_address_condition(stmt, i, AddressMatch::of(g));
+  for (const std::string& g : f.recipient_globs) bind_address_condition(stmt, i, AddressMatch::of(g));
   if (f.status) stmt.bind(++i, *f.status);
 }
 
