@@ -12,64 +12,65 @@ namespace mailflow {
 
 namespace {
 
-// The lower-cased domain of an address (after its last `@`; NULL without
-// one) and the lower-cased address: the two columns of the index
-// addresses_domain, written exactly as migration 10 wrote them (SQLite uses
-// an index on expressions only for the same expressions; the query-plan
-// tests check that it does). lower() folds ASCII only, as PowerShell's
-// -like does for these addresses and as core/wildcard.h lower-cases patterns.
-constexpr const char* kAddressDomainSql =
-    "CASE WHEN instr(value, '@') THEN lower(substr(value, length(rtrim(value, replace(value, '@', ''))) + 1)) END";
-constexpr const char* kAddressLowerSql = "lower(value)";
+// The key of the index addresses_domain: the address from its last `@` on,
+// lower-cased ('@contoso.com'; the whole value when it has no `@`), written
+// exactly as migration 10 wrote it (SQLite uses an index on an expression
+// only for the same expression; the query-plan tests check that it does).
+// lower() folds ASCII only, as PowerShell's -like does for these addresses
+// and as core/wildcard.h lower-cases patterns.
+constexpr const char* kAddressDomainKeySql =
+    "lower(CASE WHEN value GLOB '*@*@*' THEN substr(value, length(rtrim(value, replace(value, '@', ''))))"
+    " ELSE substr(value, instr(value, '@')) END)";
 
 // How the addresses that a GLOB pattern matches (lower(value) GLOB pattern)
 // are picked from the addresses dictionary. Patterns that mean one domain
 // or one address are looked up in addresses_domain; only other patterns
 // test every address of the dictionary (about 8 ms for 45,000 addresses,
 // before the page reads its first row).
+//
+// lower(value) GLOB '*@d', for a literal d without `@`, holds exactly when
+// lower(value) ends with '@d', that is when its key is '@d'. lower(value)
+// GLOB 'a', for a literal a, holds exactly when lower(value) = a, and then
+// the value's key is a's (a from its last `@`): the lookup narrows the
+// search to that domain's addresses and lower(value) = a decides.
 struct AddressMatch {
   enum class Kind { Domain, Address, Pattern } kind = Kind::Pattern;
-  std::string domain;   // Domain, Address: the domain, lower-cased
+  std::string key;      // Domain, Address: the addresses_domain key to look up
   std::string address;  // Address: the address, lower-cased
   std::string glob;     // Pattern
 
   static AddressMatch of(const std::string& glob) {
     AddressMatch m;
     m.glob = glob;
-    // `*@` and a literal without `@` (-SenderDomain, `-SenderAddress
-    // *@contoso.com`): the text after the last `@` is that literal.
+    // -SenderDomain, `-SenderAddress *@contoso.com`.
     if (glob.size() > 2 && glob.compare(0, 2, "*@") == 0)
       if (auto domain = glob_literal(std::string_view(glob).substr(2)); domain && domain->find('@') == std::string::npos) {
         m.kind = Kind::Domain;
-        m.domain = std::move(*domain);
+        m.key = "@" + *domain;
         return m;
       }
-    // One address with an `@` (an address without one has a NULL domain:
-    // such patterns are rare and keep the GLOB).
+    // One address. Without an `@` its key is all of it, which the lookup
+    // would find too; such patterns are rare and keep the GLOB.
     if (auto address = glob_literal(glob); address && address->find('@') != std::string::npos) {
       m.kind = Kind::Address;
-      m.domain = address->substr(address->rfind('@') + 1);
+      m.key = address->substr(address->rfind('@'));
       m.address = std::move(*address);
     }
     return m;
   }
 };
 
-// lower(value) GLOB '*@d' holds exactly when the lower-cased text after the
-// value's last `@` is d, for d without `@`; lower(value) GLOB 'a' exactly when
-// lower(value) = a, whose domain is then a's. So the lookups give the ids the
-// pattern would.
 void append_address_condition(std::string& sql, const char* column, const AddressMatch& m) {
   sql += std::string(" AND ") + column + " IN (SELECT id FROM addresses WHERE ";
   switch (m.kind) {
     case AddressMatch::Kind::Domain:
-      sql += std::string(kAddressDomainSql) + " = ?)";
+      sql += std::string(kAddressDomainKeySql) + " = ?)";
       break;
     case AddressMatch::Kind::Address:
-      sql += std::string(kAddressDomainSql) + " = ? AND " + kAddressLowerSql + " = ?)";
+      sql += std::string(kAddressDomainKeySql) + " = ? AND lower(value) = ?)";
       break;
     case AddressMatch::Kind::Pattern:
-      sql += std::string(kAddressLowerSql) + " GLOB ?)";
+      sql += "lower(value) GLOB ?)";
       break;
   }
 }
@@ -77,10 +78,10 @@ void append_address_condition(std::string& sql, const char* column, const Addres
 void bind_address_condition(Statement& stmt, int& i, const AddressMatch& m) {
   switch (m.kind) {
     case AddressMatch::Kind::Domain:
-      stmt.bind(++i, m.domain);
+      stmt.bind(++i, m.key);
       break;
     case AddressMatch::Kind::Address:
-      stmt.bind(++i, m.domain);
+      stmt.bind(++i, m.key);
       stmt.bind(++i, m.address);
       break;
     case AddressMatch::Kind::Pattern:

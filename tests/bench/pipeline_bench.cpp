@@ -203,7 +203,10 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
   std::printf("%-36s %18s %18s %8s  %13s  %13s\n", "page", "raw SQL", "Get-MessageTrace", "ratio", "least", "first run");
   bool ok = true;
   for (const PageCase& c : cases) {
-    if (!only.empty() && std::string(c.label).find(only) == std::string::npos) continue;
+    // --page-case: a part of the label, or `=` and the whole label.
+    if (!only.empty() && (only[0] == '=' ? only.compare(1, std::string::npos, c.label) != 0
+                                         : std::string(c.label).find(only) == std::string::npos))
+      continue;
     std::string sql = raw_page_sql(compact, c);
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
@@ -289,7 +292,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: pipeline_bench [--records N] [--db STORE --now YYYY-MM-DD [--connector NAME] "
-                   "[--pages-only] [--page-case LABEL-PART]]\n");
+                   "[--pages-only] [--page-case LABEL-PART|=LABEL]]\n");
       return 2;
     }
   }
