@@ -249,7 +249,7 @@ std::optional<Trace> TraceCursor::next_row() {
       int column = static_cast<int>(i);
       const TraceField& f = kTraceFields[i];
       if (s.column_is_null(column)) f.set(t, FieldValue());
-      else f.set(t, FieldValue(values_.value(dict, s.column_int(column))));
+      else f.set(t, FieldValue(std::string(values_.value(dict, s.column_int(column)))));
     }
     return t;
   }
