@@ -63,4 +63,26 @@ std::string literal_to_glob(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> glob_literal(std::string_view glob) {
+  std::string out;
+  for (size_t i = 0; i < glob.size(); ++i) {
+    char c = glob[i];
+    // GLOB reads the pattern as a C string: a NUL ends it.
+    if (c == '*' || c == '?' || c == '\0') return std::nullopt;
+    if (c == '[') {
+      // `[x]` matches x alone, for one ASCII byte x other than `^` (which
+      // negates) and `]` (`[]]` is a class too, but nobody writes it here).
+      // A wider class, a range or a multi-byte character is left to GLOB.
+      if (i + 2 >= glob.size() || glob[i + 2] != ']') return std::nullopt;
+      char member = glob[i + 1];
+      if (member == '^' || member == ']' || static_cast<unsigned char>(member) >= 0x80) return std::nullopt;
+      out += member;
+      i += 2;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace mailflow

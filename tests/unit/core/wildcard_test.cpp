@@ -31,4 +31,20 @@ TEST(Wildcard, LiteralsAreBracketed) {
   EXPECT_EQ(literal_to_glob("a*b?c[d"), "a[*]b[?]c[[]d");
 }
 
+TEST(Wildcard, AGlobThatMatchesOneStringGivesThatString) {
+  EXPECT_EQ(glob_literal("ann.lee@x.com"), "ann.lee@x.com");
+  EXPECT_EQ(glob_literal(literal_to_glob("a*b?c[d]e@X.com")), "a*b?c[d]e@x.com");
+  EXPECT_EQ(glob_literal(wildcard_to_glob("first_last%@x.com")), "first_last%@x.com");
+  EXPECT_EQ(glob_literal(wildcard_to_glob("a`[b")), "a[b");
+  EXPECT_EQ(glob_literal("[a]"), "a");
+  EXPECT_EQ(glob_literal("a]b"), "a]b");  // a `]` outside a class is itself
+  EXPECT_EQ(glob_literal(""), "");
+}
+
+TEST(Wildcard, AGlobThatMatchesManyStringsIsNoLiteral) {
+  for (const char* g : {"*@x.com", "ann?lee", "[ab]@x.com", "[a-c]", "[^a]", "[]]", "a[b", "a[", "[\xc3\xa9]"})
+    EXPECT_EQ(glob_literal(g), std::nullopt) << g;
+  EXPECT_EQ(glob_literal(std::string("a\0b", 3)), std::nullopt);  // GLOB would stop at the NUL
+}
+
 }  // namespace mailflow

@@ -78,6 +78,28 @@ TEST(DictionaryValues, ValueByIdAndEmptyForAnIdThatIsNotThere) {
   EXPECT_EQ(values.value(statuses, 999999), "");
 }
 
+// Ids past the dense vector's range (a store whose dictionary grew past 4M
+// values), and values that are empty (a bounce's sender), are remembered too.
+TEST(DictionaryValues, LargeIdsAndEmptyValuesAreLookedUpOnce) {
+  TraceStore store(fresh_db("large"));
+  write_traffic(store);
+  store.db().exec("INSERT INTO statuses(id, value) VALUES(5000000, 'Expanded'), (5000001, '')");
+  int statuses = dictionary_index("statuses");
+  auto failed = store.db().prepare("SELECT id FROM statuses WHERE value = 'Failed'");
+  ASSERT_TRUE(failed->step());
+  std::int64_t failed_id = failed->column_int(0);
+  DictionaryValues values(store.db());
+  RowCounter lookups{"WHERE id = ?1"};
+  sqlite3_trace_v2(store.db().handle(), SQLITE_TRACE_ROW, RowCounter::on_row, &lookups);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(values.value(statuses, 5000000), "Expanded");
+    EXPECT_EQ(values.value(statuses, 5000001), "");
+    EXPECT_EQ(values.value(statuses, failed_id), "Failed");
+  }
+  sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
+  EXPECT_EQ(lookups.rows, 3);
+}
+
 TEST(DictionaryValues, APageLooksUpEachDistinctValueOnce) {
   TraceStore store(fresh_db("once"));
   write_traffic(store);

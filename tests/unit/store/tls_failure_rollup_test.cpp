@@ -42,7 +42,8 @@ TEST(TlsFailureRollup, SchemaEightStoreUpgradesWithItsFailuresCounted) {
     EXPECT_TRUE(rows_of(db, "SELECT name FROM sqlite_schema WHERE name = 'tls_failure_daily'").empty());
   }
   TraceStore store(path);
-  EXPECT_EQ(rows_of(store.db(), "PRAGMA user_version"), (std::vector<std::string>{"9"}));
+  EXPECT_EQ(rows_of(store.db(), "PRAGMA user_version"),
+            (std::vector<std::string>{std::to_string(current_schema_version())}));
   EXPECT_EQ(rows_of(store.db(), kRollup),
             (std::vector<std::string>{"20773|0||192.0.2.9|1", "20773|0|Fabrikam|fabrikam.co.uk|2",
                                       "20774|1||tailspin.com.au|1"}));

@@ -1,0 +1,251 @@
+// Migration 10: Get-MessageTrace's domain and address filters look their
+// addresses up in the index addresses_domain (the lower-cased address from
+// its last `@` on) instead of testing every address of the dictionary with
+// GLOB. The lookup must pick exactly the addresses the
+// GLOB picked, for every address a log can hold; patterns it cannot look up
+// keep the GLOB.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "core/wildcard.h"
+#include "store/migrations.h"
+#include "store/trace_query.h"
+#include "store/trace_store.h"
+
+namespace mailflow {
+
+namespace {
+
+std::string fresh_db(const char* name) {
+  auto path = std::filesystem::temp_directory_path() /
+              (std::string("mailflow-address-index-") + name + "-" + std::to_string(::getpid()) + ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  return path.string();
+}
+
+constexpr UnixSeconds kStart = 1794816000;  // 2026-11-16
+
+// Addresses as logs write them, including the awkward ones: case variants
+// (each its own dictionary entry), a quoted local part with an `@`, an `@`
+// in the local part, no `@` at all (bounces, local submissions), nothing
+// after the `@`, nothing before it, a subdomain, a trailing dot, GLOB and
+// LIKE metacharacters, non-ASCII (lower() folds ASCII only).
+const char* const kAddresses[] = {
+    "Ann.Lee@Contoso.COM", "ann.lee@contoso.com", "\"a@b\"@fabrikam.com", "x@contoso.com@fabrikam.com",
+    "contoso.com",         "",                    "root",                 "x@",
+    "@contoso.com",        "user@mail.contoso.com", "user@contoso.com.",  "first_last%@x.com",
+    "a*b@x.com",           "a[b@x.com",           "\xc3\xa9@\xc3\x89X.com", "\xc3\xa9@\xc3\xa9x.com",
+    "b@FABRIKAM.com",      "b\"@fabrikam.com",    "\"p@q@r\"@Contoso.com",
+};
+constexpr int kAddressCount = sizeof kAddresses / sizeof kAddresses[0];
+
+// One trace per (sender, recipient) pair of kAddresses, a minute apart;
+// MessageId says which.
+void write_traffic(TraceStore& store) {
+  TraceWriter w(store);
+  int n = 0;
+  for (int s = 0; s < kAddressCount; ++s)
+    for (int r = 0; r < kAddressCount; ++r) {
+      Trace t;
+      t.received = kStart + 60 * n++;
+      t.sender = kAddresses[s];
+      t.recipient = kAddresses[r];
+      t.size = 100;
+      t.message_id = std::to_string(s) + "/" + std::to_string(r);
+      ASSERT_TRUE(w.add(t, trace_fingerprint(t), std::nullopt));
+    }
+  w.commit();
+}
+
+std::vector<Trace> query(TraceStore& store, const TraceFilter& where) {
+  TraceQuery q;
+  q.from = kStart;
+  q.to = kStart + 86400;
+  q.where = where;
+  TraceCursor c(store, q);
+  std::vector<Trace> out;
+  while (auto t = c.next()) out.push_back(*t);
+  return out;
+}
+
+std::vector<std::string> ids_of(const std::vector<Trace>& traces) {
+  std::vector<std::string> out;
+  for (const Trace& t : traces) out.push_back(t.message_id.value_or(""));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The GLOBs Get-MessageTrace builds: -SenderDomain d is `*@` and d as a
+// literal, -SenderAddress a is a's wildcards translated.
+std::string domain_glob(const std::string& d) { return "*@" + literal_to_glob(d); }
+
+std::string plan_of(Database& db, const std::string& sql) {
+  auto s = db.prepare("EXPLAIN QUERY PLAN " + sql);
+  std::string plan;
+  while (s->step()) plan += s->column_text(3) + "\n";
+  return plan;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+// Each filter through the store (lookup or GLOB, whichever the pattern gets)
+// against the same GLOB tested in C++ on every stored trace
+// (TraceFilter::matches, sqlite3_strglob over the lower-cased address).
+TEST(AddressIndex, LookupsPickTheAddressesTheirPatternsMatch) {
+  TraceStore store(fresh_db("same-rows"));
+  write_traffic(store);
+  std::vector<Trace> all = query(store, {});
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kAddressCount * kAddressCount));
+  std::vector<std::string> globs = {
+      // domains (-SenderDomain, `-SenderAddress *@domain`): looked up
+      domain_glob("contoso.com"), domain_glob("CONTOSO.com"), domain_glob("fabrikam.com"),
+      domain_glob("mail.contoso.com"), domain_glob("contoso.com."), domain_glob("x.com"),
+      domain_glob("\xc3\x89X.com"), domain_glob("\xc3\xa9x.com"), wildcard_to_glob("*@Contoso.com"),
+      domain_glob("nowhere.example"),
+      // addresses: looked up
+      wildcard_to_glob("ann.lee@contoso.com"), wildcard_to_glob("ANN.LEE@Contoso.com"),
+      wildcard_to_glob("\"a@b\"@fabrikam.com"), wildcard_to_glob("a`*b@x.com"), wildcard_to_glob("a`[b@x.com"),
+      wildcard_to_glob("first_last%@x.com"), wildcard_to_glob("@contoso.com"), wildcard_to_glob("x@"),
+      wildcard_to_glob("x@contoso.com@fabrikam.com"), wildcard_to_glob("\"P@Q@R\"@contoso.com"),
+      // patterns and addresses without `@`: GLOB over the dictionary
+      "*@", "*@b\"@fabrikam.com", wildcard_to_glob("root"), wildcard_to_glob("contoso.com"),
+      wildcard_to_glob("ann*"), wildcard_to_glob("*@*.com"), wildcard_to_glob("[a-c]*"), wildcard_to_glob("*contoso*"),
+  };
+  for (const std::string& g : globs) {
+    for (bool sender : {true, false}) {
+      TraceFilter f;
+      (sender ? f.sender_globs : f.recipient_globs) = {g};
+      std::vector<Trace> expected;
+      for (const Trace& t : all)
+        if (f.matches(t)) expected.push_back(t);
+      EXPECT_EQ(ids_of(query(store, f)), ids_of(expected)) << (sender ? "sender " : "recipient ") << g;
+    }
+  }
+  // The filters are not vacuous: contoso.com is two spellings of Ann's
+  // address, the address with nothing before the `@` and the quoted one with
+  // three, not the subdomain, the trailing dot, the address whose last `@`
+  // is fabrikam.com's, nor the value without `@`.
+  TraceFilter contoso;
+  contoso.sender_globs = {domain_glob("Contoso.com")};
+  std::vector<std::string> senders;
+  for (const Trace& t : query(store, contoso))
+    if (std::find(senders.begin(), senders.end(), t.sender) == senders.end()) senders.push_back(t.sender);
+  std::sort(senders.begin(), senders.end());
+  EXPECT_EQ(senders, (std::vector<std::string>{"\"p@q@r\"@Contoso.com", "@contoso.com", "Ann.Lee@Contoso.COM",
+                                               "ann.lee@contoso.com"}));
+  TraceFilter fabrikam;
+  fabrikam.recipient_globs = {domain_glob("fabrikam.com")};
+  EXPECT_EQ(query(store, fabrikam).size(), 4u * kAddressCount);  // 4 of the recipients
+  // Two conditions on the same column must both hold.
+  TraceFilter both;
+  both.sender_globs = {domain_glob("contoso.com"), wildcard_to_glob("ann.lee@contoso.com")};
+  EXPECT_EQ(query(store, both).size(), 2u * kAddressCount);
+}
+
+TEST(AddressIndex, DomainsAndAddressesAreLookedUpAndOtherPatternsTestEveryAddress) {
+  TraceStore store(fresh_db("plan"));
+  const std::string by_domain = "SEARCH addresses USING INDEX addresses_domain (<expr>=?)";
+  const std::string by_address = by_domain;  // then lower(value) = ? on each of the domain's addresses
+  struct Case {
+    std::string glob;
+    const std::string* lookup;  // nullptr: GLOB over every address
+  };
+  const Case cases[] = {
+      {domain_glob("contoso.com"), &by_domain},      {wildcard_to_glob("*@Contoso.com"), &by_domain},
+      {domain_glob("a*b.com"), &by_domain},          {wildcard_to_glob("ann.lee@contoso.com"), &by_address},
+      {wildcard_to_glob("a`*b@x.com"), &by_address}, {wildcard_to_glob("ann*"), nullptr},
+      {wildcard_to_glob("*@*.com"), nullptr},        {wildcard_to_glob("root"), nullptr},
+  };
+  for (const Case& c : cases) {
+    for (bool sender : {true, false}) {
+      TraceQuery q;
+      q.from = 0;
+      q.to = 86400;
+      q.limit = 1000;
+      q.offset = 19000;
+      (sender ? q.where.sender_globs : q.where.recipient_globs) = {c.glob};
+      std::string plan = plan_of(store.db(), trace_query_sql(q));
+      if (c.lookup) {
+        EXPECT_TRUE(contains(plan, *c.lookup)) << c.glob << "\n" << plan;
+        EXPECT_FALSE(contains(plan, "SCAN addresses")) << c.glob << "\n" << plan;
+      } else {
+        EXPECT_TRUE(contains(plan, "SCAN addresses")) << c.glob << "\n" << plan;
+      }
+      // The ids are picked once, and the rows still come off the received
+      // index in order.
+      EXPECT_TRUE(contains(plan, "LIST SUBQUERY")) << c.glob << "\n" << plan;
+      EXPECT_FALSE(contains(plan, "CORRELATED")) << c.glob << "\n" << plan;
+      EXPECT_TRUE(contains(plan, "SEARCH traces USING INDEX traces_received_fingerprint (received>? AND received<?)"))
+          << c.glob << "\n" << plan;
+      EXPECT_FALSE(contains(plan, "TEMP B-TREE")) << c.glob << "\n" << plan;
+    }
+  }
+}
+
+// A store main's build made (schema 9) upgrades in place: the index is built
+// over the addresses it holds, and kept as new ones are added.
+TEST(AddressIndex, SchemaNineStoreUpgradesWithItsAddressesIndexed) {
+  std::string path = fresh_db("upgrade9");
+  {
+    Database db(path);
+    migrate(db, 9);
+    db.exec(
+        "INSERT INTO addresses(id, value) VALUES (1, 'Ann.Lee@Contoso.COM'), (2, 'bob@fabrikam.com'),"
+        " (3, 'contoso.com'), (4, 'x@contoso.com@fabrikam.com');"
+        "INSERT INTO statuses(id, value) VALUES (1, 'Delivered');"
+        "INSERT INTO trace_rows(received, direction, tls, sender, recipient, size, status, message_id, fingerprint)"
+        " VALUES (1794816000, 0, 12, 1, 2, 10, 1, 'a', 1), (1794816060, 0, 12, 2, 1, 10, 1, 'b', 2),"
+        " (1794816120, 0, 12, 3, 2, 10, 1, 'c', 3), (1794816180, 0, 12, 4, 1, 10, 1, 'd', 4);");
+    auto s = db.prepare("SELECT count(*) FROM pragma_index_list('addresses') WHERE name = 'addresses_domain'");
+    ASSERT_TRUE(s->step());
+    EXPECT_EQ(s->column_int(0), 0);
+  }
+  TraceStore store(path);
+  {
+    auto s = store.db().prepare("PRAGMA user_version");
+    ASSERT_TRUE(s->step());
+    EXPECT_EQ(s->column_int(0), current_schema_version());
+    EXPECT_GE(current_schema_version(), 10);
+  }
+  {
+    // Built over the stored addresses: every entry as the index computes it.
+    auto s = store.db().prepare(
+        "SELECT value FROM addresses INDEXED BY addresses_domain WHERE lower(CASE WHEN value GLOB '*@*@*'"
+        " THEN substr(value, length(rtrim(value, replace(value, '@', '')))) ELSE substr(value, instr(value, '@')) END)"
+        " = '@fabrikam.com' ORDER BY id");
+    ASSERT_TRUE(s->step());
+    EXPECT_EQ(s->column_text(0), "bob@fabrikam.com");
+    ASSERT_TRUE(s->step());
+    EXPECT_EQ(s->column_text(0), "x@contoso.com@fabrikam.com");
+    EXPECT_FALSE(s->step());
+  }
+  TraceFilter contoso;
+  contoso.sender_globs = {domain_glob("contoso.com")};
+  EXPECT_EQ(ids_of(query(store, contoso)), (std::vector<std::string>{"a"}));
+  TraceFilter fabrikam;
+  fabrikam.sender_globs = {domain_glob("Fabrikam.com")};
+  EXPECT_EQ(ids_of(query(store, fabrikam)), (std::vector<std::string>{"b", "d"}));
+  // Addresses added after the upgrade are found through the index too.
+  {
+    TraceWriter w(store);
+    Trace t;
+    t.received = kStart + 600;
+    t.sender = "carol@CONTOSO.com";
+    t.recipient = "bob@fabrikam.com";
+    t.size = 10;
+    t.message_id = "e";
+    ASSERT_TRUE(w.add(t, trace_fingerprint(t), std::nullopt));
+    w.commit();
+  }
+  EXPECT_EQ(ids_of(query(store, contoso)), (std::vector<std::string>{"a", "e"}));
+  TraceFilter carol;
+  carol.sender_globs = {wildcard_to_glob("Carol@contoso.com")};
+  EXPECT_EQ(ids_of(query(store, carol)), (std::vector<std::string>{"e"}));
+}
+
+}  // namespace mailflow
