@@ -84,6 +84,8 @@ void backfill_tls_rollups(Database& db);
 
 class TlsRollupDeltas {
  public:
+  // Distinct strings kept interned between batches before they start again.
+  static constexpr std::size_t kMaxNames = 1 << 16;
   // (day, direction, connector, peer domain, host, IP, TLS)
   using PeerKey = std::tuple<DayNumber, int, std::string, std::string, std::string, std::string, int>;
 
@@ -129,7 +131,6 @@ class TlsRollupDeltas {
     std::vector<std::optional<PeerNames>> host_names_;
   };
   const PeerNames& host_names(std::uint32_t host);
-  static constexpr std::size_t kMaxNames = 1 << 16;
   void fold_raw();
   void apply_peers(Database& db);
   using TrustKey = std::tuple<DayNumber, int, std::string, std::string>;

@@ -106,6 +106,34 @@ TEST(TlsRollups, InsertsCountDeliveredPerPeer) {
   expect_fresh(store);
 }
 
+// More distinct peers in one batch than TlsRollupDeltas keeps interned
+// names for (they start again after the batch is written), then a second
+// batch naming many of them again: both count exactly.
+TEST(TlsRollups, ManyPeersAcrossBatchesStillEqualTheGroupBy) {
+  TraceStore store(fresh_db("many-peers"));
+  std::int64_t fp = 0;
+  const int peers = static_cast<int>(TlsRollupDeltas::kMaxNames) + 100;
+  auto host = [](int i) { return "mx" + std::to_string(i) + ".Peer" + std::to_string(i % 97) + ".example.net"; };
+  auto ip = [](int i) { return "10." + std::to_string(i / 65536) + "." + std::to_string(i / 256 % 256) + "." +
+                               std::to_string(i % 256); };
+  {
+    TraceWriter w(store);
+    for (int i = 0; i < peers; ++i)
+      w.add(make(kDay + i % 86400, Direction::Inbound, host(i), ip(i), TlsVersion::Tls12), ++fp, {});
+    w.commit();
+  }
+  {
+    // The same peers again (outbound ones by recipient domain), and new ones.
+    TraceWriter w(store);
+    for (int i = peers / 2; i < peers + 500; ++i)
+      w.add(make(kDay + 86400 + i % 86400, i % 3 ? Direction::Inbound : Direction::Outbound, host(i), ip(i),
+                 TlsVersion::Tls13, "a@Dom" + std::to_string(i % 11) + ".example.org"),
+            ++fp, {});
+    w.commit();
+  }
+  expect_fresh(store);
+}
+
 TEST(TlsRollups, LifecycleSettlementMovesPendingIntoTheRollup) {
   TraceStore store(fresh_db("lifecycle"));
   {
