@@ -6,22 +6,10 @@
 
 #include "reports/report_fixture.h"
 #include "reports/rollup_query.h"
+#include "store/store_fixture.h"
 #include "store/trace_query.h"
 
 namespace mailflow::testing {
-
-namespace {
-
-std::string plan_of(Database& db, const std::string& sql) {
-  auto s = db.prepare("EXPLAIN QUERY PLAN " + sql);
-  std::string plan;
-  while (s->step()) plan += s->column_text(3) + "\n";
-  return plan;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-}  // namespace
 
 using QueryPlan = ReportFixture;
 

@@ -15,9 +15,14 @@
 #include "store/trace_query.h"
 #include "store/trace_store.h"
 
+#include "store_fixture.h"
+
 namespace mailflow {
 
 namespace {
+
+using testing::contains;
+using testing::plan_of;
 
 std::string fresh_db(const char* name) {
   auto path = std::filesystem::temp_directory_path() /
@@ -82,14 +87,6 @@ std::vector<std::string> ids_of(const std::vector<Trace>& traces) {
 // literal, -SenderAddress a is a's wildcards translated.
 std::string domain_glob(const std::string& d) { return "*@" + literal_to_glob(d); }
 
-std::string plan_of(Database& db, const std::string& sql) {
-  auto s = db.prepare("EXPLAIN QUERY PLAN " + sql);
-  std::string plan;
-  while (s->step()) plan += s->column_text(3) + "\n";
-  return plan;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 }  // namespace
 

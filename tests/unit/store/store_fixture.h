@@ -1,5 +1,5 @@
-// What the store's rollup tests share: a fresh store file per test, a
-// query's rows as text to compare with a GROUP BY, and the day they are set on.
+// What the store's tests share: a fresh store file per test, a query's rows
+// as text to compare with a GROUP BY, a query's plan, and the day they are set on.
 #pragma once
 
 #include <unistd.h>
@@ -32,6 +32,16 @@ inline std::vector<std::string> rows_of(Database& db, const std::string& sql) {
   }
   return out;
 }
+
+// EXPLAIN QUERY PLAN of `sql`: its detail lines, one per line.
+inline std::string plan_of(Database& db, const std::string& sql) {
+  auto s = db.prepare("EXPLAIN QUERY PLAN " + sql);
+  std::string plan;
+  while (s->step()) plan += s->column_text(3) + "\n";
+  return plan;
+}
+
+inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 inline constexpr UnixSeconds kDay = 1794787200;  // 2026-11-16T00:00:00Z, day 20773
 
