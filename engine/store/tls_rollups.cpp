@@ -58,12 +58,6 @@ void register_tls_rollup_functions(Database& db) {
   sqlite3_create_function(db.handle(), "mailflow_peer_host", 1, flags, nullptr, sql_peer_host, nullptr, nullptr);
 }
 
-TracePeer trace_peer(const Trace& t) {
-  PeerNames names = peer_names(t.remote_host, t.remote_ip);
-  return {peer_domain(static_cast<int>(t.direction), t.recipient, t.remote_host, t.remote_ip),
-          std::move(names.host), std::move(names.ip)};
-}
-
 namespace {
 
 [[noreturn]] void corrupt(const std::string& store, const std::string& why) {
@@ -196,7 +190,8 @@ void TlsRollupDeltas::account(const Trace& t, int sign) {
   else widen(d.first_removed, d.last_removed);
 }
 
-// Each raw group once: its peer names (as trace_peer gives them) and trust
+// Each raw group once: its peer names (as mailflow_peer_domain and
+// mailflow_peer_host give them) and trust
 // name, merged into the groups apply() writes.
 void TlsRollupDeltas::fold_raw() {
   for (const auto& [key, d] : raw_) {

@@ -55,12 +55,6 @@ namespace mailflow {
 //   mailflow_peer_host(remote_host): lower case, '' for none or "unknown"
 void register_tls_rollup_functions(Database& db);
 
-// The peer columns a trace is counted under.
-struct TracePeer {
-  std::string domain, host, ip;
-};
-TracePeer trace_peer(const Trace& t);
-
 // Days per row of tls_peer_blocks; a row's block is floor(day / 32).
 constexpr int kTlsPeerBlockDays = 32;
 inline std::int64_t tls_peer_block_of(DayNumber day) {
