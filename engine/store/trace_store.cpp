@@ -132,16 +132,36 @@ constexpr int kDefaultCheckpointPages = 1000;  // SQLite's default
 // under 100 MB (measured on the 1M-record CSV: 64 MiB → 16 MiB took peak
 // RSS from 95 to 50 MB; tests/bench/README.md).
 constexpr int kBulkCacheKiB = 16384;
+// A commit that leaves this many frames (4 KiB pages) in the WAL wakes the
+// import's checkpoint thread: SQLite's own default autocheckpoint size.
+constexpr int kBackgroundCheckpointFrames = 1000;
+
+std::string store_journal_mode(Database& db) {
+  auto s = db.prepare("PRAGMA journal_mode");
+  return s->step() ? s->column_text(0) : std::string();
+}
 
 }  // namespace
 
 BulkWrite::BulkWrite(TraceStore& store) : db_(store.db()) {
   db_.exec("PRAGMA wal_autocheckpoint=" + std::to_string(kBulkCheckpointPages));
   db_.exec(std::string("PRAGMA synchronous=") + kBulkSynchronous);
-  db_.exec("PRAGMA cache_size=-32768");
+  db_.exec("PRAGMA cache_size=-" + std::to_string(kBulkCacheKiB));
+  // A store in WAL mode (not a read-only or in-memory one) is checkpointed
+  // by a thread of its own while the import writes; without it (it could
+  // not open its connection) the writer checkpoints as set above.
+  if (store_journal_mode(db_) == "wal") {
+    try {
+      checkpointer_ = std::make_unique<WalCheckpointer>(db_, kBackgroundCheckpointFrames);
+    } catch (const Error&) {
+    }
+  }
 }
 
 BulkWrite::~BulkWrite() {
+  // The thread stops first (a checkpoint under way finishes), then the
+  // writer's own checkpoints come back with the settings below.
+  checkpointer_.reset();
   // Never throws: a failed checkpoint leaves the WAL for the next one.
   sqlite3_exec(db_.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
   sqlite3_exec(db_.handle(), ("PRAGMA cache_size=-" + std::to_string(kStoreCacheKiB)).c_str(), nullptr, nullptr,
@@ -438,6 +458,7 @@ namespace {
 // rebuilt the same way).
 constexpr const char* kBulkLoadKey = "bulk-load:indexes";
 constexpr int kBulkBuildCacheKiB = 8192;  // page cache and sort memory while the indexes are built
+constexpr int kBulkBuildSortThreads = 1;  // helper threads of SQLite's sorter while they are built
 
 }  // namespace
 
@@ -478,19 +499,23 @@ std::int64_t TraceWriter::finish_bulk_load() {
   // spills sorted runs to a temporary file: with the import's 64 MiB cache
   // full besides, peak RSS went from 91 to 127 MiB. So the cache shrinks
   // for the build (its clean pages freed for the sorter) and comes back after.
-  struct SmallCache {
+  // The sorter may also sort and merge on a second thread: the parse
+  // thread's core is idle by now.
+  struct BuildSettings {
     Database& db;
     std::int64_t kept;
-    explicit SmallCache(Database& d) : db(d), kept(-65536) {
+    explicit BuildSettings(Database& d) : db(d), kept(-65536) {
       auto s = db.prepare("PRAGMA cache_size");
       if (s->step()) kept = s->column_int(0);
       db.exec("PRAGMA cache_size=-" + std::to_string(kBulkBuildCacheKiB));
       db.exec("PRAGMA shrink_memory");
+      db.exec("PRAGMA threads=" + std::to_string(kBulkBuildSortThreads));
     }
-    ~SmallCache() {
+    ~BuildSettings() {
+      sqlite3_exec(db.handle(), "PRAGMA threads=0", nullptr, nullptr, nullptr);
       sqlite3_exec(db.handle(), ("PRAGMA cache_size=" + std::to_string(kept)).c_str(), nullptr, nullptr, nullptr);
     }
-  } small_cache(db);
+  } build_settings(db);
   std::int64_t removed = 0;
   auto remove_duplicates = [&] {
     // The rows one insert at a time would have refused: a later row with an

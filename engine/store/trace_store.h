@@ -16,6 +16,7 @@
 #include "store/dictionary_values.h"
 #include "store/tls_rollups.h"
 #include "store/trace_dictionary.h"
+#include "store/wal_checkpointer.h"
 
 namespace mailflow {
 
@@ -57,7 +58,8 @@ class TraceStore {
 
 // The store's settings while an import writes to it, restored when it
 // ends (README, "What an import risks"): WAL stays (readers keep working),
-// checkpoints run less often during the import and once at its end.
+// checkpoints run on a thread of their own while the import writes
+// (wal_checkpointer.h) and once more at its end.
 class BulkWrite {
  public:
   explicit BulkWrite(TraceStore& store);
@@ -67,6 +69,7 @@ class BulkWrite {
 
  private:
   Database& db_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 // Writes traces in one transaction and keeps the daily rollup in step with
