@@ -184,6 +184,7 @@ bool replay(const ImportChunk& c, ImportSink& sink) {
       case Kind::ReaderState: sink.reader_state(c.texts.items[e.slot].a); break;
     }
   }
+  sink.flush_queued();
   sink.set_lines(c.lines);
   return c.end_of_file;
 }

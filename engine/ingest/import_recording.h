@@ -105,7 +105,8 @@ class RecordingSink : public ReaderSink {
 };
 
 // The store side: replays one chunk into the import's sink, in order, as
-// the reader said it. True for the last chunk of the file.
+// the reader said it, and flushes what the sink queued from it (the chunk
+// is reused after). True for the last chunk of the file.
 bool replay(const ImportChunk& c, ImportSink& sink);
 
 }  // namespace mailflow

@@ -56,8 +56,19 @@ void ImportSink::trace(const Trace& in, std::int64_t) {
     else latest_ = in.received;
     ++in_order_seen_;
   }
-  add_trace(in, nullptr);
+  // A plain record's id is not needed: it is queued (TraceWriter::add_queued;
+  // replay() flushes the queue before the chunk it points into is reused),
+  // unless attribution changes it into attributed_, which the next record
+  // reuses.
+  if (attribution_ && !in.connector) add_trace(in, nullptr);
+  else writer_->add_queued(in, fingerprint_, file_id_);
   count_record();
+}
+
+void ImportSink::flush_queued() {
+  TraceWriter::QueuedCounts counts = writer_->flush_queue();
+  summary_.imported += counts.added;
+  summary_.duplicates += counts.duplicates;
 }
 
 void ImportSink::session_trace(const Trace& in, std::int64_t, std::string_view key) {
@@ -192,6 +203,7 @@ void ImportSink::refused(const RefusedConnection& r, std::int64_t) {
 }
 
 void ImportSink::commit_batch() {
+  flush_queued();
   ++batch_number_;
   record_import_progress(store_, file_id_, summary_.format, size_, lines_,
                          static_cast<std::int64_t>(std::time(nullptr)));

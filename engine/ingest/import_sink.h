@@ -100,6 +100,9 @@ class ImportSink : public ReaderSink {
   void set_fingerprint(std::int64_t fingerprint) { fingerprint_ = fingerprint; }
 
   void commit_batch();
+  // Inserts the records queued so far (they point into the chunk being
+  // replayed) and counts them: before the chunk is reused.
+  void flush_queued();
 
   void check_interrupted();
 

@@ -1,6 +1,7 @@
 #include "store/trace_store.h"
 
 #include <algorithm>
+#include <utility>
 #include <iostream>
 
 #include "core/error.h"
@@ -182,41 +183,45 @@ std::size_t TraceWriter::RollupKeyHash::operator()(const RollupKey& k) const {
 
 namespace {
 
-// One column per trace field (core/trace_fields.h), then the bookkeeping.
-// Fields with a dictionary hold its ids.
-std::string insert_sql() {
-  std::string columns, values;
+// The parameters of one row: one per trace field, fingerprint, file_id.
+constexpr int kRowParameters = static_cast<int>(kTraceFieldCount) + 2;
+
+// One column per trace field (core/trace_fields.h), then the bookkeeping,
+// for `rows` rows. Fields with a dictionary hold its ids.
+std::string insert_sql(std::size_t rows) {
+  std::string columns;
+  for (const TraceField& f : kTraceFields) columns += std::string(f.key) + ", ";
+  std::string sql = "INSERT OR IGNORE INTO trace_rows(" + columns + "fingerprint, file_id) VALUES";
   int n = 0;
-  for (const TraceField& f : kTraceFields) {
-    columns += std::string(f.key) + ", ";
-    values += "?" + std::to_string(++n) + ", ";
+  for (std::size_t row = 0; row < rows; ++row) {
+    sql += row ? ",(" : "(";
+    for (int i = 0; i < kRowParameters; ++i) sql += (i ? ", ?" : "?") + std::to_string(++n);
+    sql += ")";
   }
-  return "INSERT OR IGNORE INTO trace_rows(" + columns + "fingerprint, file_id) VALUES(" + values + "?" +
-         std::to_string(n + 1) + ", ?" + std::to_string(n + 2) + ")";
+  return sql;
 }
 
-// Binds field `i` of `t` as trace_rows keeps it; returns the id bound for a
-// dictionary field (0 for NULL), else 0. Text is bound in place.
-std::int64_t bind_field(Statement& s, int index, std::size_t i, const Trace& t, TraceDictionaries& d) {
-  const TraceField& f = kTraceFields[i];
-  FieldRef v = f.get(t);
-  if (std::holds_alternative<std::monostate>(v)) {
-    s.bind_null(index);
-    return 0;
+// The dictionary id of each text field of `t` that has a dictionary (0
+// where there is none: NULL, a number, or a field without a dictionary).
+TraceWriter::RowIds resolve_ids(const Trace& t, TraceDictionaries& d) {
+  TraceWriter::RowIds ids{};
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    int dict = trace_field_dictionary(i);
+    if (dict < 0) continue;
+    FieldRef v = kTraceFields[i].get(t);
+    if (auto* text = std::get_if<std::string_view>(&v)) ids[i] = d.id(dict, *text);
   }
-  if (auto* n = std::get_if<std::int64_t>(&v)) {
-    s.bind(index, *n);
-    return 0;
-  }
-  std::string_view text = std::get<std::string_view>(v);
-  int dict = trace_field_dictionary(i);
-  if (dict < 0) {
-    s.bind_static(index, text);
-    return 0;
-  }
-  std::int64_t id = d.id(dict, text);
-  s.bind(index, id);
-  return id;
+  return ids;
+}
+
+// Binds field `i` of `t` as trace_rows keeps it: a dictionary's text as its
+// id in `ids`, other text in place.
+void bind_field(Statement& s, int index, std::size_t i, const Trace& t, const TraceWriter::RowIds& ids) {
+  FieldRef v = kTraceFields[i].get(t);
+  if (std::holds_alternative<std::monostate>(v)) s.bind_null(index);
+  else if (auto* n = std::get_if<std::int64_t>(&v)) s.bind(index, *n);
+  else if (trace_field_dictionary(i) >= 0) s.bind(index, ids[i]);
+  else s.bind_static(index, std::get<std::string_view>(v));
 }
 
 }  // namespace
@@ -225,30 +230,81 @@ std::int64_t bind_field(Statement& s, int index, std::size_t i, const Trace& t, 
 // life: no lookup by name per row, every parameter rebound on each row (so
 // bindings are never cleared), text bound in place.
 TraceWriter::TraceWriter(TraceStore& store)
-    : store_(store), tx_(store.db()), insert_(store.db().cached("traces.insert", insert_sql())) {}
+    : store_(store), tx_(store.db()), insert_(store.db().cached("traces.insert", insert_sql(1))) {
+  insert_rows_[0] = &insert_;
+}
 
 TraceWriter::~TraceWriter() {
   // Rolled back: ids the dictionaries handed out in this transaction are gone.
   if (!committed_) store_.dictionaries().forget();
 }
 
+void TraceWriter::bind_row(Statement& s, int first, const QueuedRow& row) {
+  int index = first;
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) bind_field(s, ++index, i, *row.trace, row.ids);
+  s.bind(++index, row.fingerprint);
+  if (row.file_id) s.bind(++index, *row.file_id);
+  else s.bind_null(++index);
+}
+
 bool TraceWriter::add(const Trace& t, std::int64_t fingerprint, std::optional<std::int64_t> file_id) {
-  TraceDictionaries& d = store_.dictionaries();
+  drain_queue();
+  QueuedRow row{&t, fingerprint, file_id, resolve_ids(t, store_.dictionaries())};
   StatementRewind s(insert_);
-  std::int64_t connector = 0, status = 0;
-  int index = 0;
-  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
-    std::int64_t id = bind_field(insert_, ++index, i, t, d);
-    if (i == kConnectorField) connector = id;
-    else if (i == kStatusField) status = id;
-  }
-  s->bind(++index, fingerprint);
-  if (file_id) s->bind(++index, *file_id);
-  else s->bind_null(++index);
+  bind_row(insert_, 0, row);
   s->step();
   if (store_.db().changes() == 0) return false;
-  account(t, connector, status, +1);
+  account(t, row.ids[kConnectorField], row.ids[kStatusField], +1);
   return true;
+}
+
+void TraceWriter::add_queued(const Trace& t, std::int64_t fingerprint, std::optional<std::int64_t> file_id) {
+  queued_.push_back({&t, fingerprint, file_id, resolve_ids(t, store_.dictionaries())});
+  if (queued_.size() == kQueuedRows) drain_queue();
+}
+
+void TraceWriter::drain_queue() {
+  if (queued_.empty()) return;
+  const std::size_t n = queued_.size();
+  // One statement per number of rows, prepared on first use.
+  Statement*& insert = insert_rows_[n - 1];
+  if (!insert) insert = &store_.db().cached("traces.insert." + std::to_string(n), insert_sql(n));
+  Database& db = store_.db();
+  {
+    StatementRewind s(*insert);
+    for (std::size_t r = 0; r < n; ++r) bind_row(*insert, static_cast<int>(r) * kRowParameters, queued_[r]);
+    s->step();
+  }
+  const std::int64_t added = db.changes();
+  if (added == static_cast<std::int64_t>(n)) {
+    for (const QueuedRow& r : queued_) account(*r.trace, r.ids[kConnectorField], r.ids[kStatusField], +1);
+  } else if (added > 0) {
+    // Some were refused (a re-import): the rows added have the ids after
+    // `first_new` (rowids count up from the largest, one per row added, in
+    // the order of the VALUES), and each was added for the first queued
+    // row with its key; a later row with the same key was refused.
+    const std::int64_t first_new = db.last_insert_rowid() - added;
+    StatementUse find(
+        db.cached("traces.id_of_key", "SELECT id FROM trace_rows WHERE received = ?1 AND fingerprint = ?2"));
+    std::vector<std::int64_t> claimed;
+    for (const QueuedRow& r : queued_) {
+      find->bind(1, r.trace->received).bind(2, r.fingerprint);
+      std::int64_t id = find->step() ? find->column_int(0) : 0;
+      find->reset();
+      if (id > first_new && std::find(claimed.begin(), claimed.end(), id) == claimed.end()) {
+        claimed.push_back(id);
+        account(*r.trace, r.ids[kConnectorField], r.ids[kStatusField], +1);
+      }
+    }
+  }
+  queued_counts_.added += added;
+  queued_counts_.duplicates += static_cast<std::int64_t>(n) - added;
+  queued_.clear();
+}
+
+TraceWriter::QueuedCounts TraceWriter::flush_queue() {
+  drain_queue();
+  return std::exchange(queued_counts_, QueuedCounts{});
 }
 
 // Sets one field of stored trace `id`, as trace_rows keeps it.
@@ -278,6 +334,7 @@ FieldRef ref_of(const std::optional<std::string>& s) { return s ? FieldRef(std::
 
 void TraceWriter::set_connector(std::int64_t id, const Trace& before,
                                 const std::optional<std::string>& connector) {
+  drain_queue();
   if (before.connector == connector) return;
   update_field(id, "connector", ref_of(connector));
   account(before, -1);
@@ -287,6 +344,7 @@ void TraceWriter::set_connector(std::int64_t id, const Trace& before,
 }
 
 void TraceWriter::set_status(std::int64_t id, const Trace& before, const std::string& status) {
+  drain_queue();
   if (before.status == status) return;
   update_field(id, "status", std::string_view(status));
   account(before, -1);
@@ -327,6 +385,7 @@ Trace stored_trace(Database& db, std::int64_t id) {
 TraceWriter::Lifecycle TraceWriter::add_in_lifecycle(const Trace& t, std::int64_t fingerprint,
                                                      std::optional<std::int64_t> file_id,
                                                      const std::vector<std::string>& keys) {
+  drain_queue();
   Database& db = store_.db();
   // What the store knows of each key: pending trace ids, settled keys.
   std::vector<std::int64_t> pending_ids;
@@ -378,6 +437,7 @@ TraceWriter::Lifecycle TraceWriter::add_in_lifecycle(const Trace& t, std::int64_
 }
 
 std::int64_t TraceWriter::expire_pending(const std::string& queue_key, UnixSeconds time) {
+  drain_queue();
   Database& db = store_.db();
   // Keys are "host/queue id/recipient": the queue's keys sort between
   // "host/queue id/" and "host/queue id0" ('0' follows '/').
@@ -422,6 +482,7 @@ void TraceWriter::add_total(DayNumber day, Direction direction, const std::optio
 
 void TraceWriter::set_tls(std::int64_t id, const Trace& before, TlsVersion tls,
                           const std::optional<std::string>& cipher) {
+  drain_queue();
   if (before.tls == tls && before.cipher == cipher) return;
   update_field(id, "tls", FieldRef(std::int64_t{static_cast<int>(tls)}));
   update_field(id, "cipher", ref_of(cipher));
@@ -465,11 +526,13 @@ constexpr int kBulkBuildSortThreads = 1;  // helper threads of SQLite's sorter w
 bool TraceWriter::bulk_load_pending(TraceStore& store) { return store.get_config(kBulkLoadKey).has_value(); }
 
 bool TraceWriter::holds_no_traces() {
+  drain_queue();
   StatementUse any(store_.db().cached("bulk.any_trace", "SELECT 1 FROM trace_rows LIMIT 1"));
   return !any->step();
 }
 
 bool TraceWriter::begin_bulk_load() {
+  drain_queue();
   Database& db = store_.db();
   if (bulk_load_pending(store_)) return false;
   std::vector<std::pair<std::string, std::string>> indexes;  // name, definition
@@ -492,6 +555,7 @@ bool TraceWriter::begin_bulk_load() {
 }
 
 std::int64_t TraceWriter::finish_bulk_load() {
+  drain_queue();
   Database& db = store_.db();
   std::optional<std::string> definitions = store_.get_config(kBulkLoadKey);
   if (!definitions) return 0;
@@ -563,6 +627,7 @@ std::int64_t TraceWriter::finish_bulk_load() {
 }
 
 void TraceWriter::commit() {
+  drain_queue();
   Database& db = store_.db();
   TraceDictionaries& dict = store_.dictionaries();
   StatementUse upsert(db.cached(
