@@ -20,7 +20,8 @@ ImportSink::ImportSink(TraceStore& store, const ImportOptions& options, ImportSu
       key_path_(std::move(key_path)),
       head_hash_(head_hash),
       size_(size),
-      batch_size_(import_batch_records(options, size)) {
+      batch_size_(import_batch_records(options, size)),
+      refused_(store) {
   begin_batch();
   // A bulk load that a killed import left pending is finished first, in
   // this import's first transaction (its removed rows are not this
@@ -69,6 +70,7 @@ void ImportSink::flush_queued() {
   TraceWriter::QueuedCounts counts = writer_->flush_queue();
   summary_.imported += counts.added;
   summary_.duplicates += counts.duplicates;
+  summary_.refused += refused_.flush();
 }
 
 void ImportSink::session_trace(const Trace& in, std::int64_t, std::string_view key) {
@@ -197,8 +199,7 @@ void ImportSink::reject(std::int64_t line, std::string_view reason, std::string_
 }
 
 void ImportSink::refused(const RefusedConnection& r, std::int64_t) {
-  if (add_refused_connection(store_, r, fingerprint_, file_id_))
-    ++summary_.refused;  // only what this import added
+  refused_.add(r, fingerprint_, file_id_);  // counted when flushed: only what this import added
   count_record();
 }
 

@@ -19,6 +19,7 @@
 #include "ingest/importer.h"
 #include "ingest/occurrence_counter.h"
 #include "ingest/trace_reader.h"
+#include "store/import_bookkeeping.h"
 #include "store/report_totals.h"
 #include "store/session_tls.h"
 #include "store/trace_store.h"
@@ -141,6 +142,7 @@ class ImportSink : public ReaderSink {
   std::int64_t file_id_ = 0;
   std::int64_t lines_ = 0;
   std::optional<TraceWriter> writer_;
+  RefusedConnectionQueue refused_;  // flushed with the writer's queue
   std::size_t in_batch_ = 0;
   std::int64_t batch_number_ = 0;
   std::unique_ptr<ConnectorAttribution> attribution_;

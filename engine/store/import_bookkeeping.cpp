@@ -1,5 +1,7 @@
 #include "store/import_bookkeeping.h"
 
+#include <utility>
+
 namespace mailflow {
 
 std::int64_t register_imported_file(TraceStore& store, const std::string& path, const std::string& format,
@@ -50,20 +52,59 @@ void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::stri
 
 bool add_refused_connection(TraceStore& store, const RefusedConnection& r, std::int64_t fingerprint,
                             std::int64_t file_id) {
-  StatementUse s(store.db().cached(
-      "ingest.refused",
+  RefusedConnectionQueue one(store);
+  one.add(r, fingerprint, file_id);
+  return one.flush() > 0;
+}
+
+void RefusedConnectionQueue::add(const RefusedConnection& row, std::int64_t fingerprint, std::int64_t file_id) {
+  queued_.push_back({&row, fingerprint, file_id});
+  if (queued_.size() == kRows) insert();
+}
+
+std::int64_t RefusedConnectionQueue::flush() {
+  insert();
+  return std::exchange(added_, 0);
+}
+
+namespace {
+
+std::string refused_insert_sql(std::size_t rows) {
+  std::string sql =
       "INSERT OR IGNORE INTO refused_connections(time, client_host, client_ip, sender, recipient,"
-      " reason, fingerprint, file_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
-  s->bind(1, r.time)
-      .bind(2, r.client_host)
-      .bind(3, r.client_ip)
-      .bind(4, r.sender)
-      .bind(5, r.recipient)
-      .bind(6, r.reason)
-      .bind(7, fingerprint)
-      .bind(8, file_id);
+      " reason, fingerprint, file_id) VALUES";
+  for (std::size_t r = 0; r < rows; ++r) {
+    sql += r ? ",(" : "(";
+    for (std::size_t c = 1; c <= 8; ++c) sql += (c > 1 ? ", ?" : "?") + std::to_string(r * 8 + c);
+    sql += ")";
+  }
+  return sql;
+}
+
+}  // namespace
+
+void RefusedConnectionQueue::insert() {
+  if (queued_.empty()) return;
+  const std::size_t n = queued_.size();
+  Database& db = store_.db();
+  Statement*& insert = inserts_[n - 1];  // one statement per number of rows
+  if (!insert) insert = &db.cached("ingest.refused." + std::to_string(n), refused_insert_sql(n));
+  StatementUse s(*insert);
+  int index = 0;
+  for (const Queued& q : queued_) {
+    const RefusedConnection& r = *q.row;
+    s->bind(++index, r.time);
+    s->bind_static(++index, r.client_host);
+    s->bind_static(++index, r.client_ip);
+    s->bind_static(++index, r.sender);
+    s->bind_static(++index, r.recipient);
+    s->bind_static(++index, r.reason);
+    s->bind(++index, q.fingerprint);
+    s->bind(++index, q.file_id);
+  }
   s->run();
-  return store.db().changes() > 0;
+  added_ += db.changes();
+  queued_.clear();
 }
 
 ImportRejectCursor::ImportRejectCursor(TraceStore& store, const std::optional<std::string>& path,

@@ -3,10 +3,12 @@
 // records kept with their reasons, and sessions a server log refused.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/time.h"
 #include "core/trace.h"
@@ -33,6 +35,31 @@ void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::stri
 // true when the row is new (a re-import adds nothing).
 bool add_refused_connection(TraceStore& store, const RefusedConnection& row, std::int64_t fingerprint,
                             std::int64_t file_id);
+
+// add_refused_connection() for an import: rows are inserted kRows at a time
+// by one statement (as TraceWriter::add_queued does for traces). A queued
+// row must stay alive and unchanged until flush(), which inserts the rest
+// and returns how many rows were new since the last flush(). Rows still
+// queued when the queue goes are not inserted.
+class RefusedConnectionQueue {
+ public:
+  explicit RefusedConnectionQueue(TraceStore& store) : store_(store) {}
+  void add(const RefusedConnection& row, std::int64_t fingerprint, std::int64_t file_id);
+  std::int64_t flush();
+  static constexpr std::size_t kRows = 32;
+
+ private:
+  void insert();
+  struct Queued {
+    const RefusedConnection* row;
+    std::int64_t fingerprint;
+    std::int64_t file_id;
+  };
+  TraceStore& store_;
+  std::vector<Queued> queued_;
+  std::array<Statement*, kRows> inserts_{};  // by number of rows, prepared on first use
+  std::int64_t added_ = 0;
+};
 
 struct ImportRejectRow {
   std::string path;

@@ -74,6 +74,43 @@ TEST(ImportBookkeeping, RejectsOfOnePathAndRefusedSessionsInTheirOrder) {
   EXPECT_FALSE(cursor.next());  // the duplicate fingerprint was not added
 }
 
+std::int64_t rows_of_count(TraceStore& store) {
+  auto s = store.db().prepare("SELECT count(*) FROM refused_connections");
+  s->step();
+  return s->column_int(0);
+}
+
+TEST(ImportBookkeeping, QueuedRefusedSessionsCountWhatIsNew) {
+  TraceStore store(fresh_db("refused-queue"));
+  std::int64_t file = register_imported_file(store, "/maillog", "Postfix", 1, 1, 0);
+  std::vector<RefusedConnection> rows;
+  for (int i = 0; i < 70; ++i)
+    rows.push_back({100 + i, i % 2 ? std::optional<std::string>("host" + std::to_string(i)) : std::nullopt,
+                    "192.0.2." + std::to_string(i), std::nullopt, "x@contoso.com", "relay denied"});
+  {
+    RefusedConnectionQueue queue(store);
+    for (int i = 0; i < 40; ++i) queue.add(rows[i], i, file);  // a full statement and 8 more
+    queue.add(rows[3], 3, file);                                // a duplicate in the queue
+    EXPECT_EQ(queue.flush(), 40);
+    EXPECT_EQ(queue.flush(), 0);
+  }
+  {
+    RefusedConnectionQueue again(store);
+    for (int i = 0; i < 70; ++i) again.add(rows[i], i, file);  // 40 stored, 30 new
+    EXPECT_EQ(again.flush(), 30);
+    RefusedConnectionQueue dropped(store);
+    dropped.add(rows[0], 1000, file);  // never flushed: not inserted
+  }
+  EXPECT_EQ(rows_of_count(store), 70);
+  RefusedConnectionCursor cursor(store, 0, 1000);
+  auto newest = cursor.next();
+  ASSERT_TRUE(newest);
+  EXPECT_EQ(newest->time, 169);
+  EXPECT_EQ(newest->client_host, std::optional<std::string>("host69"));
+  EXPECT_EQ(newest->client_ip, std::optional<std::string>("192.0.2.69"));
+  EXPECT_FALSE(newest->sender);
+}
+
 TEST(ConnectorNames, TrafficFirstThenDefinedAndSpellings) {
   TraceStore store(fresh_db("names"));
   store.db().exec(
