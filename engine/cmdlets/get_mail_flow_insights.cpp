@@ -12,6 +12,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "core/terminal.h"
+#include "reports/connector_names.h"
 #include "reports/insights.h"
 
 namespace mailflow {
@@ -75,7 +76,18 @@ std::vector<InsightFinding> insight_findings(Session& session, const BoundParame
       throw Error("InvalidParameter", "-MinMessages " + std::to_string(*m) + " is negative; give 0 or more");
     request.min_messages = *m;
   }
-  std::vector<InsightStats> stats = insight_stats(*session.store, filter);
+  // The failure counts only when a selected rule reads them: they are two
+  // GROUP BYs over the failure rollup on every call.
+  std::vector<InsightStats> stats = insight_stats(*session.store, filter, needs_failure_counts(request.rules));
+  // Rules call cmdlets (PlainTextRise: Get-TlsUsage -Connector for every
+  // connector): they resolve connector names from one read of them.
+  ConnectorNameSnapshot names(*session.store);
+  struct Restore {
+    Session& session;
+    ConnectorNameSnapshot* outer;
+    ~Restore() { session.connector_names = outer; }
+  } restore{session, session.connector_names};
+  session.connector_names = &names;
   std::vector<std::string> warnings;
   std::vector<InsightFinding> findings = evaluate_insights(stats, request, &warnings);
   for (const std::string& w : warnings) std::cerr << "WARNING: " << terminal_safe(w) << std::endl;

@@ -115,7 +115,7 @@ TraceQuery bound_trace_query(Session& session, const BoundParameters& params) {
     }
   };
   if (connector)
-    pushed_or_throw("Connector", [&] { target("Connector").connectors = resolve_connector(*session.store, *connector); });
+    pushed_or_throw("Connector", [&] { target("Connector").connectors = resolve_connector(*session.store, *connector, session.connector_names); });
   if (params.flag("NoConnector")) target("NoConnector").no_connector = true;
   if (auto d = params.string("Direction"))
     pushed_or_throw("Direction", [&] {

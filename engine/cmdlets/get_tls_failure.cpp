@@ -28,7 +28,7 @@ std::vector<InsightFinding> tls_failure_insight(Session& session, const ReportFi
   for (const RuleParameter& p : rule->parameters())
     request.params[p.name] = stored_rule_parameter(*session.store, p.name).value_or(p.default_value);
   if (threshold) request.params["TlsFailuresThreshold"] = *threshold;
-  return evaluate_insights(insight_stats(*session.store, filter), request);
+  return evaluate_insights(insight_stats(*session.store, filter, needs_failure_counts(request.rules)), request);
 }
 
 }  // namespace

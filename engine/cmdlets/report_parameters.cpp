@@ -60,7 +60,7 @@ ReportFilter bound_report_filter(Session& session, const BoundParameters& params
     throw Error("ConflictingParameters",
                 "-Connector and -NoConnector exclude each other; give one of them");
   if (connector) {
-    resolve_connector(*session.store, *connector);
+    resolve_connector(*session.store, *connector, session.connector_names);
     filter.scope = ConnectorScope::Named;
     filter.connector = *connector;
   } else if (params.flag("NoConnector")) {

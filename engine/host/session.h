@@ -14,12 +14,16 @@ class TraceStore;
 class Registry;
 class ScriptHost;
 class InsightRuleSet;
+class ConnectorNameSnapshot;
 
 struct Session {
   TraceStore* store = nullptr;
   Registry* registry = nullptr;
   ScriptHost* lua = nullptr;           // null until the Lua runtime is up
   InsightRuleSet* rules = nullptr;     // insight rules (built-in and Lua)
+  // The connector names read once, while Get-MailFlowInsights runs its rules
+  // (which call Get-TlsUsage -Connector per connector); null otherwise.
+  ConnectorNameSnapshot* connector_names = nullptr;
   DayNumber today = 0;                 // --now, else the real UTC date
   std::atomic<bool>* interrupted = nullptr;  // set by Ctrl-C
   bool allow_io = false;               // --allow-io for trusted scripts

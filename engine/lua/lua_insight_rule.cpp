@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 #include "core/text.h"
 #include "host/cmdlet.h"
@@ -24,8 +25,42 @@ bool is_identifier(const std::string& s) {
   return true;
 }
 
-// [-0, +1] The `stats` argument of Evaluate (SPEC 6).
-void push_stats(lua_State* L, const InsightStats& s) {
+// __index of the stats table of a rule that does not read failures: the
+// failure counts are not there (insight_stats may not have counted them), so
+// reading them is an error that says how to ask for them; any other missing
+// field is nil as before. Plain C: no C++ object lives across lua_error.
+int hidden_failure_field(lua_State* L) {
+  const char* key = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : nullptr;
+  if (key && (std::strcmp(key, "TlsFailures") == 0 || std::strcmp(key, "TlsFailuresBefore") == 0)) {
+    luaL_where(L, 1);  // the rule's line that read it
+    lua_pushfstring(L,
+                    "stats.%s is given only to rules registered with ReadsFailures = true "
+                    "(or JudgesFailures = true)",
+                    key);
+    lua_concat(L, 2);
+    return lua_error(L);
+  }
+  return 0;
+}
+
+const char kHiddenFailuresMeta = 0;
+
+// [-0, +0] Gives the table at -1 the metatable of hidden_failure_field.
+void hide_failure_fields(lua_State* L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &kHiddenFailuresMeta) == LUA_TNIL) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_pushcfunction(L, hidden_failure_field);
+    lua_setfield(L, -2, "__index");
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &kHiddenFailuresMeta);
+  }
+  lua_setmetatable(L, -2);
+}
+
+// [-0, +1] The `stats` argument of Evaluate (SPEC 6); the failure counts
+// only `with_failures` (the rule reads them).
+void push_stats(lua_State* L, const InsightStats& s, bool with_failures) {
   lua_createtable(L, 0, 13);
   if (s.connector.empty())
     lua_pushnil(L);
@@ -65,6 +100,10 @@ void push_stats(lua_State* L, const InsightStats& s) {
   if (!s.peer.empty()) {
     lua_pushlstring(L, s.peer.data(), s.peer.size());
     lua_setfield(L, -2, "Peer");
+  }
+  if (!with_failures) {
+    hide_failure_fields(L);
+    return;
   }
   lua_pushinteger(L, static_cast<lua_Integer>(s.tls_failures));
   lua_setfield(L, -2, "TlsFailures");
@@ -180,7 +219,7 @@ std::string caller_source(lua_State* L) {
 }
 
 // RegisterInsightRule{ Name=, Title=, Parameters={...}, Recommendation=,
-// JudgesFailures=, Evaluate=function(stats, params) return fires, value, recommendation end }
+// JudgesFailures=, ReadsFailures=, Evaluate=function(stats, params) return fires, value, recommendation end }
 int l_register_insight_rule(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
@@ -208,6 +247,11 @@ int l_register_insight_rule(lua_State* L) {
       throw Error("BadInsightRule", "RegisterInsightRule " + def.name + ": JudgesFailures must be true or false");
     def.judges_failures = lua_toboolean(L, -1);
     lua_pop(L, 1);
+    int reads = raw_field(L, "ReadsFailures");
+    if (reads != LUA_TNIL && reads != LUA_TBOOLEAN)
+      throw Error("BadInsightRule", "RegisterInsightRule " + def.name + ": ReadsFailures must be true or false");
+    def.reads_failures = def.judges_failures || lua_toboolean(L, -1);
+    lua_pop(L, 1);
     check_parameter_names(rt.session(), def);
     def.source = caller_source(L);
     if (!rt.session().rules) throw Error("NoRuleSet", "RegisterInsightRule: no insight rule set");
@@ -232,6 +276,8 @@ const luaL_Reg kRuleFunctions[] = {
     /// { en = "...", es = "...", ["zh-TW"] = "..." } (en is the fallback).
     /// JudgesFailures = true: Evaluate gets every connector and peer with failed
     /// TLS handshakes in the range (stats.TlsFailures, TlsFailuresBefore, Peer).
+    /// ReadsFailures = true: a rule judging connectors' traffic also gets
+    /// stats.TlsFailures and TlsFailuresBefore (other rules get an error reading them).
     {"RegisterInsightRule", l_register_insight_rule},
     {nullptr, nullptr}};
 
@@ -277,7 +323,8 @@ bool same_stats(const InsightStats& a, const InsightStats& b) {
          a.connector_type == b.connector_type && a.require_tls == b.require_tls &&
          a.messages == b.messages && a.count == b.count && a.percent == b.percent &&
          a.start_date == b.start_date && a.end_date == b.end_date && a.peer == b.peer &&
-         a.tls_failures == b.tls_failures && a.tls_failures_before == b.tls_failures_before;
+         a.tls_failures == b.tls_failures && a.tls_failures_before == b.tls_failures_before &&
+         a.failures_counted == b.failures_counted;
 }
 
 StatsTableCache::~StatsTableCache() {
@@ -285,13 +332,13 @@ StatsTableCache::~StatsTableCache() {
   luaL_unref(state_->L(), LUA_REGISTRYINDEX, ref_);
 }
 
-void StatsTableCache::push(const InsightStats& stats) {
+void StatsTableCache::push(const InsightStats& stats, bool with_failures) {
   lua_State* L = state_->L();
-  if (last_ && same_stats(*last_, stats)) {
+  if (last_ && last_with_failures_ == with_failures && same_stats(*last_, stats)) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, ref_);
     return;
   }
-  push_stats(L, stats);
+  push_stats(L, stats, with_failures);
   // Read-only views of the table and of its Count and Percent tables.
   for (const char* sub : {"Count", "Percent"}) {
     lua_getfield(L, -1, sub);
@@ -305,6 +352,7 @@ void StatsTableCache::push(const InsightStats& stats) {
   lua_pushvalue(L, -1);
   ref_ = luaL_ref(L, LUA_REGISTRYINDEX);
   last_ = stats;
+  last_with_failures_ = with_failures;
 }
 
 LuaInsightRule::LuaInsightRule(std::shared_ptr<LuaState> state,
@@ -356,7 +404,7 @@ RuleVerdict LuaInsightRule::evaluate(const InsightStats& stats,
   {
     LuaState::Uncapped uncapped(*state_);
     lua_rawgeti(L, LUA_REGISTRYINDEX, evaluate_ref_);
-    stats_->push(stats);
+    stats_->push(stats, def_.reads_failures);
     std::vector<double> values;
     values.reserve(def_.parameters.size());
     for (const RuleParameter& p : def_.parameters) {

@@ -21,12 +21,16 @@ struct LuaRuleDefinition {
   LocalizedText recommendation;  // used when Evaluate returns none
   std::string source;          // the file that registered it
   bool judges_failures = false;  // JudgesFailures = true (InsightRule::judges_failures)
+  // ReadsFailures = true, or judges_failures (InsightRule::reads_failures).
+  bool reads_failures = false;
 };
 
 // The `stats` table of the connector being judged, shared by every rule:
 // the reports engine evaluates each rule on the same InsightStats in turn,
 // so the table is built once per connector and direction, read-only since
-// rules share it.
+// rules share it. Rules that do not read failures get a table without
+// TlsFailures and TlsFailuresBefore, where reading them is an error naming
+// ReadsFailures: the counts may not have been made (insight_stats).
 class StatsTableCache {
  public:
   explicit StatsTableCache(std::shared_ptr<LuaState> state) : state_(std::move(state)) {}
@@ -34,11 +38,12 @@ class StatsTableCache {
   StatsTableCache(const StatsTableCache&) = delete;
   StatsTableCache& operator=(const StatsTableCache&) = delete;
   // [-0, +1] Callers hold LuaState::Uncapped.
-  void push(const InsightStats& stats);
+  void push(const InsightStats& stats, bool with_failures);
 
  private:
   std::shared_ptr<LuaState> state_;
   std::optional<InsightStats> last_;
+  bool last_with_failures_ = false;
   int ref_ = LUA_NOREF;
 };
 
@@ -54,6 +59,7 @@ class LuaInsightRule : public InsightRule {
   const std::vector<RuleParameter>& parameters() const override { return def_.parameters; }
   const std::string& source() const override { return def_.source; }
   bool judges_failures() const override { return def_.judges_failures; }
+  bool reads_failures() const override { return def_.reads_failures; }
   // Calls Evaluate(stats, params) under the rule budget; its results are
   // `fires, value, recommendation[, threshold]`.
   RuleVerdict evaluate(const InsightStats& stats,

@@ -4,7 +4,6 @@
 
 #include "core/error.h"
 #include "core/text.h"
-#include "store/store_overview.h"
 
 namespace mailflow {
 
@@ -26,11 +25,25 @@ std::vector<std::string> known_connectors(TraceStore& store) {
   return names;
 }
 
-std::vector<std::string> resolve_connector(TraceStore& store, std::string_view name) {
+std::vector<std::string> ConnectorNameSnapshot::spellings(std::string_view name) {
+  if (!lists_ || !still_current(store_, *lists_)) lists_ = connector_name_lists(store_);
+  // As connector_spellings: traffic spellings equal ignoring ASCII case (SQL
+  // NOCASE), in the rollup's order, then the defined one not among them.
+  std::vector<std::string> out;
+  for (const std::string& n : lists_->traffic)
+    if (iequals(n, name)) out.push_back(n);
+  for (const std::string& n : lists_->defined)
+    if (iequals(n, name) && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  return out;
+}
+
+std::vector<std::string> resolve_connector(TraceStore& store, std::string_view name,
+                                           ConnectorNameSnapshot* snapshot) {
   if (name.empty())
     throw Error("InvalidConnector",
                 "-Connector needs a connector name; use -NoConnector for traffic without one");
-  std::vector<std::string> spellings = connector_spellings(store, name);
+  std::vector<std::string> spellings = snapshot && &snapshot->store() == &store ? snapshot->spellings(name)
+                                                                               : connector_spellings(store, name);
   if (spellings.empty()) {
     std::vector<std::string> known = known_connectors(store);
     throw Error("UnknownConnector",

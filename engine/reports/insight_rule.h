@@ -31,9 +31,12 @@ struct InsightStats {
   std::string start_date;                    // range, YYYY-MM-DD
   std::string end_date;
   // Failed TLS handshakes (tls_failure_daily) in the range and in the period
-  // of the same length just before it.
+  // of the same length just before it. insight_stats counts them only when a
+  // selected rule reads them (InsightRule::reads_failures); otherwise
+  // failures_counted is false and both are 0 without meaning "none".
   std::int64_t tls_failures = 0;
   std::int64_t tls_failures_before = 0;
+  bool failures_counted = true;
 };
 
 struct RuleParameter {
@@ -62,6 +65,11 @@ class InsightRule {
   // every statistics with failures in the range, peers and connectors
   // without traffic included; other rules only on connectors' traffic.
   virtual bool judges_failures() const { return false; }
+  // Whether Evaluate reads the failure counts (tls_failures,
+  // tls_failures_before). They cost two GROUP BYs over the failure rollup,
+  // so insight_stats counts them only when a selected rule declares this; a
+  // rule that judges failures reads them.
+  virtual bool reads_failures() const { return judges_failures(); }
   // `params` holds every declared parameter (default or given). Throws
   // mailflow::Error naming the rule when the rule fails or runs away.
   virtual RuleVerdict evaluate(const InsightStats& stats,

@@ -27,6 +27,12 @@ std::map<std::string, ConnectorDefinition, ILess> connector_definitions(TraceSto
   return defs;
 }
 
+// Direction, then connector (report order).
+bool stats_less(const InsightStats& a, const InsightStats& b) {
+  if (a.direction != b.direction) return a.direction < b.direction;
+  return connector_less(a.connector, b.connector);
+}
+
 using FailureKey = std::pair<Direction, std::string>;
 
 // Direction, then the name case-insensitively: connector names compare so in
@@ -89,10 +95,7 @@ void add_failure_stats(TraceStore& store, const ReportFilter& filter,
     s.tls_failures_before = count_of(connectors_before, key);
     out.push_back(std::move(s));
   }
-  std::sort(out.begin(), out.end(), [](const InsightStats& a, const InsightStats& b) {
-    if (a.direction != b.direction) return a.direction < b.direction;
-    return connector_less(a.connector, b.connector);
-  });
+  std::sort(out.begin(), out.end(), stats_less);
   for (const auto& [key, n] : peers_now) {
     InsightStats s = fresh(key.first);
     s.peer = key.second;
@@ -104,7 +107,7 @@ void add_failure_stats(TraceStore& store, const ReportFilter& filter,
 
 }  // namespace
 
-std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& filter) {
+std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& filter, bool count_failures) {
   auto defs = connector_definitions(store);
   std::vector<InsightStats> out;
   // Groups keyed by (direction, connector) in report order.
@@ -134,10 +137,20 @@ std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& f
     for (TlsVersion v : kTlsReportOrder) s.percent[v] = percent_of(s.count[v], s.messages);
     s.start_date = format_date(filter.range.first);
     s.end_date = format_date(filter.range.last);
+    s.failures_counted = count_failures;
     out.push_back(std::move(s));
   }
-  add_failure_stats(store, filter, defs, out);
+  if (count_failures) {
+    add_failure_stats(store, filter, defs, out);
+  } else {
+    // The same order add_failure_stats gives the connectors' statistics.
+    std::sort(out.begin(), out.end(), stats_less);
+  }
   return out;
+}
+
+bool needs_failure_counts(const std::vector<InsightRule*>& rules) {
+  return std::any_of(rules.begin(), rules.end(), [](const InsightRule* r) { return r->reads_failures(); });
 }
 
 std::string default_recommendation(const InsightStats& stats, const std::string& title) {
@@ -173,7 +186,11 @@ std::vector<InsightFinding> evaluate_insights(const std::vector<InsightStats>& s
     // and the failure becomes a warning naming it. Ctrl-C still stops all.
     const size_t first_finding = findings.size();
     const bool failures = rule->judges_failures();
+    const bool reads_failures = rule->reads_failures();
     for (const InsightStats& s : stats) {
+      if (reads_failures && !s.failures_counted)
+        throw Error("FailuresNotCounted", "insight rule " + rule->name() +
+                                              " reads failed TLS handshakes, but the statistics were made without them");
       if (failures ? s.tls_failures == 0 : (!s.peer.empty() || s.messages < request.min_messages || s.messages == 0))
         continue;
       RuleVerdict v;

@@ -21,7 +21,14 @@ namespace mailflow {
 // in the range (messages 0), ordered by direction then peer. The failure
 // counts come from the daily failure rollup, one query for the range and one
 // for the period before it; failures without a connector count per peer only.
-std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& filter);
+// Without `count_failures` none of that is read: only the connectors with
+// traffic, failures_counted false (for rules none of which reads failures,
+// see needs_failure_counts).
+std::vector<InsightStats> insight_stats(TraceStore& store, const ReportFilter& filter,
+                                        bool count_failures = true);
+
+// Whether any of `rules` reads the failure counts (InsightRule::reads_failures).
+bool needs_failure_counts(const std::vector<InsightRule*>& rules);
 
 struct InsightFinding {
   std::string rule;
@@ -46,6 +53,8 @@ struct InsightRequest {
 };
 
 // Findings ordered by rule (as in `request.rules`), then direction and connector.
+// Throws Error("FailuresNotCounted") when a rule reads failure counts that
+// `stats` does not hold (insight_stats called without count_failures).
 // With `warnings`, a rule that fails is skipped and named there (the other
 // rules' findings still come); without, its error propagates. Ctrl-C
 // (Interrupted) always propagates.

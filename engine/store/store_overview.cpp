@@ -7,18 +7,30 @@
 namespace mailflow {
 
 std::vector<std::string> connector_names_traffic_then_defined(TraceStore& store) {
-  std::vector<std::string> names;
+  ConnectorNameLists lists = connector_name_lists(store);
+  std::vector<std::string> names = std::move(lists.traffic);
+  for (std::string& n : lists.defined) names.push_back(std::move(n));
+  return names;
+}
+
+ConnectorNameLists connector_name_lists(TraceStore& store) {
+  ConnectorNameLists lists;
+  lists.changes = sqlite3_total_changes64(store.db().handle());
   {
     StatementUse s(store.db().cached(
         "connectors.known_in_rollup",
         "SELECT DISTINCT connector FROM daily_rollup WHERE connector <> ''"));
-    while (s->step()) names.push_back(s->column_text(0));
+    while (s->step()) lists.traffic.push_back(s->column_text(0));
   }
   {
     StatementUse s(store.db().cached("connectors.known_defined", "SELECT name FROM connectors"));
-    while (s->step()) names.push_back(s->column_text(0));
+    while (s->step()) lists.defined.push_back(s->column_text(0));
   }
-  return names;
+  return lists;
+}
+
+bool still_current(TraceStore& store, const ConnectorNameLists& lists) {
+  return sqlite3_total_changes64(store.db().handle()) == lists.changes;
 }
 
 std::vector<std::string> connector_spellings(TraceStore& store, std::string_view name) {

@@ -21,8 +21,21 @@ std::vector<std::string> connector_names_traffic_then_defined(TraceStore& store)
 
 // The spellings under which `name` (case-insensitive) is stored: in traffic
 // first, then the defined connector's name (its stored spelling) when it is
-// not among them.
+// not among them. One scan of the daily rollup per call (no index on the
+// name): a command resolving many names reads ConnectorNameLists once.
 std::vector<std::string> connector_spellings(TraceStore& store, std::string_view name);
+
+// Every connector name of the store in the two lists connector_spellings
+// reads (traffic, in the same order; defined), so that the spellings of any
+// name can be answered from them without a query.
+struct ConnectorNameLists {
+  std::vector<std::string> traffic;  // distinct, not ''
+  std::vector<std::string> defined;
+  std::int64_t changes = 0;  // this connection's total changes when read
+};
+ConnectorNameLists connector_name_lists(TraceStore& store);
+// False once this connection changed the store after `lists` were read.
+bool still_current(TraceStore& store, const ConnectorNameLists& lists);
 
 struct TraceSpan {
   std::int64_t traces = 0;
