@@ -123,8 +123,11 @@ std::string_view DictionaryValues::value(int dict, std::int64_t id) {
 // (12 us on the 2-core machine of tests/bench/README.md, more than reading
 // the page). Here a few buffers are reused for all of them, the store's
 // cache keeps the pages of trace_rows it holds, and the strings are kept
-// by this class anyway. nullptr when the file cannot be opened again (a
-// store in memory): the store's connection reads them then.
+// by this class anyway. A process that goes on reading pages (a session)
+// would read those pages again for each page, though: past
+// kReaderWarmLookups values the reader's cache grows and keeps them.
+// nullptr when the file cannot be opened again (a store in memory): the
+// store's connection reads them then.
 Database* DictionaryValues::reader() {
   if (reader_ || reader_unavailable_) return reader_.get();
   const std::string& path = db_.path();
@@ -169,6 +172,12 @@ void DictionaryValues::read_ahead(int dict, std::vector<std::int64_t>& ids) {
   // store's connection reads from then on.
   if (Database* r = reader()) {
     try {
+      if (!reader_cache_grown_ && lookups_ >= kReaderWarmLookups) {
+        // A session that goes on reading: from now on the reader keeps the
+        // pages it reads, so the next pages' values cost no page reads.
+        r->exec("PRAGMA cache_size=-" + std::to_string(kReaderGrownCacheKiB));
+        reader_cache_grown_ = true;
+      }
       r->exec("BEGIN");
       read_ids(k, r->cached(dictionary_value_statement_name(dict), dictionary_value_sql(dict)), ids);
       r->exec("COMMIT");

@@ -124,12 +124,15 @@ class DictionaryValues {
   Database& db_;
   std::unique_ptr<Database> reader_;
   bool reader_unavailable_ = false;
+  bool reader_cache_grown_ = false;
   // Memory stays bounded however many distinct values a store holds: a
   // dictionary whose arena or span count passes its cap starts again (a
   // miss costs one lookup by rowid).
   static constexpr std::size_t kMaxArenaBytes = std::size_t{64} << 20;
   static constexpr std::size_t kMaxSpans = std::size_t{1} << 20;
   static constexpr int kReaderCachePages = 16;  // a root, an inner page and a leaf per dictionary and more
+  static constexpr std::size_t kReaderWarmLookups = 2048;  // more than the first 1000-row page reads
+  static constexpr int kReaderGrownCacheKiB = 16384;
   std::vector<Kind> kinds_;
   std::string uncached_;  // a value read inside a write transaction
   std::size_t lookups_ = 0;
