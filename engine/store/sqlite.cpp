@@ -165,8 +165,14 @@ Database::Database(const std::string& path) : path_(path) {
   // A store that cannot be written is opened read-only, so the reading
   // cmdlets work on it; anything that writes fails with SQLite's clear
   // "attempt to write a readonly database".
-  const bool read_only = exists_read_only(path);
-  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  open(exists_read_only(path) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+}
+
+Database::Database(const std::string& path, ReadOnly) : path_(path) { open(SQLITE_OPEN_READONLY); }
+
+void Database::open(int flags) {
+  const std::string& path = path_;
+  const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;
   std::string name = path;
   // On a read-only mount SQLite cannot create the -shm file that reading a
   // WAL store needs. With no -wal file (the store was closed cleanly) there

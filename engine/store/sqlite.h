@@ -101,6 +101,9 @@ class Database {
  public:
   // Opens (creating when missing) the file at `path`. Throws mailflow::Error.
   explicit Database(const std::string& path);
+  // Opens the existing store at `path` for reading only (never creates it).
+  struct ReadOnly {};
+  Database(const std::string& path, ReadOnly);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -121,6 +124,7 @@ class Database {
   void interrupt() { sqlite3_interrupt(db_); }
 
  private:
+  void open(int flags);
   std::string path_;
   sqlite3* db_ = nullptr;
   struct NameHash {

@@ -215,7 +215,9 @@ std::unique_ptr<Statement> prepare_trace_query(Database& db, const TraceQuery& q
 }
 
 TraceCursor::TraceCursor(TraceStore& store, const TraceQuery& query)
-    : stmt_(prepare_trace_query(store.db(), query)), values_(store.dictionary_values()) {
+    : stmt_(prepare_trace_query(store.db(), query)),
+      values_(store.dictionary_values()),
+      unresolved_(trace_dictionary_tables().size()) {
   if (!query.in_page.empty()) in_page_ = query.in_page;
 }
 
@@ -225,34 +227,78 @@ std::optional<Trace> TraceCursor::next() {
   return std::nullopt;
 }
 
-std::optional<Trace> TraceCursor::next_row() {
+// Reads the next row, or past the first kLazyRows the next rows ahead,
+// then the strings of their ids that the store has not resolved yet:
+// sorted and de-duplicated per dictionary, a page's values come from one
+// pass over each dictionary in id order. False when no row is left.
+bool TraceCursor::read_ahead() {
   const std::vector<int>& dictionaries = field_dictionaries();
-  for (;;) {
-    if (done_) return std::nullopt;
+  std::size_t rows = rows_read_ < kLazyRows ? 1 : rows_read_ < kLazyRows + kFirstRowsAhead ? kFirstRowsAhead : kMaxRowsAhead;
+  ahead_.clear();
+  if (rows > 1) ahead_.reserve(kMaxRowsAhead);  // once: later rows reuse the memory the first touched
+  next_ = 0;
+  text_.clear();
+  Trace fields;  // the fields a pushed-down condition on the row tests
+  while (!done_ && ahead_.size() < rows) {
     if (!stmt_->step()) {
       done_ = true;
       stmt_.reset();  // finalise now: releases the read snapshot for writers
-      return std::nullopt;
+      break;
     }
     // The row as trace_query_sql selects it: every field in table order,
-    // dictionary fields as ids (NULL for a missing value). Fields kept in
-    // the row first: a pushed-down condition on them (Received, Direction,
+    // dictionary fields as ids (NULL for a missing value). A pushed-down
+    // condition on the fields kept in the row (Received, Direction,
     // TlsVersion) skips a row before any of its strings is looked up.
-    Trace t;
     const Statement& s = *stmt_;
-    for (std::size_t i = 0; i < kTraceFieldCount; ++i)
-      if (dictionaries[i] < 0) kTraceFields[i].set(t, s.column_field(static_cast<int>(i), kTraceFields[i].kind));
-    if (in_page_ && !in_page_->matches_row_fields(t)) continue;
-    for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
-      int dict = dictionaries[i];
-      if (dict < 0) continue;
-      int column = static_cast<int>(i);
-      const TraceField& f = kTraceFields[i];
-      if (s.column_is_null(column)) f.set(t, FieldValue());
-      else f.set(t, FieldValue(std::string(values_.value(dict, s.column_int(column)))));
+    if (in_page_) {
+      for (std::size_t i = 0; i < kTraceFieldCount; ++i)
+        if (dictionaries[i] < 0 && stored_as_integer(kTraceFields[i].kind))
+          kTraceFields[i].set(fields, s.column_field(static_cast<int>(i), kTraceFields[i].kind));
+      if (!in_page_->matches_row_fields(fields)) continue;
     }
-    return t;
+    RowAhead& row = ahead_.emplace_back();
+    for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+      int column = static_cast<int>(i);
+      if (s.column_is_null(column)) {
+        row.nulls |= std::uint32_t{1} << i;
+        continue;
+      }
+      int dict = dictionaries[i];
+      if (dict >= 0 || stored_as_integer(kTraceFields[i].kind)) {
+        row.v[i] = s.column_int(column);
+        if (dict >= 0 && !values_.remembered(dict, row.v[i])) unresolved_[static_cast<std::size_t>(dict)].push_back(row.v[i]);
+        continue;
+      }
+      const unsigned char* text = sqlite3_column_text(s.handle(), column);
+      auto length = static_cast<std::int64_t>(sqlite3_column_bytes(s.handle(), column));
+      row.v[i] = static_cast<std::int64_t>(text_.size()) << 32 | length;
+      if (length > 0) text_.append(reinterpret_cast<const char*>(text), static_cast<std::size_t>(length));
+    }
   }
+  rows_read_ += ahead_.size();
+  // One row's ids are looked up one by one (value()); a pass is for many.
+  for (std::size_t d = 0; d < unresolved_.size(); ++d)
+    if (!unresolved_[d].empty()) {
+      if (rows > 1) values_.read_ahead(static_cast<int>(d), unresolved_[d]);
+      unresolved_[d].clear();
+    }
+  return !ahead_.empty();
+}
+
+std::optional<Trace> TraceCursor::next_row() {
+  if (next_ == ahead_.size() && !read_ahead()) return std::nullopt;
+  const std::vector<int>& dictionaries = field_dictionaries();
+  const RowAhead& row = ahead_[next_++];
+  Trace t;
+  for (std::size_t i = 0; i < kTraceFieldCount; ++i) {
+    const TraceField& f = kTraceFields[i];
+    std::int64_t v = row.v[i];
+    if (row.nulls >> i & 1) f.set(t, FieldValue());
+    else if (int dict = dictionaries[i]; dict >= 0) f.set(t, FieldValue(std::string(values_.value(dict, v))));
+    else if (stored_as_integer(f.kind)) f.set(t, FieldValue(v));
+    else f.set(t, FieldValue(text_.substr(static_cast<std::size_t>(v >> 32), static_cast<std::size_t>(v & 0xffffffff))));
+  }
+  return t;
 }
 
 std::vector<std::pair<std::int64_t, Trace>> traces_imported_as(TraceStore& store,

@@ -55,6 +55,13 @@ struct TraceQuery {
 
 // Streams the records of one query. Each cursor owns its statement (not a
 // cached one): two cursors over the store may be open in one pipeline.
+//
+// The first rows are read as they are asked for (`| Select-Object -First 5`
+// reads five), their strings looked up one by one; past kLazyRows, rows are
+// read ahead of the caller, 256 and then 1024 at a time, as stored, and
+// the dictionary ids among them that the store has not resolved yet are
+// read in one ordered pass per dictionary (DictionaryValues::read_ahead)
+// before the first of them is returned.
 class TraceCursor {
  public:
   TraceCursor(TraceStore& store, const TraceQuery& query);
@@ -62,11 +69,28 @@ class TraceCursor {
   std::optional<Trace> next();
 
  private:
+  // A row read ahead, as trace_query_sql selects it: per field an integer
+  // (a dictionary id, or the value of a field kept as an integer) or, for
+  // text kept in the row, its place in text_ (offset << 32 | length); bit i
+  // of `nulls` set when field i is NULL.
+  struct RowAhead {
+    std::uint32_t nulls = 0;
+    std::int64_t v[kTraceFieldCount];
+  };
+  static_assert(kTraceFieldCount <= 32, "RowAhead::nulls has a bit per field");
+  static constexpr std::size_t kLazyRows = 16, kFirstRowsAhead = 256, kMaxRowsAhead = 1024;
+
   std::optional<Trace> next_row();
+  bool read_ahead();
   std::unique_ptr<Statement> stmt_;
   std::optional<TraceFilter> in_page_;  // only when a Where-Object was pushed down
   DictionaryValues& values_;            // the store's: the strings of ids read so far
   bool done_ = false;
+  std::vector<RowAhead> ahead_;
+  std::size_t next_ = 0;  // the next of ahead_ to return
+  std::string text_;
+  std::vector<std::vector<std::int64_t>> unresolved_;  // per dictionary: ids of ahead_ not resolved yet
+  std::size_t rows_read_ = 0;
 };
 
 // The SQL for `query` with its parameters bound to a fresh statement;

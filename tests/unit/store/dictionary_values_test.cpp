@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <string_view>
 
+#include "core/error.h"
+#include "core/trace_fields.h"
 #include "store/dictionary_values.h"
 #include "store/trace_dictionary.h"
 #include "store/trace_query.h"
@@ -83,7 +85,9 @@ TEST(DictionaryValues, ValueByIdAndEmptyForAnIdThatIsNotThere) {
 TEST(DictionaryValues, LargeIdsAndEmptyValuesAreLookedUpOnce) {
   TraceStore store(fresh_db("large"));
   write_traffic(store);
-  store.db().exec("INSERT INTO statuses(id, value) VALUES(5000000, 'Expanded'), (5000001, '')");
+  store.db().exec(
+      "INSERT INTO statuses(id, value) VALUES(5000000, 'Expanded'), (5000001, ''), (8589934592, 'Huge'),"
+      " (-3, 'Negative'), (4294967295, 'Top')");
   int statuses = dictionary_index("statuses");
   auto failed = store.db().prepare("SELECT id FROM statuses WHERE value = 'Failed'");
   ASSERT_TRUE(failed->step());
@@ -95,16 +99,40 @@ TEST(DictionaryValues, LargeIdsAndEmptyValuesAreLookedUpOnce) {
     EXPECT_EQ(values.value(statuses, 5000000), "Expanded");
     EXPECT_EQ(values.value(statuses, 5000001), "");
     EXPECT_EQ(values.value(statuses, failed_id), "Failed");
+    EXPECT_EQ(values.value(statuses, 8589934592), "Huge");
+    EXPECT_EQ(values.value(statuses, -3), "Negative");
+    EXPECT_EQ(values.value(statuses, 4294967295), "Top");
   }
   sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
-  EXPECT_EQ(lookups.rows, 3);
+  EXPECT_EQ(lookups.rows, 6);
+  // Read ahead, then found without a lookup; an id that is not there is
+  // not remembered.
+  DictionaryValues ahead(store.db());
+  std::vector<std::int64_t> ids = {8589934592, -3, failed_id, 5000001, -3, 4294967295, 777777};
+  ahead.read_ahead(statuses, ids);
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{-3, failed_id, 777777, 5000001, 4294967295, 8589934592}));
+  EXPECT_EQ(ahead.lookups(), 6u);
+  for (std::int64_t id : {std::int64_t{8589934592}, std::int64_t{-3}, failed_id, std::int64_t{5000001}, std::int64_t{4294967295}})
+    EXPECT_TRUE(ahead.remembered(statuses, id)) << id;
+  EXPECT_FALSE(ahead.remembered(statuses, 777777));
+  EXPECT_FALSE(ahead.remembered(statuses, 5000000));
+  EXPECT_EQ(ahead.value(statuses, 8589934592), "Huge");
+  EXPECT_EQ(ahead.value(statuses, -3), "Negative");
+  EXPECT_EQ(ahead.value(statuses, 5000001), "");
+  EXPECT_EQ(ahead.value(statuses, 4294967295), "Top");
+  EXPECT_EQ(ahead.lookups(), 6u);
 }
 
+// Counted by the store's DictionaryValues: past the first rows a cursor
+// reads ahead and looks values up through a connection of its own.
 TEST(DictionaryValues, APageLooksUpEachDistinctValueOnce) {
   TraceStore store(fresh_db("once"));
   write_traffic(store);
-  RowCounter lookups{"WHERE id = ?1"};
-  sqlite3_trace_v2(store.db().handle(), SQLITE_TRACE_ROW, RowCounter::on_row, &lookups);
+  struct {
+    const DictionaryValues& values;
+    std::size_t rows = 0;
+  } lookups{store.dictionary_values()};
+  auto count = [&] { lookups.rows = lookups.values.lookups(); };
   TraceQuery q;
   q.from = 0;
   q.to = 4102444800;  // 2100-01-01
@@ -114,19 +142,20 @@ TEST(DictionaryValues, APageLooksUpEachDistinctValueOnce) {
     while (auto t = cursor.next()) page.push_back(std::move(*t));
   }
   ASSERT_EQ(page.size(), 60u);
+  count();
   // The store remembers them: a second page of the same rows looks up nothing.
   {
-    int first = lookups.rows;
+    std::size_t first = lookups.rows;
     TraceCursor again(store, q);
     int rows = 0;
     while (again.next()) ++rows;
     EXPECT_EQ(rows, 60);
+    count();
     EXPECT_EQ(lookups.rows, first);
   }
-  sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
   // 3 connectors + 1 cipher + 4 senders + 60 recipients + 2 statuses; no
   // lookup for a missing value (no connector, host, IP or trust).
-  EXPECT_EQ(lookups.rows, 3 + 1 + 4 + 60 + 2);
+  EXPECT_EQ(lookups.rows, 3u + 1 + 4 + 60 + 2);
   // Newest first, every string as written.
   for (std::size_t k = 0; k < page.size(); ++k) {
     int i = 59 - static_cast<int>(k);
@@ -187,6 +216,174 @@ TEST(DictionaryValues, TwoCursorsReadInTurnOnOneConnection) {
     ++rows;
   }
   EXPECT_EQ(rows, 60);
+}
+
+namespace {
+
+// 3000 traces a second apart, so that newest first is one order: senders
+// and hosts named in an order unlike their ids', empty senders (bounces),
+// and every nullable field missing on some rows.
+void write_varied_traffic(TraceStore& store, int count) {
+  TraceWriter w(store);
+  for (int i = 0; i < count; ++i) {
+    Trace t;
+    t.received = 1794816000 + i;
+    t.direction = i % 3 ? Direction::Outbound : Direction::Inbound;
+    if (i % 5) t.connector = "Connector " + std::to_string(i % 3);
+    t.tls = i % 4 ? TlsVersion::Tls12 : TlsVersion::None;
+    if (i % 4 == 1) t.tls_trust = TlsTrust::Trusted;
+    if (i % 6) t.cipher = "cipher-" + std::to_string(i % 9);
+    t.sender = i % 7 ? "s" + std::to_string(i * 7919 % 1500) + "@contoso.com" : "";
+    t.recipient = "r" + std::to_string(count - i) + "@fabrikam.com";
+    if (i % 3) t.remote_host = "mx" + std::to_string(i * 31 % 200) + ".example.net";
+    if (i % 2) t.remote_ip = "10.0." + std::to_string(i % 250) + "." + std::to_string(i % 7);
+    t.size = 1000 + i;
+    t.status = i % 10 ? "Delivered" : "Failed";
+    if (i % 11) t.message_id = "<" + std::to_string(i) + "@contoso.com>";
+    ASSERT_TRUE(w.add(t, trace_fingerprint(t), std::nullopt));
+  }
+  w.commit();
+}
+
+// The traces of `q` as the `traces` view gives them (the dictionaries
+// joined in SQL), newest first.
+std::vector<Trace> joined_in_sql(TraceStore& store, const std::string& where) {
+  auto s = store.db().prepare("SELECT " + trace_field_columns() + " FROM traces" + where + " ORDER BY received DESC");
+  std::vector<Trace> out;
+  while (s->step()) out.push_back(read_trace_fields(*s, 0));
+  return out;
+}
+
+std::vector<Trace> read_all(TraceStore& store, const TraceQuery& q) {
+  std::vector<Trace> out;
+  TraceCursor cursor(store, q);
+  while (auto t = cursor.next()) out.push_back(std::move(*t));
+  return out;
+}
+
+// Every field of every row, in order (nil, an integer or the same text).
+void expect_same_traces(const std::vector<Trace>& got, const std::vector<Trace>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t r = 0; r < got.size(); ++r)
+    for (const TraceField& f : kTraceFields)
+      ASSERT_EQ(FieldValue(f.get(got[r])), FieldValue(f.get(want[r]))) << "row " << r << ", " << f.property;
+}
+
+TraceQuery everything() {
+  TraceQuery q;
+  q.from = 0;
+  q.to = 4102444800;  // 2100-01-01
+  return q;
+}
+
+}  // namespace
+
+// Past its first rows the cursor reads rows ahead and resolves their ids
+// in one sorted pass per dictionary, through a connection of its own: the
+// rows, their order, every string and every missing value are what the
+// dictionaries joined in SQL give, on the first read (every value read
+// ahead) and the second (every value remembered).
+TEST(DictionaryValues, ReadAheadGivesWhatTheDictionariesJoinedInSqlGive) {
+  TraceStore store(fresh_db("ahead"));
+  write_varied_traffic(store, 3000);
+  std::vector<Trace> want = joined_in_sql(store, "");
+  ASSERT_EQ(want.size(), 3000u);
+  RowCounter on_store{"WHERE id = ?1"};
+  sqlite3_trace_v2(store.db().handle(), SQLITE_TRACE_ROW, RowCounter::on_row, &on_store);
+  expect_same_traces(read_all(store, everything()), want);
+  sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
+  auto distinct = [&](const char* sql) {
+    auto s = store.db().prepare(sql);
+    EXPECT_TRUE(s->step());
+    return static_cast<std::size_t>(s->column_int(0));
+  };
+  // Each value once, and most through the read-ahead, not on the store's
+  // connection (there only the first rows' values, looked up one by one).
+  std::size_t values = distinct("SELECT count(*) FROM addresses") + distinct("SELECT count(*) FROM hosts") +
+                       distinct("SELECT count(*) FROM ips") + distinct("SELECT count(*) FROM trace_connectors") +
+                       distinct("SELECT count(*) FROM ciphers") + distinct("SELECT count(*) FROM statuses") +
+                       distinct("SELECT count(*) FROM trust_levels");
+  EXPECT_EQ(store.dictionary_values().lookups(), values);
+  EXPECT_GT(on_store.rows, 0);
+  EXPECT_LT(on_store.rows, 16 * 8);
+  expect_same_traces(read_all(store, everything()), want);
+  EXPECT_EQ(store.dictionary_values().lookups(), values);
+}
+
+TEST(DictionaryValues, ReadAheadOnAStoreInMemoryGivesTheSame) {
+  TraceStore store(":memory:");
+  write_varied_traffic(store, 3000);
+  expect_same_traces(read_all(store, everything()), joined_in_sql(store, ""));
+  expect_same_traces(read_all(store, everything()), joined_in_sql(store, ""));
+}
+
+// A pushed-down condition on the row's own fields skips rows while reading
+// ahead; a page (LIMIT, OFFSET) ends where it ends.
+TEST(DictionaryValues, ReadAheadKeepsPushedDownConditionsAndPages) {
+  TraceStore store(fresh_db("ahead-filter"));
+  write_varied_traffic(store, 3000);
+  TraceQuery q = everything();
+  q.in_page.direction = Direction::Inbound;
+  q.in_page.tls = TlsVersion::Tls12;
+  expect_same_traces(read_all(store, q), joined_in_sql(store, " WHERE direction = 0 AND tls = 12"));
+  TraceQuery page = everything();
+  page.limit = 700;
+  page.offset = 1200;
+  std::vector<Trace> all = joined_in_sql(store, "");
+  expect_same_traces(read_all(store, page), std::vector<Trace>(all.begin() + 1200, all.begin() + 1900));
+}
+
+// Values this connection wrote in a transaction it has not committed are
+// not visible to another connection: read inside it, the cursor still
+// gives them (and does not keep them: after a rollback their ids may name
+// other values).
+//
+// On a store in memory there is no second connection: the store's own
+// reads ahead, and must not keep what it read inside the transaction.
+class ReadAheadStores : public ::testing::TestWithParam<bool> {
+ protected:
+  std::string path(const char* name) { return GetParam() ? std::string(":memory:") : fresh_db(name); }
+};
+
+INSTANTIATE_TEST_SUITE_P(FileAndMemory, ReadAheadStores, ::testing::Bool());
+
+TEST_P(ReadAheadStores, InsideTheConnectionsOwnWriteTransaction) {
+  TraceStore store(path("ahead-own-tx"));
+  write_varied_traffic(store, 600);
+  auto give_every_row = [&](const char* address) {
+    store.db().exec(std::string("INSERT INTO addresses(value) VALUES('") + address + "')");
+    store.db().exec("UPDATE trace_rows SET recipient = (SELECT max(id) FROM addresses)");
+  };
+  {
+    Transaction tx(store.db());
+    give_every_row("uncommitted@contoso.com");
+    std::vector<Trace> rows = read_all(store, everything());
+    ASSERT_EQ(rows.size(), 600u);
+    for (const Trace& t : rows) ASSERT_EQ(t.recipient, "uncommitted@contoso.com");
+    expect_same_traces(rows, joined_in_sql(store, ""));
+  }  // rolled back: the address's id is free again
+  {
+    Transaction tx(store.db());
+    give_every_row("committed@contoso.com");
+    tx.commit();
+  }
+  std::vector<Trace> rows = read_all(store, everything());
+  ASSERT_EQ(rows.size(), 600u);
+  for (const Trace& t : rows) ASSERT_EQ(t.recipient, "committed@contoso.com");
+  expect_same_traces(rows, joined_in_sql(store, ""));
+}
+
+// The read-ahead's connection opens the store as it is; it never creates one.
+TEST(DictionaryValues, AReadOnlyConnectionDoesNotCreateAMissingStore) {
+  std::string path = fresh_db("read-only-missing");
+  try {
+    Database db(path, Database::ReadOnly{});
+    FAIL() << "opened a store that is not there";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.id(), "StoreOpenFailed");
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
 }
 
 }  // namespace mailflow
