@@ -70,15 +70,9 @@ std::int64_t RefusedConnectionQueue::flush() {
 namespace {
 
 std::string refused_insert_sql(std::size_t rows) {
-  std::string sql =
-      "INSERT OR IGNORE INTO refused_connections(time, client_host, client_ip, sender, recipient,"
-      " reason, fingerprint, file_id) VALUES";
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r ? ",(" : "(";
-    for (std::size_t c = 1; c <= 8; ++c) sql += (c > 1 ? ", ?" : "?") + std::to_string(r * 8 + c);
-    sql += ")";
-  }
-  return sql;
+  return "INSERT OR IGNORE INTO refused_connections(time, client_host, client_ip, sender, recipient,"
+         " reason, fingerprint, file_id) VALUES" +
+         numbered_rows(rows, 8);
 }
 
 }  // namespace

@@ -225,6 +225,17 @@ std::unique_ptr<Statement> Database::prepare(std::string_view sql) {
   return std::make_unique<Statement>(db_, sql);
 }
 
+std::string numbered_rows(std::size_t rows, int columns) {
+  std::string sql;
+  int n = 0;
+  for (std::size_t row = 0; row < rows; ++row) {
+    sql += row ? ",(" : "(";
+    for (int c = 0; c < columns; ++c) sql += (c ? ", ?" : "?") + std::to_string(++n);
+    sql += ")";
+  }
+  return sql;
+}
+
 Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 
 Transaction::~Transaction() {

@@ -97,6 +97,10 @@ class StatementRewind {
   Statement& s_;
 };
 
+// The VALUES list of a multi-row insert: `rows` groups of `columns`
+// numbered parameters, "(?1, ?2),(?3, ?4)" for 2 and 2.
+std::string numbered_rows(std::size_t rows, int columns);
+
 class Database {
  public:
   // Opens (creating when missing) the file at `path`. Throws mailflow::Error.

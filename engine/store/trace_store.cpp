@@ -191,14 +191,8 @@ constexpr int kRowParameters = static_cast<int>(kTraceFieldCount) + 2;
 std::string insert_sql(std::size_t rows) {
   std::string columns;
   for (const TraceField& f : kTraceFields) columns += std::string(f.key) + ", ";
-  std::string sql = "INSERT OR IGNORE INTO trace_rows(" + columns + "fingerprint, file_id) VALUES";
-  int n = 0;
-  for (std::size_t row = 0; row < rows; ++row) {
-    sql += row ? ",(" : "(";
-    for (int i = 0; i < kRowParameters; ++i) sql += (i ? ", ?" : "?") + std::to_string(++n);
-    sql += ")";
-  }
-  return sql;
+  return "INSERT OR IGNORE INTO trace_rows(" + columns + "fingerprint, file_id) VALUES" +
+         numbered_rows(rows, kRowParameters);
 }
 
 // The dictionary id of each text field of `t` that has a dictionary (0
