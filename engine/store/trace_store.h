@@ -173,6 +173,9 @@ class TraceWriter {
   void account(const Trace& t, int sign);
   void account(const Trace& t, std::int64_t connector, std::int64_t status, int sign);
   void update_field(std::int64_t id, std::string_view key, const FieldRef& value);
+  // The columns of stored trace `id` that the rollups and the lifecycle read
+  // (used by the lifecycle and by the bulk load's duplicate removal).
+  static Trace stored_trace(Database& db, std::int64_t id);
 
   struct QueuedRow {
     const Trace* trace;
