@@ -1,12 +1,12 @@
 #include "store/sqlite.h"
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 
 #include "core/error.h"
+#include "store/page_memory.h"
 
 namespace mailflow {
 
@@ -128,16 +128,11 @@ std::string file_uri(const std::string& path, const char* query) {
   return uri + query;
 }
 
-// The page cache's memory: one region for the process, mapped once and
-// marked for transparent huge pages, from which SQLite takes its page
-// buffers (SQLITE_CONFIG_PAGECACHE; beyond it, SQLite allocates as usual).
-// Filling a page cache from the heap costs a page fault per 4 KiB page,
-// which in a virtual machine costs about as much as inserting a trace
-// (measured on the 200 MiB Postfix import: 4,500 of its 8,900 faults,
-// tests/bench/README.md); from huge pages, one per 2 MiB. Only what is
-// used becomes resident. Sized for a reader's 64 MiB page cache.
-constexpr std::size_t kPagePoolBytes = std::size_t{16} << 20;
-constexpr int kPoolPageSize = 4096;  // the store's page size (SQLite's default)
+// The page cache's memory (store/page_memory.h): blocks from a region of
+// transparent huge pages, touched as they are used. Sized for a reader's
+// 64 MiB page cache; an import's 16 MiB cache fills a quarter of it.
+constexpr std::size_t kPageRegionBytes = std::size_t{64} << 20;
+constexpr int kPageSize = 4096;  // the store's page size (SQLite's default)
 
 // A statement that may have to undo itself halfway (one that checks a
 // foreign key, such as the import's 32-row inserts of refused sessions)
@@ -157,17 +152,7 @@ constexpr int kStatementJournalSpillBytes = 4 << 20;
 bool configure_sqlite() {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes);
-  int header = 0;
-  if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &header) != SQLITE_OK) return false;
-  std::size_t line = (kPoolPageSize + static_cast<std::size_t>(header) + 7) / 8 * 8;
-  std::size_t lines = kPagePoolBytes / line;
-  void* pool = ::mmap(nullptr, line * lines, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (pool == MAP_FAILED) return false;
-  ::madvise(pool, line * lines, MADV_HUGEPAGE);  // a hint: without it, 4 KiB pages
-  if (sqlite3_config(SQLITE_CONFIG_PAGECACHE, pool, static_cast<int>(line), static_cast<int>(lines)) != SQLITE_OK) {
-    ::munmap(pool, line * lines);
-    return false;
-  }
+  install_page_memory(kPageSize, kPageRegionBytes);
   return true;
 }
 
