@@ -436,7 +436,8 @@ TEST(DictionaryValues, ReadAheadOfManyIdsRemembersEachOnce) {
   EXPECT_EQ(values.lookups(), 1u + all.size());
 }
 
-// The read-ahead's connection opens the store as it is; it never creates one.
+// A read-only connection (Database::ReadOnly) opens the store as it is; it
+// never creates one.
 TEST(DictionaryValues, AReadOnlyConnectionDoesNotCreateAMissingStore) {
   std::string path = fresh_db("read-only-missing");
   try {
