@@ -4,14 +4,14 @@
 
 #include <algorithm>
 
-#include "core/error.h"
 #include "store/trace_dictionary.h"
 
 namespace mailflow {
 namespace {
 
 struct LookupStatements {
-  std::vector<std::string> names, sql;
+  std::vector<std::string> names, sql;              // one value by id
+  std::vector<std::string> batch_names, batch_sql;  // the values of a JSON array of ids
 };
 
 const LookupStatements& lookup_statements() {
@@ -21,6 +21,11 @@ const LookupStatements& lookup_statements() {
       // A table name from the trace-field table (a constant), never user text.
       s.names.push_back("trace_dictionary.value." + std::string(table));
       s.sql.push_back("SELECT value FROM " + std::string(table) + " WHERE id = ?1");
+      // json_each first (CROSS JOIN keeps that order): the ids in the
+      // array's order, each found by its rowid (query_plan_test checks).
+      s.batch_names.push_back("trace_dictionary.values." + std::string(table));
+      s.batch_sql.push_back("SELECT d.id, d.value FROM json_each(?1) AS j CROSS JOIN " + std::string(table) +
+                            " AS d ON d.id = j.value");
     }
     return s;
   }();
@@ -44,6 +49,14 @@ const std::string& dictionary_value_statement_name(int dict) {
 
 const std::string& dictionary_value_sql(int dict) {
   return lookup_statements().sql.at(static_cast<std::size_t>(dict));
+}
+
+const std::string& dictionary_values_statement_name(int dict) {
+  return lookup_statements().batch_names.at(static_cast<std::size_t>(dict));
+}
+
+const std::string& dictionary_values_sql(int dict) {
+  return lookup_statements().batch_sql.at(static_cast<std::size_t>(dict));
 }
 
 void DictionaryValues::Positions::add(std::int64_t id, std::uint32_t position) {
@@ -114,49 +127,16 @@ std::string_view DictionaryValues::value(int dict, std::int64_t id) {
   return at(k, remember(k, id, text));
 }
 
-// The connection read_ahead reads dictionary pages through: the store's
-// file opened again, read-only, with a page cache of kReaderCachePages.
-// The first page of a process reads a few hundred pages of the addresses
-// dictionary (a page's 1,500 distinct addresses lie on nearly every page of
-// it), each once; through the store's connection each stayed in its 64 MiB
-// cache, a fresh page buffer each, and a fresh buffer costs a page fault
-// (12 us on the 2-core machine of tests/bench/README.md, more than reading
-// the page). Here a few buffers are reused for all of them, the store's
-// cache keeps the pages of trace_rows it holds, and the strings are kept
-// by this class anyway. A process that goes on reading pages (a session)
-// would read those pages again for each page, though: past
-// kReaderWarmLookups values the reader's cache grows and keeps them.
-// nullptr when the file cannot be opened again (a store in memory): the
-// store's connection reads them then.
-Database* DictionaryValues::reader() {
-  if (reader_ || reader_unavailable_) return reader_.get();
-  const std::string& path = db_.path();
-  if (path.empty() || path == ":memory:") {
-    reader_unavailable_ = true;
-    return nullptr;
-  }
-  try {
-    reader_ = std::make_unique<Database>(path, Database::ReadOnly{});
-    reader_->exec("PRAGMA cache_size=" + std::to_string(kReaderCachePages));
-  } catch (const Error&) {
-    reader_.reset();
-    reader_unavailable_ = true;
-  }
-  return reader_.get();
-}
-
-void DictionaryValues::read_ids(Kind& k, Statement& s, const std::vector<std::int64_t>& ids) {
-  // Room for the values at once: growing by doubling would copy them and
-  // touch twice the memory (each fresh page of it a page fault).
-  k.spans.reserve(k.spans.size() + ids.size());
-  k.arena.reserve(k.arena.size() + ids.size() * (k.spans.empty() ? 16 : k.arena.size() / k.spans.size() + 1));
-  for (std::int64_t id : ids) {
-    if (k.positions.find(id)) continue;
-    StatementUse use(s);
-    s.bind(1, id);
-    ++lookups_;
-    if (s.step()) remember(k, id, column_text_view(s));
-  }
+void DictionaryValues::Positions::reserve(std::size_t more) {
+  std::size_t want = slots_.empty() ? 64 : slots_.size();
+  while ((used_ + more) * 2 > want) want *= 2;
+  if (want == slots_.size()) return;
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(want, Slot{});
+  mask_ = want - 1;
+  used_ = 0;
+  for (const Slot& s : old)
+    if (s.position) add(s.id, s.position);
 }
 
 void DictionaryValues::read_ahead(int dict, std::vector<std::int64_t>& ids) {
@@ -164,30 +144,37 @@ void DictionaryValues::read_ahead(int dict, std::vector<std::int64_t>& ids) {
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.empty() || in_write_transaction()) return;
-  // The reader sees every committed id (its snapshot is taken now, after
-  // the store's connection read the rows): ids are never deleted or reused
-  // once committed, and ids this connection has not committed are not
-  // read here (in_write_transaction above). One read transaction for the
-  // pass; should the reader fail (busy, a schema it cannot read), the
-  // store's connection reads from then on.
-  if (Database* r = reader()) {
-    try {
-      if (!reader_cache_grown_ && lookups_ >= kReaderWarmLookups) {
-        // A session that goes on reading: from now on the reader keeps the
-        // pages it reads, so the next pages' values cost no page reads.
-        r->exec("PRAGMA cache_size=-" + std::to_string(kReaderGrownCacheKiB));
-        reader_cache_grown_ = true;
-      }
-      r->exec("BEGIN");
-      read_ids(k, r->cached(dictionary_value_statement_name(dict), dictionary_value_sql(dict)), ids);
-      r->exec("COMMIT");
-      return;
-    } catch (const Error&) {
-      reader_.reset();
-      reader_unavailable_ = true;
-    }
+  // The ids not remembered yet, as a JSON array for json_each: one
+  // statement reads them all, in id order (one cursor on the dictionary
+  // seeking forward, one read transaction), instead of a statement run,
+  // reset and rebound per id (about 1 us each, and each in a read
+  // transaction of its own once the page's statement has finished).
+  std::string& list = id_list_;
+  list.assign(1, '[');
+  std::size_t wanted = 0;
+  for (std::int64_t id : ids) {
+    if (k.positions.find(id)) continue;
+    if (wanted++) list += ',';
+    list += std::to_string(id);
   }
-  read_ids(k, lookup(dict), ids);
+  list += ']';
+  if (!wanted) return;
+  // Room for the values at once: growing by doubling would copy them and
+  // touch twice the memory (each fresh page of it a page fault).
+  k.positions.reserve(wanted);
+  k.spans.reserve(k.spans.size() + wanted);
+  k.arena.reserve(k.arena.size() + wanted * (k.spans.empty() ? 16 : k.arena.size() / k.spans.size() + 1));
+  if (!k.batch) k.batch = &db_.cached(dictionary_values_statement_name(dict), dictionary_values_sql(dict));
+  StatementUse s(*k.batch);
+  s->bind_static(1, list);
+  lookups_ += wanted;
+  while (s->step()) {
+    const unsigned char* bytes = sqlite3_column_text(s->handle(), 1);
+    remember(k, s->column_int(0),
+             bytes ? std::string_view(reinterpret_cast<const char*>(bytes),
+                                      static_cast<std::size_t>(sqlite3_column_bytes(s->handle(), 1)))
+                   : std::string_view());
+  }
 }
 
 }  // namespace mailflow

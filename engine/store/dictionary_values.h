@@ -15,14 +15,11 @@
 //
 // The first page of a process resolves about 1,700 values, most of them
 // addresses spread over nearly every page of the addresses table; a cursor
-// hands them over sorted (read_ahead), and they are read through a second,
-// read-only connection with a small page cache (reader()), so that those
-// few hundred pages are read once each into a few reused buffers instead
-// of each taking a fresh buffer of the store's page cache.
+// hands them over (read_ahead), and one statement per dictionary reads
+// them in id order, each page of the dictionary once.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -46,12 +43,12 @@ class DictionaryValues {
   }
 
   // Reads the values of `ids` (sorted and de-duplicated here, in place)
-  // that are not remembered yet, in id order, and remembers them, so that
-  // value() then finds them without a lookup. A cursor calls it with the
-  // ids of the rows it has read ahead: the dictionary's pages are then
-  // visited once each and in order, not once per row in the page's order.
-  // Does nothing inside a write transaction (nothing read there is kept;
-  // value() looks such ids up one by one).
+  // that are not remembered yet, in id order, with one statement, and
+  // remembers them, so that value() then finds them without a lookup. A
+  // cursor calls it with the ids of the rows it has read ahead: the
+  // dictionary's pages are then visited once each and in order, not once
+  // per row in the page's order. Does nothing inside a write transaction
+  // (nothing read there is kept; value() looks such ids up one by one).
   void read_ahead(int dict, std::vector<std::int64_t>& ids);
 
   // How many ids were looked up in the store so far (either way).
@@ -79,6 +76,7 @@ class DictionaryValues {
       }
     }
     void add(std::int64_t id, std::uint32_t position);  // id is not in the table
+    void reserve(std::size_t more);  // room for `more` adds without growing
     void clear() {
       slots_.clear();
       large_.clear();
@@ -108,6 +106,7 @@ class DictionaryValues {
     std::vector<Span> spans;
     std::string arena;
     Statement* lookup = nullptr;  // Database::cached, on first use
+    Statement* batch = nullptr;   // read_ahead's, the same
   };
   std::string_view at(const Kind& k, std::uint32_t position) const {
     const Span& s = k.spans[position - 1];
@@ -118,23 +117,15 @@ class DictionaryValues {
   // Keeps `text` as the value of `id` (not remembered yet); its position.
   std::uint32_t remember(Kind& k, std::int64_t id, std::string_view text);
 
-  Database* reader();
-  void read_ids(Kind& k, Statement& lookup, const std::vector<std::int64_t>& ids);
-
   Database& db_;
-  std::unique_ptr<Database> reader_;
-  bool reader_unavailable_ = false;
-  bool reader_cache_grown_ = false;
   // Memory stays bounded however many distinct values a store holds: a
   // dictionary whose arena or span count passes its cap starts again (a
   // miss costs one lookup by rowid).
   static constexpr std::size_t kMaxArenaBytes = std::size_t{64} << 20;
   static constexpr std::size_t kMaxSpans = std::size_t{1} << 20;
-  static constexpr int kReaderCachePages = 16;  // a root, an inner page and a leaf per dictionary and more
-  static constexpr std::size_t kReaderWarmLookups = 2048;  // more than the first 1000-row page reads
-  static constexpr int kReaderGrownCacheKiB = 16384;
   std::vector<Kind> kinds_;
   std::string uncached_;  // a value read inside a write transaction
+  std::string id_list_;   // read_ahead's ids, as bound
   std::size_t lookups_ = 0;
 };
 
@@ -142,5 +133,9 @@ class DictionaryValues {
 // (each prepared once per connection, Database::cached).
 const std::string& dictionary_value_statement_name(int dict);
 const std::string& dictionary_value_sql(int dict);
+// The same for the ids and values of dictionary `dict` whose ids ?1 lists
+// (a JSON array of integers), in the array's order (read_ahead).
+const std::string& dictionary_values_statement_name(int dict);
+const std::string& dictionary_values_sql(int dict);
 
 }  // namespace mailflow

@@ -19,6 +19,7 @@
 // dictionaries on a later one. This file builds against the tree before the
 // compact store too (tests/bench/README.md), so it uses nothing newer.
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
@@ -95,6 +96,25 @@ double cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+long minor_faults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+
+// Read system calls (read, pread) the process made so far: SQLite reads a
+// page of the store with one pread when it is not in its page cache.
+long read_calls() {
+  long n = -1;
+  if (std::FILE* f = std::fopen("/proc/self/io", "r")) {
+    char line[128];
+    while (std::fgets(line, sizeof line, f))
+      if (std::sscanf(line, "syscr: %ld", &n) == 1) break;
+    std::fclose(f);
+  }
+  return n;
+}
+
 // One case of the page benchmark: the cmdlet's parameters and the raw SQL's
 // condition on each layout (the text values bound as ?5).
 struct PageCase {
@@ -168,7 +188,11 @@ std::pair<std::int64_t, std::string> run_raw(sqlite3_stmt* s, UnixSeconds from, 
 
 // Get-MessageTrace pages against their raw SQL; false when a page and its
 // baseline disagree (rows or last MessageId).
-bool page_bench(Session& session, const std::string& db, const std::string& connector, const std::string& only) {
+// `runs`: the first (cold) run and runs - 1 timed ones (1: the first only,
+// for profiling a new process's page); `faults`: also print the first run's
+// minor page faults, raw SQL and cmdlet.
+bool page_bench(Session& session, const std::string& db, const std::string& connector, const std::string& only,
+                int runs = 32, bool faults = false) {
   sqlite3* raw = nullptr;
   if (sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     std::fprintf(stderr, "pipeline_bench: cannot open %s\n", db.c_str());
@@ -222,20 +246,28 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
     std::string pipeline = "Get-MessageTrace -Days 7 -PageSize 1000" + c.parameters;
     std::vector<double> raw_cpu, raw_wall, cmd_cpu, cmd_wall;
     double raw_first = 0, cmd_first = 0;
+    long raw_faults = 0, cmd_faults = 0, raw_reads = 0, cmd_reads = 0;
     std::pair<std::int64_t, std::string> raw_result;
     std::vector<Value> records;
-    for (int r = 0; r < 32; ++r) {  // the first of each is a warm-up
+    for (int r = 0; r < runs; ++r) {  // the first of each is a warm-up
+      long f0 = minor_faults(), r0 = faults && r == 0 ? read_calls() : 0;
       double c0 = cpu_seconds();
       auto w0 = std::chrono::steady_clock::now();
       raw_result = run_raw(s, from, to, c);
       double c1 = cpu_seconds();
       auto w1 = std::chrono::steady_clock::now();
+      long f1 = minor_faults(), r1 = faults && r == 0 ? read_calls() : 0;
       records = invoke_pipeline(session, pipeline);
       double c2 = cpu_seconds();
       auto w2 = std::chrono::steady_clock::now();
+      long f2 = minor_faults(), r2 = faults && r == 0 ? read_calls() : 0;
       if (r == 0) {  // the first of the process: caches (SQLite's pages, the store's strings) cold
         raw_first = c1 - c0;
         cmd_first = c2 - c1;
+        raw_faults = f1 - f0;
+        cmd_faults = f2 - f1;
+        raw_reads = r1 - r0 - 1;  // less read_calls' own read
+        cmd_reads = r2 - r1 - 1;
         continue;
       }
       raw_cpu.push_back(c1 - c0);
@@ -244,6 +276,12 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
       cmd_wall.push_back(std::chrono::duration<double>(w2 - w1).count());
     }
     sqlite3_finalize(s);
+    if (raw_cpu.empty()) {  // --runs 1
+      raw_cpu.push_back(raw_first);
+      cmd_cpu.push_back(cmd_first);
+      raw_wall.push_back(0);
+      cmd_wall.push_back(0);
+    }
     auto median = [](std::vector<double> v) {
       std::sort(v.begin(), v.end());
       return v[v.size() / 2] * 1000.0;
@@ -256,6 +294,9 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
     double cmin = *std::min_element(cmd_cpu.begin(), cmd_cpu.end()) * 1000.0;
     std::printf("%-36s %8.2f [%7.2f] %8.2f [%7.2f] %7.2fx  %6.2f %6.2f  %6.2f %6.2f\n", c.label, rc,
                 median(raw_wall), cc, median(cmd_wall), cc / rc, rmin, cmin, raw_first * 1000.0, cmd_first * 1000.0);
+    if (faults)
+      std::printf("%-36s first run's minor page faults: raw SQL %ld, Get-MessageTrace %ld; reads: %ld, %ld\n", "",
+                  raw_faults, cmd_faults, raw_reads, cmd_reads);
     if (static_cast<std::int64_t>(records.size()) != raw_result.first || last != raw_result.second) {
       std::printf("MISMATCH: %s: Get-MessageTrace %zu records (last %s), raw SQL %lld rows (last %s)\n", c.label,
                   records.size(), last.c_str(), static_cast<long long>(raw_result.first), raw_result.second.c_str());
@@ -285,7 +326,8 @@ void report(const char* label, const std::string& pipeline, const Timing& t, std
 int main(int argc, char** argv) {
   std::int64_t records = 1000000;
   std::string db, connector = "Fabrikam Partner Inbound", only;
-  bool pages_only = false;
+  bool pages_only = false, faults = false;
+  int runs = 32;
   DayNumber today = today_utc();
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--records") && i + 1 < argc) records = std::atoll(argv[++i]);
@@ -294,10 +336,12 @@ int main(int argc, char** argv) {
     else if (!std::strcmp(argv[i], "--connector") && i + 1 < argc) connector = argv[++i];
     else if (!std::strcmp(argv[i], "--pages-only")) pages_only = true;
     else if (!std::strcmp(argv[i], "--page-case") && i + 1 < argc) only = argv[++i];
+    else if (!std::strcmp(argv[i], "--runs") && i + 1 < argc && std::atoi(argv[i + 1]) >= 1) runs = std::atoi(argv[++i]);
+    else if (!std::strcmp(argv[i], "--faults")) faults = true;
     else {
       std::fprintf(stderr,
                    "usage: pipeline_bench [--records N] [--db STORE --now YYYY-MM-DD [--connector NAME] "
-                   "[--pages-only] [--page-case LABEL-PART|=LABEL]]\n");
+                   "[--pages-only] [--page-case LABEL-PART|=LABEL] [--runs N] [--faults]]\n");
       return 2;
     }
   }
@@ -318,7 +362,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "pipeline_bench: --pages-only needs --db STORE\n");
         return 2;
       }
-      return page_bench(session, db, connector, only) ? 0 : 1;
+      return page_bench(session, db, connector, only, runs, faults) ? 0 : 1;
     }
     std::string n = std::to_string(records);
     std::string base = "Get-SyntheticTrace -Count " + n + " | Measure-Object";
@@ -365,7 +409,7 @@ int main(int argc, char** argv) {
       }
       std::printf("pushed-down Where-Object at %.2fx the parameter's time (target <= 1.5x) and %.2fx the "
                   "unpushed filter's\n", tw.seconds / tp.seconds, tw.seconds / tn.seconds);
-      if (!page_bench(session, db, connector, only)) return 1;
+      if (!page_bench(session, db, connector, only, runs, faults)) return 1;
     } else {
       std::printf("(Get-MessageTrace comparison skipped: give --db STORE with traces, and a build with Get-MessageTrace)\n");
     }

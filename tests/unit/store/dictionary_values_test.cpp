@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string_view>
 
@@ -124,7 +125,7 @@ TEST(DictionaryValues, LargeIdsAndEmptyValuesAreLookedUpOnce) {
 }
 
 // Counted by the store's DictionaryValues: past the first rows a cursor
-// reads ahead and looks values up through a connection of its own.
+// reads ahead and looks values up with one statement per dictionary.
 TEST(DictionaryValues, APageLooksUpEachDistinctValueOnce) {
   TraceStore store(fresh_db("once"));
   write_traffic(store);
@@ -279,7 +280,7 @@ TraceQuery everything() {
 }  // namespace
 
 // Past its first rows the cursor reads rows ahead and resolves their ids
-// in one sorted pass per dictionary, through a connection of its own: the
+// in one sorted pass per dictionary (one statement each): the
 // rows, their order, every string and every missing value are what the
 // dictionaries joined in SQL give, on the first read (every value read
 // ahead) and the second (every value remembered).
@@ -333,13 +334,9 @@ TEST(DictionaryValues, ReadAheadKeepsPushedDownConditionsAndPages) {
   expect_same_traces(read_all(store, page), std::vector<Trace>(all.begin() + 1200, all.begin() + 1900));
 }
 
-// Values this connection wrote in a transaction it has not committed are
-// not visible to another connection: read inside it, the cursor still
-// gives them (and does not keep them: after a rollback their ids may name
-// other values).
-//
-// On a store in memory there is no second connection: the store's own
-// reads ahead, and must not keep what it read inside the transaction.
+// Values this connection wrote in a transaction it has not committed: read
+// inside it, the cursor still gives them (and does not keep them: after a
+// rollback their ids may name other values), on a file and in memory.
 class ReadAheadStores : public ::testing::TestWithParam<bool> {
  protected:
   std::string path(const char* name) { return GetParam() ? std::string(":memory:") : fresh_db(name); }
@@ -373,7 +370,74 @@ TEST_P(ReadAheadStores, InsideTheConnectionsOwnWriteTransaction) {
   expect_same_traces(rows, joined_in_sql(store, ""));
 }
 
-// The read-ahead's connection opens the store as it is; it never creates one.
+// Counts the statements run (SQLITE_TRACE_STMT) whose SQL contains `part`.
+struct StatementCounter {
+  std::string part;
+  int runs = 0;
+  static int on_statement(unsigned, void* self, void* stmt, void*) {
+    auto* c = static_cast<StatementCounter*>(self);
+    if (std::string_view(sqlite3_sql(static_cast<sqlite3_stmt*>(stmt))).find(c->part) != std::string_view::npos)
+      ++c->runs;
+    return 0;
+  }
+};
+
+// A read-ahead runs one statement per dictionary that has ids to resolve,
+// on the store's own connection, whatever the number of ids: 3000 rows are
+// read as 16 rows one at a time, then 256, 1024, 1024 and 680 rows ahead,
+// so at most 4 passes of 8 dictionaries. Ids already remembered are not
+// asked for again: a second read of the rows runs none.
+TEST(DictionaryValues, ReadAheadRunsOneStatementPerDictionaryAndPass) {
+  TraceStore store(fresh_db("one-statement"));
+  write_varied_traffic(store, 3000);
+  StatementCounter batches{"json_each"};
+  sqlite3_trace_v2(store.db().handle(), SQLITE_TRACE_STMT, StatementCounter::on_statement, &batches);
+  std::vector<Trace> rows = read_all(store, everything());
+  EXPECT_EQ(rows.size(), 3000u);
+  EXPECT_GE(batches.runs, 4);  // the addresses, at least, in each pass
+  EXPECT_LE(batches.runs, 4 * static_cast<int>(trace_dictionary_tables().size()));
+  int first = batches.runs;
+  rows = read_all(store, everything());
+  sqlite3_trace_v2(store.db().handle(), 0, nullptr, nullptr);
+  EXPECT_EQ(rows.size(), 3000u);
+  EXPECT_EQ(batches.runs, first);
+}
+
+// Read ahead by hand: more ids than the id table and the arena have room
+// for (they grow once per pass), some remembered already, some twice, some
+// not in the dictionary; every one found by value() afterwards without a
+// lookup, and those not there not remembered.
+TEST(DictionaryValues, ReadAheadOfManyIdsRemembersEachOnce) {
+  TraceStore store(fresh_db("many"));
+  write_varied_traffic(store, 3000);
+  int addresses = dictionary_index("addresses");
+  std::vector<std::pair<std::int64_t, std::string>> all;
+  {
+    auto s = store.db().prepare("SELECT id, value FROM addresses ORDER BY id");
+    while (s->step()) all.emplace_back(s->column_int(0), s->column_text(1));
+  }
+  ASSERT_GT(all.size(), 2000u);
+  DictionaryValues values(store.db());
+  EXPECT_EQ(values.value(addresses, all[7].first), all[7].second);  // remembered before the pass
+  EXPECT_EQ(values.lookups(), 1u);
+  std::vector<std::int64_t> ids;
+  for (std::size_t i = all.size(); i-- > 0;) ids.push_back(all[i].first);  // newest first, as rows name them
+  ids.push_back(all[3].first);
+  ids.push_back(999999999);
+  values.read_ahead(addresses, ids);
+  EXPECT_EQ(ids.size(), all.size() + 1);  // sorted, de-duplicated
+  EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+  EXPECT_EQ(values.lookups(), 1u + all.size());  // all but the one remembered, and the missing id
+  EXPECT_FALSE(values.remembered(addresses, 999999999));
+  for (const auto& [id, text] : all) {
+    ASSERT_TRUE(values.remembered(addresses, id)) << id;
+    ASSERT_EQ(values.value(addresses, id), text) << id;
+  }
+  EXPECT_EQ(values.lookups(), 1u + all.size());
+}
+
+// A read-only connection (Database::ReadOnly) opens the store as it is; it
+// never creates one.
 TEST(DictionaryValues, AReadOnlyConnectionDoesNotCreateAMissingStore) {
   std::string path = fresh_db("read-only-missing");
   try {
