@@ -222,6 +222,12 @@ void TlsRollupDeltas::add_trust(DayNumber day, int direction, const std::string&
   trust_[{day, direction, connector, trust}] += messages;
 }
 
+void TlsRollupDeltas::clear() {
+  raw_.clear();
+  peers_.clear();
+  trust_.clear();
+}
+
 void TlsRollupDeltas::apply(Database& db) {
   fold_raw();
   apply_peers(db);
@@ -365,6 +371,12 @@ void backfill_tls_rollups(Database& db) {
                        s->column_text(2), s->column_text(3), s->column_int(4));
   }
   deltas.apply(db);
+}
+
+void rebuild_tls_rollups(Database& db) {
+  db.exec("DELETE FROM tls_peer_blocks");
+  db.exec("DELETE FROM tls_trust_daily");
+  backfill_tls_rollups(db);
 }
 
 std::string tls_rollup_fresh_sql(bool peer) {

@@ -91,6 +91,11 @@ class TlsRollupDeltas {
                  std::int64_t messages);
   // Writes the deltas (inside the caller's transaction) and clears them.
   void apply(Database& db);
+  // The groups held until apply() (a bulk load's deferred deltas are
+  // applied early past a bound: TraceWriter::commit).
+  std::size_t groups() const { return raw_.size() + peers_.size() + trust_.size(); }
+  // Forgets the deltas unapplied (the rollups were rebuilt from the traces).
+  void clear();
 
  private:
   struct PeerDelta {
@@ -133,6 +138,11 @@ class TlsRollupDeltas {
   std::map<PeerKey, PeerDelta> peers_;
   std::map<TrustKey, std::int64_t> trust_;
 };
+
+// Both rollups rebuilt from the stored traces (inside the caller's
+// transaction): a bulk load killed before its end applied its deferred
+// deltas (TraceWriter::finish_bulk_load).
+void rebuild_tls_rollups(Database& db);
 
 // The GROUP BY over traces that tls_peer_daily (`peer`) or tls_trust_daily
 // equals, columns in the table's order: for tests and the benchmark.

@@ -3,12 +3,14 @@
 // its end, and removes the rows the unique index would have refused.
 #include "store/trace_store.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/error.h"
+#include "store/tls_rollups.h"
 
 namespace mailflow {
 
@@ -20,11 +22,24 @@ namespace {
 // rebuilt the same way).
 constexpr const char* kBulkLoadKey = "bulk-load:indexes";
 constexpr int kBulkBuildCacheKiB = 8192;  // page cache and sort memory while the indexes are built
-constexpr int kBulkBuildSortThreads = 1;  // helper threads of SQLite's sorter while they are built
 
 }  // namespace
 
 bool TraceWriter::bulk_load_pending(TraceStore& store) { return store.get_config(kBulkLoadKey).has_value(); }
+
+// Deferred deltas outlive this process's load when another process finished
+// it between two batches (its rebuild counted every committed trace):
+// they are dropped, and this writer's TLS changes are its own again.
+void TraceWriter::check_deferred_tls() {
+  if (store_.deferred_tls() && !bulk_load_pending(store_)) store_.deferred_tls().reset();
+}
+
+// Past the bound, the deferred deltas are written in this batch's
+// transaction (the rollups then count every trace committed with it).
+void TraceWriter::bound_deferred_tls() {
+  std::unique_ptr<TlsRollupDeltas>& deferred = store_.deferred_tls();
+  if (deferred && deferred->groups() > deferred_tls_bound_) deferred->apply(store_.db());
+}
 
 bool TraceWriter::holds_no_traces() {
   drain_queue();
@@ -52,6 +67,9 @@ bool TraceWriter::begin_bulk_load() {
   store_.set_config(kBulkLoadKey, definitions);
   // Names from sqlite_schema (this store's own indexes), quoted.
   for (const auto& [name, sql] : indexes) db.exec("DROP INDEX \"" + name + "\"");
+  // From here the TLS rollups' deltas wait for the load's end. What this
+  // transaction accounted before stays its own (written at its commit).
+  store_.deferred_tls() = std::make_unique<TlsRollupDeltas>();
   return true;
 }
 
@@ -59,13 +77,17 @@ std::int64_t TraceWriter::finish_bulk_load() {
   drain_queue();
   Database& db = store_.db();
   std::optional<std::string> definitions = store_.get_config(kBulkLoadKey);
-  if (!definitions) return 0;
+  if (!definitions) {
+    store_.deferred_tls().reset();  // another process finished the load
+    return 0;
+  }
   // SQLite's sorter keeps up to the page cache's size in memory before it
   // spills sorted runs to a temporary file: with the import's 64 MiB cache
   // full besides, peak RSS went from 91 to 127 MiB. So the cache shrinks
   // for the build (its clean pages freed for the sorter) and comes back after.
-  // The sorter may also sort and merge on a second thread: the parse
-  // thread's core is idle by now.
+  // The sorter sorts on this thread alone: a second thread (PRAGMA
+  // threads=1) raised the build's CPU time by about a fifth and never its
+  // speed (tests/bench/README.md, 2026-12-02 "shuffle").
   struct BuildSettings {
     Database& db;
     std::int64_t kept;
@@ -74,10 +96,8 @@ std::int64_t TraceWriter::finish_bulk_load() {
       if (s->step()) kept = s->column_int(0);
       db.exec("PRAGMA cache_size=-" + std::to_string(kBulkBuildCacheKiB));
       db.exec("PRAGMA shrink_memory");
-      db.exec("PRAGMA threads=" + std::to_string(kBulkBuildSortThreads));
     }
     ~BuildSettings() {
-      sqlite3_exec(db.handle(), "PRAGMA threads=0", nullptr, nullptr, nullptr);
       sqlite3_exec(db.handle(), ("PRAGMA cache_size=" + std::to_string(kept)).c_str(), nullptr, nullptr, nullptr);
     }
   } build_settings(db);
@@ -120,6 +140,17 @@ std::int64_t TraceWriter::finish_bulk_load() {
     if (rc != SQLITE_OK)
       throw Error("StoreError", "store '" + store_.path() + "': cannot rebuild an index after a bulk load: " +
                                     sqlite3_errmsg(db.handle()));
+  }
+  // The TLS rollups: the deltas this process deferred, written once; or,
+  // when it does not hold all of them (the load was killed, or a batch of
+  // it rolled back), rebuilt from the traces, which this transaction's own
+  // TLS deltas so far are then part of.
+  if (std::unique_ptr<TlsRollupDeltas>& deferred = store_.deferred_tls()) {
+    deferred->apply(db);
+    deferred.reset();
+  } else {
+    tls_deltas_.clear();
+    rebuild_tls_rollups(db);
   }
   StatementUse clear(db.cached("bulk.clear", "DELETE FROM config WHERE key = ?1"));
   clear->bind(1, kBulkLoadKey);

@@ -236,11 +236,16 @@ void bind_field(Statement& s, int index, std::size_t i, const Trace& t, const Tr
 TraceWriter::TraceWriter(TraceStore& store)
     : store_(store), tx_(store.db()), insert_(store.db().cached("traces.insert", insert_sql(1))) {
   insert_rows_[0] = &insert_;
+  check_deferred_tls();
 }
 
 TraceWriter::~TraceWriter() {
-  // Rolled back: ids the dictionaries handed out in this transaction are gone.
-  if (!committed_) store_.dictionaries().forget();
+  // Rolled back: ids the dictionaries handed out in this transaction are
+  // gone, and so are TLS deltas deferred in it (the load's end rebuilds).
+  if (!committed_) {
+    store_.dictionaries().forget();
+    store_.deferred_tls().reset();
+  }
 }
 
 void TraceWriter::bind_row(Statement& s, int first, const QueuedRow& row) {
@@ -500,7 +505,7 @@ void TraceWriter::account(const Trace& t, int sign) {
 }
 
 void TraceWriter::account(const Trace& t, std::int64_t connector, std::int64_t status, int sign) {
-  tls_deltas_.account(t, sign);
+  tls_deltas().account(t, sign);
   RollupKey key{day_of(t.received), connector, status, static_cast<int>(t.direction), static_cast<int>(t.tls)};
   RollupDelta& d = deltas_[key];
   d.messages += sign;
@@ -537,6 +542,7 @@ void TraceWriter::commit() {
   db.exec("DELETE FROM daily_rollup WHERE messages = 0");
   deltas_.clear();
   tls_deltas_.apply(db);
+  bound_deferred_tls();
   tx_.commit();
   committed_ = true;
 }

@@ -53,10 +53,15 @@ class TraceStore {
   // The strings behind those ids, remembered across queries (read side).
   DictionaryValues& dictionary_values() { return dictionary_values_; }
 
+  // The TLS rollup deltas that a bulk load begun by this process holds
+  // back until its end (TraceWriter::begin_bulk_load); empty otherwise.
+  std::unique_ptr<TlsRollupDeltas>& deferred_tls() { return deferred_tls_; }
+
  private:
   Database db_;
   TraceDictionaries dictionaries_;
   DictionaryValues dictionary_values_{db_};
+  std::unique_ptr<TlsRollupDeltas> deferred_tls_;
 };
 
 // The store's settings while an import writes to it, restored when it
@@ -142,6 +147,10 @@ class TraceWriter {
   // inserts into two B-trees cost most of such an import's time.
   // Without the unique index nothing is refused as a duplicate while the
   // load runs; finish_bulk_load() removes what it would have refused.
+  // The TLS rollups' deltas are held in memory meanwhile
+  // (TraceStore::deferred_tls; a batch of a shuffled file touches every
+  // day, so writing them per batch rewrote every block row each time) and
+  // written once at the end, or earlier past kMaxDeferredTlsGroups.
   // begin_bulk_load() returns true when the load began (false when one is
   // pending already).
   bool holds_no_traces();
@@ -149,10 +158,18 @@ class TraceWriter {
   // When a bulk load is pending (this import's, or one that was killed):
   // removes every row whose (received, fingerprint) an earlier row has (the
   // unique index would have refused it; the rollup moves with it), builds
-  // the indexes and clears the mark, in this transaction. Returns how many
-  // rows were removed (0 when no load was pending).
+  // the indexes, writes the deferred TLS deltas (or, when this process does
+  // not hold all of them: a load that was killed, or a batch rolled back,
+  // rebuilds the TLS rollups from the traces) and clears the mark, in this
+  // transaction. Returns how many rows were removed (0 when no load was
+  // pending).
   std::int64_t finish_bulk_load();
   static bool bulk_load_pending(TraceStore& store);
+  // Deferred TLS groups held before a commit writes them (memory bound:
+  // about 150 bytes a group).
+  static constexpr std::size_t kMaxDeferredTlsGroups = std::size_t{1} << 17;
+  // For tests: a smaller bound for this writer's commit.
+  void set_deferred_tls_bound(std::size_t groups) { deferred_tls_bound_ = groups; }
 
   void commit();
 
@@ -172,6 +189,14 @@ class TraceWriter {
   };
   void account(const Trace& t, int sign);
   void account(const Trace& t, std::int64_t connector, std::int64_t status, int sign);
+  // Where a trace's TLS rollup change goes: the bulk load's deferred deltas
+  // while this process holds them, else this transaction's.
+  TlsRollupDeltas& tls_deltas() {
+    return store_.deferred_tls() ? *store_.deferred_tls() : tls_deltas_;
+  }
+  // The writer's part of the bulk load at its start and its commit (trace_bulk_load.cpp).
+  void check_deferred_tls();
+  void bound_deferred_tls();
   void update_field(std::int64_t id, std::string_view key, const FieldRef& value);
   // The columns of stored trace `id` that the rollups and the lifecycle read
   // (used by the lifecycle and by the bulk load's duplicate removal).
@@ -198,6 +223,7 @@ class TraceWriter {
   QueuedCounts queued_counts_;
   std::unordered_map<RollupKey, RollupDelta, RollupKeyHash> deltas_;
   TlsRollupDeltas tls_deltas_;  // the TLS reports' rollups, in the same transaction
+  std::size_t deferred_tls_bound_ = kMaxDeferredTlsGroups;
   bool committed_ = false;
 };
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # An import killed with SIGKILL at random points, again and again, then run
 # to the end: the store must hold exactly what one clean import of the same
-# file holds (same trace rows with their fingerprints, same daily rollup,
-# same refusals), pass SQLite's integrity check, and a reader must be able
+# file holds (same trace rows with their fingerprints, same daily and TLS
+# rollups, same refusals), pass SQLite's integrity check, and a reader must be able
 # to query it while an import writes. Small enough for CI; the same test on
 # a 1M-record file is a matter of -MessagesPerDay.
 # Rounds 1-2 import the file in time order, rounds 3-4 the same records
@@ -31,7 +31,9 @@ rows() {
   sqlite3 "$1" "SELECT received, direction, connector, tls, cipher, sender, recipient, remote_host, remote_ip,
                        size, status, message_id, fingerprint FROM traces ORDER BY received, fingerprint;
                 SELECT * FROM daily_rollup ORDER BY day, direction, connector, tls, status;
-                SELECT time, reason, fingerprint FROM refused_connections ORDER BY time, fingerprint;"
+                SELECT time, reason, fingerprint FROM refused_connections ORDER BY time, fingerprint;
+                SELECT * FROM tls_peer_daily ORDER BY 1, 2, 3, 4, 5, 6, 7;
+                SELECT * FROM tls_trust_daily ORDER BY 1, 2, 3, 4;"
 }
 indexes() { sqlite3 -cmd ".timeout 5000" "$1" "SELECT sql FROM sqlite_schema WHERE tbl_name = 'trace_rows' AND type = 'index' ORDER BY name"; }
 pending() { sqlite3 -cmd ".timeout 5000" "$1" "SELECT count(*) FROM config WHERE key = 'bulk-load:indexes'" 2> /dev/null; }
