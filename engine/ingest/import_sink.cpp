@@ -29,9 +29,6 @@ ImportSink::ImportSink(TraceStore& store, const ImportOptions& options, ImportSu
   // no traces now (TraceWriter::begin_bulk_load; see commit_batch).
   writer_->finish_bulk_load();
   bulk_candidate_ = options.bulk_load && writer_->holds_no_traces();
-  // Into a store without traces, the first batch appends whatever the
-  // file's order; it tells which batch size the rest takes (commit_batch).
-  if (bulk_candidate_) batch_size_ = import_batch_records(options, size, true);
   register_file();
 }
 
@@ -222,7 +219,6 @@ void ImportSink::commit_batch() {
   if (bulk_candidate_) {
     bulk_candidate_ = false;
     wants_bulk_ = in_order_seen_ > 0 && out_of_order_ * kOutOfOrderShare > in_order_seen_;
-    batch_size_ = import_batch_records(options_, size_, !wants_bulk_);
   }
 }
 

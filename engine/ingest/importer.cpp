@@ -21,10 +21,10 @@
 
 namespace mailflow {
 
-std::size_t import_batch_records(const ImportOptions& options, std::int64_t file_size, bool appends) {
+std::size_t import_batch_records(const ImportOptions& options, std::int64_t file_size) {
   if (options.batch_size) return options.batch_size;
-  return file_size >= ImportOptions::kLargeBatchBytes && !appends ? ImportOptions::kLargeBatchRecords
-                                                                  : ImportOptions::kBatchRecords;
+  return file_size >= ImportOptions::kLargeBatchBytes ? ImportOptions::kLargeBatchRecords
+                                                      : ImportOptions::kBatchRecords;
 }
 
 // The store's config entry for what a log format's reader left open

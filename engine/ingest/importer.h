@@ -32,9 +32,13 @@ namespace mailflow {
 struct ImportOptions {
   std::string format = "Auto";  // a name from reader_formats(), or Auto
   ReaderOptions reader;
-  // Records (traces, rejects, refusals) per transaction; 0: the
-  // importer's choice (import_batch_records). A kill loses at most one
-  // batch's work (the re-run redoes it).
+  // Records (traces, rejects, refusals) per transaction; 0: by the file's
+  // size, kBatchRecords, or kLargeBatchRecords for a file of
+  // kLargeBatchBytes or more. A kill loses at most one batch's work (the
+  // re-run redoes it); a larger batch writes each index page to the WAL
+  // fewer times, which matters most for a file not in time order (its
+  // inserts land all over the indexes): 22% less CPU for 1M shuffled
+  // records at 100,000 than at 20,000 (tests/bench/README.md).
   std::size_t batch_size = 0;
   static constexpr std::size_t kBatchRecords = 20000;
   static constexpr std::size_t kLargeBatchRecords = 100000;
@@ -96,19 +100,9 @@ class MultiFileImport {
 // their place.
 std::vector<std::string> rotation_order(std::vector<std::string> paths);
 
-// The records per transaction for a file of `file_size` bytes: the
-// explicit ImportOptions::batch_size, or when that is 0:
-// - kLargeBatchRecords for a file of kLargeBatchBytes or more whose inserts
-//   land all over the indexes (out of time order, or of an order not known
-//   because the store held traces before): a larger batch writes each
-//   index page to the WAL fewer times (22% less CPU for 1M shuffled
-//   records at 100,000 than at 20,000, tests/bench/README.md);
-// - kBatchRecords otherwise, and for a file that `appends` in time order to
-//   a store that held no traces (from its first batch on): its pages are
-//   written about once either way, and a smaller batch leaves less for the
-//   checkpoint after the last commit, which the import waits for (the
-//   200 MiB Postfix log: 90-120 ms at 100,000, 50-70 ms at 20,000).
-std::size_t import_batch_records(const ImportOptions& options, std::int64_t file_size, bool appends = false);
+// The records per transaction for a file of `file_size` bytes
+// (ImportOptions::batch_size, or by the size when that is 0).
+std::size_t import_batch_records(const ImportOptions& options, std::int64_t file_size);
 
 // Imports one file. Throws Error naming the path for a missing or unreadable
 // file, an unknown format name, an undetectable format or

@@ -94,7 +94,6 @@ int main(int argc, char** argv) {
   std::string dir = "/tmp/mailflow-postfix-bench";
   std::string sample = "tests/data/postfix/mx1-maillog.log";
   bool reuse = false, keep = false, import_only = false, parse_only_here = false;
-  std::size_t batch = 0;  // --batch: records per transaction; 0: the importer's choice
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--mb" && i + 1 < argc) mb = std::atoll(argv[++i]);
@@ -103,7 +102,6 @@ int main(int argc, char** argv) {
     else if (a == "--reuse") reuse = true;
     else if (a == "--keep") keep = true;
     else if (a == "--import-only") import_only = true;
-    else if (a == "--batch" && i + 1 < argc) batch = std::stoul(argv[++i]);
     else if (a == "--parse-only") parse_only_here = true;
     else {
       std::cerr << "usage: postfix_bench [--mb N] [--dir DIR] [--sample LOG] [--reuse] [--keep] [--import-only] [--parse-only]\n";
@@ -128,18 +126,12 @@ int main(int argc, char** argv) {
   // --import-only: the import alone, in this process (for a profiler).
   if (import_only) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
-    fprintf(stderr,"T %.1f start\n",std::chrono::duration<double,std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count());
-    {
     TraceStore store(db);
-    fprintf(stderr,"T %.1f opened\n",std::chrono::duration<double,std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count());
     ImportOptions o;
     o.format = "Postfix";
     o.reader = reader;
-    o.batch_size = batch;
     ImportSummary s = import_trace_file(store, log, o);
     std::cout << "imported " << s.imported << " traces, " << s.refused << " refused, " << s.lines << " lines\n";
-    }
-    fprintf(stderr,"T %.1f closed\n",std::chrono::duration<double,std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count());
     return 0;
   }
   // --parse-only: the parse-only pass alone, timed (to measure the parser

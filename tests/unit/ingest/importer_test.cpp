@@ -9,7 +9,6 @@
 
 #include "core/error.h"
 #include "import_fixture.h"
-#include "ingest/import_sink.h"
 
 namespace mailflow {
 
@@ -452,67 +451,6 @@ TEST_F(Importer, ErrorDuringABulkLoadFinishesIt) {
   ImportSummary rest = import_trace_file(*store_, file, small_batches(4));
   EXPECT_EQ(rest.imported, 4);
   EXPECT_EQ(rest.duplicates, 8);
-}
-
-}  // namespace mailflow
-
-namespace mailflow {
-
-// A file in time order into a store without traces commits every
-// kBatchRecords records however large it is; out of time order, or into a
-// store that held traces, a large file keeps kLargeBatchRecords.
-TEST(ImportBatch, AFileThatAppendsInOrderKeepsTheSmallBatch) {
-  ImportOptions o;
-  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes * 4, true), ImportOptions::kBatchRecords);
-  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes * 4, false), ImportOptions::kLargeBatchRecords);
-  EXPECT_EQ(import_batch_records(o, 0, true), ImportOptions::kBatchRecords);
-  o.batch_size = 7;
-  EXPECT_EQ(import_batch_records(o, ImportOptions::kLargeBatchBytes * 4, true), 7u);
-}
-
-namespace {
-
-// Replays `n` traces, a second apart (or counting down), into an ImportSink
-// that takes the file to be `size` bytes long; returns the commits.
-std::int64_t commits_of(TraceStore& store, std::int64_t size, std::size_t n, bool in_order) {
-  ImportOptions o;
-  std::int64_t commits = 0;
-  o.before_commit = [&](std::int64_t) { ++commits; };
-  ImportSummary summary;
-  summary.path = "/var/log/mail.log";
-  summary.format = "CSV";
-  ImportSink sink(store, o, summary, "/var/log/mail.log", 0, size);
-  Trace t;
-  t.direction = Direction::Inbound;
-  t.tls = TlsVersion::Tls12;
-  t.sender = "a@fabrikam.com";
-  t.recipient = "b@contoso.com";
-  t.size = 10;
-  t.status = "Delivered";
-  for (std::size_t i = 0; i < n; ++i) {
-    std::int64_t k = static_cast<std::int64_t>(in_order ? i : n - i);
-    t.received = 1'795'000'000 + k;
-    t.message_id = "<" + std::to_string(k) + "@fabrikam.com>";
-    sink.set_fingerprint(k + 1);
-    sink.trace(t, static_cast<std::int64_t>(i) + 1);
-  }
-  sink.end_bulk_load();
-  sink.commit_batch();
-  return commits;
-}
-
-}  // namespace
-
-// 2.5 small batches of a large file: in time order into an empty store,
-// three commits (two full batches and the rest); out of time order, the
-// first batch and then one (the bulk load's large batch holds the rest);
-// into a store that held traces, one (the large batch from the start).
-TEST_F(Importer, BatchSizeFollowsTheOrderOfALargeFile) {
-  const std::size_t n = ImportOptions::kBatchRecords * 5 / 2;
-  EXPECT_EQ(commits_of(*store_, ImportOptions::kLargeBatchBytes, n, true), 3);
-  TraceStore other(path("other.db"));
-  EXPECT_EQ(commits_of(other, ImportOptions::kLargeBatchBytes, n, false), 2);
-  EXPECT_EQ(commits_of(*store_, ImportOptions::kLargeBatchBytes, n, true), 1);
 }
 
 }  // namespace mailflow
