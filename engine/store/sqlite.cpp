@@ -134,24 +134,12 @@ std::string file_uri(const std::string& path, const char* query) {
 constexpr std::size_t kPageRegionBytes = std::size_t{64} << 20;
 constexpr int kPageSize = 4096;  // the store's page size (SQLite's default)
 
-// A statement that may have to undo itself halfway (one that checks a
-// foreign key, such as the import's 32-row inserts of refused sessions)
-// keeps the pages it changes in a statement journal. SQLite keeps that
-// journal in memory up to 64 KiB and then moves it to a temporary file in
-// /var/tmp: on the 200 MiB Postfix import, 32,000 pwrite calls (60% of all
-// the import's writes) for a file that is never read unless a statement
-// fails. A statement of the import changes at most a few hundred pages, so
-// this keeps every one of them in memory; a larger one (a bulk load's
-// duplicate removal) still spills past it.
-constexpr int kStatementJournalSpillBytes = 4 << 20;
-
 // Once per process, before SQLite initialises. Also: no memory statistics
 // (no one reads them), which spares a global mutex on every allocation
 // SQLite makes (a few percent of an import's time). Each call fails
 // harmlessly when SQLite was initialised already.
 bool configure_sqlite() {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes);
   install_page_memory(kPageSize, kPageRegionBytes);
   return true;
 }
