@@ -45,4 +45,11 @@ inline bool contains(const std::string& text, const std::string& part) { return 
 
 inline constexpr UnixSeconds kDay = 1794787200;  // 2026-11-16T00:00:00Z, day 20773
 
+// The TLS rollups' rows in a fixed order, to compare two ways of writing them.
+inline constexpr const char* kPeerTable =
+    "SELECT day, direction, connector, peer_domain, peer_host, peer_ip, tls, messages, first_seen, last_seen"
+    " FROM tls_peer_daily ORDER BY 1, 2, 3, 4, 5, 6, 7";
+inline constexpr const char* kTrustTable =
+    "SELECT day, direction, connector, trust, messages FROM tls_trust_daily ORDER BY 1, 2, 3, 4";
+
 }  // namespace mailflow::testing

@@ -23,11 +23,8 @@ using testing::fresh_db;
 using testing::kDay;
 using testing::rows_of;
 
-const char* kPeerTable =
-    "SELECT day, direction, connector, peer_domain, peer_host, peer_ip, tls, messages, first_seen, last_seen"
-    " FROM tls_peer_daily ORDER BY 1, 2, 3, 4, 5, 6, 7";
-const char* kTrustTable =
-    "SELECT day, direction, connector, trust, messages FROM tls_trust_daily ORDER BY 1, 2, 3, 4";
+using testing::kPeerTable;
+using testing::kTrustTable;
 
 Trace make(UnixSeconds t, Direction d, std::optional<std::string> host, std::optional<std::string> ip, TlsVersion tls,
            std::string recipient = "bob@contoso.com", std::string status = "Delivered") {

@@ -23,11 +23,8 @@ using testing::fresh_db;
 using testing::kDay;
 using testing::rows_of;
 
-const char* kPeerTable =
-    "SELECT day, direction, connector, peer_domain, peer_host, peer_ip, tls, messages, first_seen, last_seen"
-    " FROM tls_peer_daily ORDER BY 1, 2, 3, 4, 5, 6, 7";
-const char* kTrustTable =
-    "SELECT day, direction, connector, trust, messages FROM tls_trust_daily ORDER BY 1, 2, 3, 4";
+using testing::kPeerTable;
+using testing::kTrustTable;
 
 // Record `i` of a file out of time order: days, peers, TLS versions, trust,
 // statuses and connectors vary; every seventh record repeats the key of the
