@@ -153,8 +153,6 @@ Database::Database(const std::string& path) : path_(path) {
   open(exists_read_only(path) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 }
 
-Database::Database(const std::string& path, ReadOnly) : path_(path) { open(SQLITE_OPEN_READONLY); }
-
 void Database::open(int flags) {
   const std::string& path = path_;
   const bool read_only = (flags & SQLITE_OPEN_READONLY) != 0;

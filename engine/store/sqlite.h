@@ -105,9 +105,6 @@ class Database {
  public:
   // Opens (creating when missing) the file at `path`. Throws mailflow::Error.
   explicit Database(const std::string& path);
-  // Opens the existing store at `path` for reading only (never creates it).
-  struct ReadOnly {};
-  Database(const std::string& path, ReadOnly);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

@@ -436,18 +436,4 @@ TEST(DictionaryValues, ReadAheadOfManyIdsRemembersEachOnce) {
   EXPECT_EQ(values.lookups(), 1u + all.size());
 }
 
-// A read-only connection (Database::ReadOnly) opens the store as it is; it
-// never creates one.
-TEST(DictionaryValues, AReadOnlyConnectionDoesNotCreateAMissingStore) {
-  std::string path = fresh_db("read-only-missing");
-  try {
-    Database db(path, Database::ReadOnly{});
-    FAIL() << "opened a store that is not there";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.id(), "StoreOpenFailed");
-    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
-  }
-  EXPECT_FALSE(std::filesystem::exists(path));
-}
-
 }  // namespace mailflow
