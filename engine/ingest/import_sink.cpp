@@ -70,7 +70,7 @@ void ImportSink::flush_queued() {
   TraceWriter::QueuedCounts counts = writer_->flush_queue();
   summary_.imported += counts.added;
   summary_.duplicates += counts.duplicates;
-  summary_.refused += refused_.flush();
+  summary_.refused += refused_.added();
 }
 
 void ImportSink::session_trace(const Trace& in, std::int64_t, std::string_view key) {
@@ -199,7 +199,7 @@ void ImportSink::reject(std::int64_t line, std::string_view reason, std::string_
 }
 
 void ImportSink::refused(const RefusedConnection& r, std::int64_t) {
-  refused_.add(r, fingerprint_, file_id_);  // counted when flushed: only what this import added
+  refused_.add(r, fingerprint_, file_id_);  // counted when the batch commits: only what this import added
   count_record();
 }
 

@@ -142,7 +142,7 @@ class ImportSink : public ReaderSink {
   std::int64_t file_id_ = 0;
   std::int64_t lines_ = 0;
   std::optional<TraceWriter> writer_;
-  RefusedConnectionQueue refused_;  // flushed with the writer's queue
+  RefusedConnectionWriter refused_;
   std::size_t in_batch_ = 0;
   std::int64_t batch_number_ = 0;
   std::unique_ptr<ConnectorAttribution> attribution_;

@@ -52,53 +52,28 @@ void keep_import_reject(TraceStore& store, std::int64_t file_id, const std::stri
 
 bool add_refused_connection(TraceStore& store, const RefusedConnection& r, std::int64_t fingerprint,
                             std::int64_t file_id) {
-  RefusedConnectionQueue one(store);
-  one.add(r, fingerprint, file_id);
-  return one.flush() > 0;
+  return RefusedConnectionWriter(store).add(r, fingerprint, file_id);
 }
 
-void RefusedConnectionQueue::add(const RefusedConnection& row, std::int64_t fingerprint, std::int64_t file_id) {
-  queued_.push_back({&row, fingerprint, file_id});
-  if (queued_.size() == kRows) insert();
-}
-
-std::int64_t RefusedConnectionQueue::flush() {
-  insert();
-  return std::exchange(added_, 0);
-}
-
-namespace {
-
-std::string refused_insert_sql(std::size_t rows) {
-  return "INSERT OR IGNORE INTO refused_connections(time, client_host, client_ip, sender, recipient,"
-         " reason, fingerprint, file_id) VALUES" +
-         numbered_rows(rows, 8);
-}
-
-}  // namespace
-
-void RefusedConnectionQueue::insert() {
-  if (queued_.empty()) return;
-  const std::size_t n = queued_.size();
+bool RefusedConnectionWriter::add(const RefusedConnection& r, std::int64_t fingerprint, std::int64_t file_id) {
   Database& db = store_.db();
-  Statement*& insert = inserts_[n - 1];  // one statement per number of rows
-  if (!insert) insert = &db.cached("ingest.refused." + std::to_string(n), refused_insert_sql(n));
-  StatementUse s(*insert);
-  int index = 0;
-  for (const Queued& q : queued_) {
-    const RefusedConnection& r = *q.row;
-    s->bind(++index, r.time);
-    s->bind_static(++index, r.client_host);
-    s->bind_static(++index, r.client_ip);
-    s->bind_static(++index, r.sender);
-    s->bind_static(++index, r.recipient);
-    s->bind_static(++index, r.reason);
-    s->bind(++index, q.fingerprint);
-    s->bind(++index, q.file_id);
-  }
+  if (!insert_)
+    insert_ = &db.cached("ingest.refused",
+                         "INSERT OR IGNORE INTO refused_connections(time, client_host, client_ip, sender,"
+                         " recipient, reason, fingerprint, file_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  StatementUse s(*insert_);
+  s->bind(1, r.time);
+  s->bind_static(2, r.client_host);
+  s->bind_static(3, r.client_ip);
+  s->bind_static(4, r.sender);
+  s->bind_static(5, r.recipient);
+  s->bind_static(6, r.reason);
+  s->bind(7, fingerprint);
+  s->bind(8, file_id);
   s->run();
-  added_ += db.changes();
-  queued_.clear();
+  bool added = db.changes() > 0;
+  added_ += added;
+  return added;
 }
 
 ImportRejectCursor::ImportRejectCursor(TraceStore& store, const std::optional<std::string>& path,

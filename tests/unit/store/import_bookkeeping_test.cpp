@@ -80,26 +80,24 @@ std::int64_t rows_of_count(TraceStore& store) {
   return s->column_int(0);
 }
 
-TEST(ImportBookkeeping, QueuedRefusedSessionsCountWhatIsNew) {
-  TraceStore store(fresh_db("refused-queue"));
+TEST(ImportBookkeeping, RefusedSessionWriterCountsWhatIsNew) {
+  TraceStore store(fresh_db("refused-writer"));
   std::int64_t file = register_imported_file(store, "/maillog", "Postfix", 1, 1, 0);
   std::vector<RefusedConnection> rows;
   for (int i = 0; i < 70; ++i)
     rows.push_back({100 + i, i % 2 ? std::optional<std::string>("host" + std::to_string(i)) : std::nullopt,
                     "192.0.2." + std::to_string(i), std::nullopt, "x@contoso.com", "relay denied"});
   {
-    RefusedConnectionQueue queue(store);
-    for (int i = 0; i < 40; ++i) queue.add(rows[i], i, file);  // a full statement and 8 more
-    queue.add(rows[3], 3, file);                                // a duplicate in the queue
-    EXPECT_EQ(queue.flush(), 40);
-    EXPECT_EQ(queue.flush(), 0);
+    RefusedConnectionWriter writer(store);
+    for (int i = 0; i < 40; ++i) EXPECT_TRUE(writer.add(rows[i], i, file));
+    EXPECT_FALSE(writer.add(rows[3], 3, file));  // the same fingerprint again
+    EXPECT_EQ(writer.added(), 40);
+    EXPECT_EQ(writer.added(), 0);
   }
   {
-    RefusedConnectionQueue again(store);
+    RefusedConnectionWriter again(store);
     for (int i = 0; i < 70; ++i) again.add(rows[i], i, file);  // 40 stored, 30 new
-    EXPECT_EQ(again.flush(), 30);
-    RefusedConnectionQueue dropped(store);
-    dropped.add(rows[0], 1000, file);  // never flushed: not inserted
+    EXPECT_EQ(again.added(), 30);
   }
   EXPECT_EQ(rows_of_count(store), 70);
   RefusedConnectionCursor cursor(store, 0, 1000);
