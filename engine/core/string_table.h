@@ -2,7 +2,10 @@
 // hot paths (the store's dictionary cache, the TLS rollups' interning):
 // slots hold the string's hash, its id and where its bytes are in one
 // arena, so a hit costs one probe and one compare, and there is no
-// allocation per entry. The table stays at most half full by doubling.
+// allocation per entry. The table stays at most half full by doubling. Its
+// slots are allocated by the first add(): a store holds one table per
+// dictionary, and a process that only reads would otherwise zero (and take
+// a page fault for) 24 KiB of each.
 #pragma once
 
 #include <cstdint>
@@ -25,6 +28,7 @@ class StringTable {
   // The id `s` (hashing to `h`) was added with, 0 when it was not. Ids are
   // the caller's, never 0.
   std::int64_t find(std::string_view s, std::uint64_t h) const {
+    if (slots_.empty()) return 0;
     std::size_t mask = slots_.size() - 1;
     for (std::size_t i = h & mask; slots_[i].id != 0; i = (i + 1) & mask) {
       const Slot& e = slots_[i];
@@ -49,7 +53,7 @@ class StringTable {
   // The number of slots (twice the entries at most).
   std::size_t capacity() const { return slots_.size(); }
   void clear() {
-    slots_.assign(kInitialSlots, Slot{});
+    slots_.assign(slots_.empty() ? 0 : kInitialSlots, Slot{});
     arena_.clear();
     used_ = 0;
   }
@@ -62,7 +66,7 @@ class StringTable {
     std::uint32_t offset = 0, length = 0;
   };
   void grow() {
-    std::vector<Slot> bigger(slots_.size() * 2);
+    std::vector<Slot> bigger(slots_.empty() ? kInitialSlots : slots_.size() * 2);
     std::size_t mask = bigger.size() - 1;
     for (const Slot& e : slots_) {
       if (e.id == 0) continue;
@@ -73,7 +77,7 @@ class StringTable {
     slots_.swap(bigger);
   }
 
-  std::vector<Slot> slots_ = std::vector<Slot>(kInitialSlots);
+  std::vector<Slot> slots_;
   std::string arena_;
   std::size_t used_ = 0;
 };

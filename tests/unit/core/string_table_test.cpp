@@ -49,4 +49,16 @@ TEST(StringTable, EqualHashesStillCompareTheBytes) {
   EXPECT_EQ(table.find("ab", 43), 0);
 }
 
+TEST(StringTable, TakesNoSlotsUntilTheFirstAdd) {
+  StringTable table;
+  EXPECT_EQ(table.capacity(), 0u);
+  EXPECT_EQ(table.find("", StringTable::hash("")), 0);
+  EXPECT_EQ(table.find("x@contoso.com", StringTable::hash("x@contoso.com")), 0);
+  table.clear();
+  EXPECT_EQ(table.capacity(), 0u);
+  table.add("x@contoso.com", StringTable::hash("x@contoso.com"), 5);
+  EXPECT_EQ(table.capacity(), 1024u);
+  EXPECT_EQ(table.find("x@contoso.com", StringTable::hash("x@contoso.com")), 5);
+}
+
 }  // namespace mailflow
