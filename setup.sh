@@ -10,7 +10,7 @@ job="${1:-build}"
 
 packages=(build-essential cmake pkg-config liblua5.4-dev lua5.4 libsqlite3-dev sqlite3
           libboost-program-options-dev libboost-locale-dev gettext libgtest-dev libreadline-dev tmux zlib1g-dev
-          liblzma-dev libzstd-dev libpsl-dev publicsuffix)
+          liblzma-dev libzstd-dev libpsl-dev publicsuffix libicu-dev libidn2-dev libunistring-dev libncurses-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
