@@ -1,6 +1,7 @@
 #include "store/tls_rollups.h"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -139,13 +140,47 @@ void TlsRollupDeltas::PeerDelta::merge(const PeerDelta& o) {
   widen(first_removed, last_removed, o.first_removed, o.last_removed);
 }
 
-std::size_t TlsRollupDeltas::RawHash::operator()(const RawKey& k) const {
+std::size_t TlsRollupDeltas::RawGroups::hash(const RawKey& k) {
   ContentHash h;
   h.num(k.day);
   h.num((static_cast<std::int64_t>(k.direction) << 40) ^ (static_cast<std::int64_t>(k.tls) << 20) ^ k.trust);
   h.num((static_cast<std::int64_t>(k.connector) << 32) ^ k.host);
   h.num((static_cast<std::int64_t>(k.ip) << 32) ^ k.recipient_domain);
   return static_cast<std::size_t>(h.value());
+}
+
+TlsRollupDeltas::RawGroup& TlsRollupDeltas::RawGroups::at(const RawKey& key) {
+  if ((used_ + 1) * 2 > slots_.size()) grow();
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash(key) & mask;; i = (i + 1) & mask) {
+    RawGroup& g = slots_[i];
+    if (!g.used) {
+      g.used = true;
+      g.key = key;
+      ++used_;
+      return g;
+    }
+    if (g.key == key) return g;
+  }
+}
+
+void TlsRollupDeltas::RawGroups::grow() {
+  std::vector<RawGroup> old = std::exchange(slots_, std::vector<RawGroup>(slots_.empty() ? 1024 : slots_.size() * 2));
+  const std::size_t mask = slots_.size() - 1;
+  for (const RawGroup& g : old) {
+    if (!g.used) continue;
+    std::size_t i = hash(g.key) & mask;
+    while (slots_[i].used) i = (i + 1) & mask;
+    slots_[i] = g;
+  }
+}
+
+TlsRollupDeltas::PeerDelta TlsRollupDeltas::RawGroup::delta() const {
+  PeerDelta d;
+  d.messages = messages;
+  if (first_added != kNoFirst) d.first_added = first_added, d.last_added = last_added;
+  if (first_removed != kNoFirst) d.first_removed = first_removed, d.last_removed = last_removed;
+  return d;
 }
 
 std::uint32_t TlsRollupDeltas::Names::id(std::string_view s) {
@@ -180,21 +215,22 @@ void TlsRollupDeltas::account(const Trace& t, int sign) {
     if (at != std::string::npos && at + 1 < t.recipient.size())
       key.recipient_domain = names_.id(std::string_view(t.recipient).substr(at + 1));
   }
-  PeerDelta& d = raw_[key];
-  d.messages += sign;
-  auto widen = [&](std::optional<UnixSeconds>& first, std::optional<UnixSeconds>& last) {
-    first = first ? std::min(*first, t.received) : t.received;
-    last = last ? std::max(*last, t.received) : t.received;
-  };
-  if (sign > 0) widen(d.first_added, d.last_added);
-  else widen(d.first_removed, d.last_removed);
+  RawGroup& g = raw_.at(key);
+  g.messages += sign;
+  UnixSeconds& first = sign > 0 ? g.first_added : g.first_removed;
+  UnixSeconds& last = sign > 0 ? g.last_added : g.last_removed;
+  first = std::min(first, t.received);
+  last = std::max(last, t.received);
 }
 
 // Each raw group once: its peer names (as mailflow_peer_domain and
 // mailflow_peer_host give them) and trust
 // name, merged into the groups apply() writes.
 void TlsRollupDeltas::fold_raw() {
-  for (const auto& [key, d] : raw_) {
+  for (const RawGroup& g : raw_.slots()) {
+    if (!g.used) continue;
+    const RawKey& key = g.key;
+    const PeerDelta d = g.delta();
     const PeerNames& host = host_names(key.host);
     const std::string& ip = names_.text(key.ip);
     std::string domain = key.recipient_domain ? lower(names_.text(key.recipient_domain))
