@@ -15,7 +15,7 @@
 //
 // The first page of a process resolves about 1,700 values, most of them
 // addresses spread over nearly every page of the addresses table; a cursor
-// hands them over (read_ahead), and one statement per dictionary reads
+// hands them over (read_ahead), and one blob handle per dictionary reads
 // them in id order, each page of the dictionary once.
 #pragma once
 
@@ -43,7 +43,7 @@ class DictionaryValues {
   }
 
   // Reads the values of `ids` (sorted and de-duplicated here, in place)
-  // that are not remembered yet, in id order, with one statement, and
+  // that are not remembered yet, in id order, with one blob handle, and
   // remembers them, so that value() then finds them without a lookup. A
   // cursor calls it with the ids of the rows it has read ahead: the
   // dictionary's pages are then visited once each and in order, not once
@@ -106,7 +106,7 @@ class DictionaryValues {
     std::vector<Span> spans;
     std::string arena;
     Statement* lookup = nullptr;  // Database::cached, on first use
-    Statement* batch = nullptr;   // read_ahead's, the same
+    std::string table;            // the dictionary's table, for read_ahead's blob handle
   };
   std::string_view at(const Kind& k, std::uint32_t position) const {
     const Span& s = k.spans[position - 1];
@@ -124,8 +124,7 @@ class DictionaryValues {
   static constexpr std::size_t kMaxArenaBytes = std::size_t{64} << 20;
   static constexpr std::size_t kMaxSpans = std::size_t{1} << 20;
   std::vector<Kind> kinds_;
-  std::string uncached_;  // a value read inside a write transaction
-  std::string id_list_;   // read_ahead's ids, as bound
+  std::string uncached_;  // a value read inside a write transaction, or by read_ahead
   std::size_t lookups_ = 0;
 };
 
@@ -133,9 +132,5 @@ class DictionaryValues {
 // (each prepared once per connection, Database::cached).
 const std::string& dictionary_value_statement_name(int dict);
 const std::string& dictionary_value_sql(int dict);
-// The same for the ids and values of dictionary `dict` whose ids ?1 lists
-// (a JSON array of integers), in the array's order (read_ahead).
-const std::string& dictionary_values_statement_name(int dict);
-const std::string& dictionary_values_sql(int dict);
 
 }  // namespace mailflow

@@ -134,10 +134,10 @@ TEST_F(MessageTrace, StreamsRowsAsTheyAreAskedFor) {
       store_->db().handle(), SQLITE_TRACE_ROW,
       [](unsigned, void* counter, void* stmt, void*) {
         // Rows of the trace query itself; the cursor also looks up each
-        // distinct dictionary value once, in statements of their own.
-        if (std::string_view(sqlite3_sql(static_cast<sqlite3_stmt*>(stmt))).find("trace_rows") !=
-            std::string_view::npos)
-          ++*static_cast<int*>(counter);
+        // distinct dictionary value once, in statements of their own or
+        // through a blob handle (whose statement has no SQL text).
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        if (sql && std::string_view(sql).find("trace_rows") != std::string_view::npos) ++*static_cast<int*>(counter);
         return 0;
       },
       &rows_stepped);
