@@ -560,8 +560,16 @@ void migrate(Database& db, int target, const MigrationProgress& progress) {
   // SQL functions of the TLS rollups: migration 8's backfill and the
   // writers' recomputation call them on this connection.
   register_tls_rollup_functions(db);
-  std::int64_t version = user_version(db);
-  check_identity(db, version);
+  std::int64_t version = 0;
+  {
+    // The version, the application id and the tables read in one snapshot:
+    // another process may be creating the store, and a migration it commits
+    // between two reads would show a version-0 store with tables (refused
+    // as another application's) or a version without its tables.
+    ReadTransaction snapshot(db);
+    version = user_version(db);
+    check_identity(db, version);
+  }
   if (version > kMigrationCount)
     throw Error("StoreTooNew", "store '" + db.path() + "' has schema version " +
                                    std::to_string(version) + " but this mailflow understands up to " +

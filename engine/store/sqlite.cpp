@@ -3,12 +3,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "core/error.h"
 #include "store/page_memory.h"
 
 namespace mailflow {
+
+namespace {
+// How long a statement waits for another connection's lock (SQLITE_BUSY).
+constexpr int kBusyTimeoutMs = 5000;
+}  // namespace
 
 namespace {
 
@@ -175,7 +183,7 @@ void Database::open(int flags) {
     db_ = nullptr;
     throw Error("StoreOpenFailed", "cannot open store '" + path + "': " + msg);
   }
-  sqlite3_busy_timeout(db_, 5000);
+  sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db_, 0);
 }
 
@@ -192,6 +200,24 @@ void Database::exec(std::string_view sql) {
     sqlite3_free(err);
     if (sqlite3_errcode(db_) == SQLITE_INTERRUPT) throw Error("OperationInterrupted", "interrupted");
     throw Error("StoreError", "store '" + path_ + "': " + msg);
+  }
+}
+
+// Switching a database into WAL needs the only lock on the file, and the
+// pragma fails with SQLITE_BUSY at once instead of waiting under the busy
+// timeout as other statements do: a reader that opens a new store while
+// its creator switches it (or two processes creating it together) made the
+// creator fail with "database is locked". Retried here for as long as a
+// statement would wait.
+void Database::enter_wal_mode() {
+  using namespace std::chrono;
+  const auto deadline = steady_clock::now() + milliseconds(kBusyTimeoutMs);
+  for (auto pause = milliseconds(1);; pause = std::min(pause * 2, milliseconds(50))) {
+    int rc = sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) return;
+    if (rc != SQLITE_BUSY || steady_clock::now() >= deadline)
+      throw Error("StoreError", "store '" + path_ + "': " + sqlite3_errmsg(db_));
+    std::this_thread::sleep_for(pause);
   }
 }
 
@@ -229,5 +255,9 @@ void Transaction::commit() {
   db_.exec("COMMIT");
   done_ = true;
 }
+
+ReadTransaction::ReadTransaction(Database& db) : db_(db) { db_.exec("BEGIN"); }
+
+ReadTransaction::~ReadTransaction() { sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr); }
 
 }  // namespace mailflow

@@ -123,6 +123,9 @@ class Database {
 
   // Interrupts a running statement from another thread (Ctrl-C).
   void interrupt() { sqlite3_interrupt(db_); }
+  // PRAGMA journal_mode=WAL, waiting for other connections' locks as long
+  // as any statement waits (the pragma itself does not wait).
+  void enter_wal_mode();
 
  private:
   void open(int flags);
@@ -145,6 +148,20 @@ class Transaction {
  private:
   Database& db_;
   bool done_ = false;
+};
+
+// BEGIN (deferred) ... end of scope: the reads in between see one snapshot
+// of the store, whatever other processes commit meanwhile. Read-only: it is
+// rolled back when it ends.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Database& db_;
 };
 
 }  // namespace mailflow

@@ -89,7 +89,7 @@ TraceStore::TraceStore(const std::string& path, std::function<void(const std::st
   // written to the file header), so another application's file is refused
   // unchanged.
   migrate(db_, 0);
-  if (!store_is_read_only(db_)) db_.exec("PRAGMA journal_mode=WAL");
+  if (!store_is_read_only(db_)) db_.enter_wal_mode();
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec("PRAGMA foreign_keys=ON");
   db_.exec("PRAGMA cache_size=-" + std::to_string(kStoreCacheKiB));

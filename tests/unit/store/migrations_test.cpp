@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "core/error.h"
 #include "store/trace_store.h"
@@ -175,6 +177,79 @@ TEST(Migrations, AnotherApplicationsDatabaseIsRefusedUnchanged) {
                                      "' is not a mailflow store (it has schema version 2 but not mailflow's "
                                      "tables); it was left unchanged, choose another --db file");
   EXPECT_EQ(schema_of(versioned), "t");
+}
+
+}  // namespace mailflow
+
+namespace mailflow {
+
+namespace {
+
+std::string journal_mode(Database& db) {
+  auto s = db.prepare("PRAGMA journal_mode");
+  s->step();
+  return s->column_text(0);
+}
+
+}  // namespace
+
+// PRAGMA journal_mode=WAL does not wait under the busy timeout by itself:
+// enter_wal_mode waits for another connection's lock (here held for 150 ms,
+// as a reader opening a store that is being created holds one) and then
+// switches.
+TEST(OpenStore, EnterWalModeWaitsForAnotherConnectionsLock) {
+  std::string path = temp_db("wal-wait");
+  Database other(path);
+  other.exec("CREATE TABLE t(x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    other.exec("COMMIT");
+  });
+  Database db(path);
+  EXPECT_NO_THROW(db.enter_wal_mode());
+  release.join();
+  EXPECT_EQ(journal_mode(db), "wal");
+}
+
+// A lock held past the busy timeout (5 s): a one-line error naming the
+// store, and the file left as it was.
+TEST(OpenStore, EnterWalModeGivesUpAfterTheBusyTimeout) {
+  std::string path = temp_db("wal-locked");
+  Database other(path);
+  other.exec("CREATE TABLE t(x); BEGIN EXCLUSIVE; INSERT INTO t VALUES (1)");
+  Database db(path);
+  try {
+    db.enter_wal_mode();
+    ADD_FAILURE() << "switched to WAL while another connection held the file";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("'" + path + "'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("locked"), std::string::npos) << e.what();
+  }
+  other.exec("COMMIT");
+  EXPECT_EQ(journal_mode(other), "delete");
+}
+
+// Reads inside a ReadTransaction see one snapshot: a row another
+// connection commits meanwhile shows only once it has ended (migrate()
+// reads a new store's version, application id and tables this way).
+TEST(OpenStore, ReadTransactionSeesOneSnapshot) {
+  std::string path = temp_db("snapshot");
+  Database writer(path);
+  writer.enter_wal_mode();
+  writer.exec("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+  Database reader(path);
+  auto count = [&] {
+    auto s = reader.prepare("SELECT count(*) FROM t");
+    s->step();
+    return s->column_int(0);
+  };
+  {
+    ReadTransaction snapshot(reader);
+    EXPECT_EQ(count(), 1);
+    writer.exec("INSERT INTO t VALUES (2)");
+    EXPECT_EQ(count(), 1);
+  }
+  EXPECT_EQ(count(), 2);
 }
 
 }  // namespace mailflow
