@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
@@ -21,7 +22,7 @@ namespace {
 class AtomicFile : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
+    dir_ = test::temp_dir() /
            ("mailflow-atomic-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);

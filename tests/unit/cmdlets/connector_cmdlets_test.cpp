@@ -9,6 +9,7 @@
 #include "host/session.h"
 #include "core/error.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 namespace {
@@ -16,7 +17,7 @@ namespace {
 class ConnectorCmdlets : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = (std::filesystem::temp_directory_path() / ("connector_cmdlets_" + std::to_string(::getpid()) + ".db"))
+    path_ = (test::temp_dir() / ("connector_cmdlets_" + std::to_string(::getpid()) + ".db"))
                 .string();
     std::filesystem::remove(path_);
     store_ = std::make_unique<TraceStore>(path_);

@@ -10,6 +10,7 @@
 #include "cmdlets/cmdlet_fixture.h"
 #include "core/error.h"
 #include "shell/csv_text.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 namespace {
@@ -23,7 +24,7 @@ class CsvCmdlets : public testing::CmdletFixture {
  protected:
   void SetUp() override {
     CmdletFixture::SetUp();
-    dir_ = fs::temp_directory_path() /
+    dir_ = test::temp_dir() /
            ("mailflow-csv-" + std::to_string(::getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);

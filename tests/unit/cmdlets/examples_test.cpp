@@ -31,6 +31,7 @@
 #include "shell/parser.h"
 #include "shell/shell.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 namespace {
@@ -91,7 +92,7 @@ class DeclaredExample : public ::testing::TestWithParam<ExampleCase> {
     std::string name = info->name();
     for (char& c : name)
       if (c == '/') c = '-';
-    dir_ = fs::temp_directory_path() / ("mfex-" + std::to_string(::getpid()) + "-" + name);
+    dir_ = test::temp_dir() / ("mfex-" + std::to_string(::getpid()) + "-" + name);
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "examples");
     fs::create_directories(dir_ / "exports");

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow::testing {
 
@@ -18,7 +19,7 @@ class ImportFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
+    dir_ = test::temp_dir() /
            (std::string("mailflow-ingest-") + info->test_suite_name() + "-" + info->name() + "-" +
             std::to_string(::getpid()));  // two checkouts may run the suite at once
     std::filesystem::remove_all(dir_);

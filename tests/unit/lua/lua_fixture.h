@@ -15,6 +15,7 @@
 #include "host/session.h"
 #include "lua/lua_runtime.h"
 #include "reports/insight_rule.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
@@ -27,7 +28,7 @@ class LuaFixture : public ::testing::Test {
     session.interrupted = &interrupted;
     // Short: Lua shortens chunk names past 60 characters in messages.
     static int counter = 0;
-    dir = std::filesystem::temp_directory_path() /
+    dir = test::temp_dir() /
           ("mfl" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
@@ -272,7 +273,7 @@ TEST(CompletionEdit, NoCandidateNoChange) {
 
 TEST(ListPaths, ReadsTheFileSystem) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / "mailflow-list-paths";
+  fs::path dir = test::temp_dir() / "mailflow-list-paths";
   fs::remove_all(dir);
   fs::create_directories(dir / "logs");
   std::ofstream(dir / "traces.csv") << "x";

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <readline/history.h>
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
@@ -22,7 +23,7 @@ std::vector<std::string> file_lines(const std::string& path) {
 }
 
 std::filesystem::path fresh_dir(const char* name) {
-  auto dir = std::filesystem::temp_directory_path() / name;
+  auto dir = test::temp_dir() / name;
   std::filesystem::remove_all(dir);
   return dir;
 }

@@ -17,11 +17,12 @@
 #include "reports/insight_rule.h"
 #include "reports/tls_share_rule.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow::testing {
 
 inline std::string fresh_db_path(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() /
+  auto path = test::temp_dir() /
               ("mailflow-reports-" + name + "-" + std::to_string(::getpid()) + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();

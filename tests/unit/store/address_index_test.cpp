@@ -16,6 +16,7 @@
 #include "store/trace_store.h"
 
 #include "store_fixture.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
@@ -25,7 +26,7 @@ using testing::contains;
 using testing::plan_of;
 
 std::string fresh_db(const char* name) {
-  auto path = std::filesystem::temp_directory_path() /
+  auto path = test::temp_dir() /
               (std::string("mailflow-address-index-") + name + "-" + std::to_string(::getpid()) + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();

@@ -12,13 +12,14 @@
 #include "store/migrations.h"
 #include "store/trace_dictionary.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
 namespace {
 
 std::string fresh(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() / ("mailflow-compact-" + name);
+  auto path = test::temp_dir() / ("mailflow-compact-" + name);
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 struct TempStore {
   std::string path;
   TempStore() {
-    path = (std::filesystem::temp_directory_path() /
+    path = (test::temp_dir() /
             ("connector_store_test_" + std::to_string(::getpid()) + ".db")).string();
     std::filesystem::remove(path);
   }

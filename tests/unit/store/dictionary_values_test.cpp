@@ -14,13 +14,14 @@
 #include "store/trace_dictionary.h"
 #include "store/trace_query.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
 namespace {
 
 std::string fresh_db(const char* name) {
-  auto path = std::filesystem::temp_directory_path() /
+  auto path = test::temp_dir() /
               (std::string("mailflow-dictvalues-") + name + "-" + std::to_string(::getpid()) + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();

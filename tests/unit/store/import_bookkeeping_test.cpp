@@ -10,13 +10,14 @@
 
 #include "store/connector_store.h"
 #include "store/store_overview.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
 namespace {
 
 std::string fresh_db(const char* name) {
-  auto path = std::filesystem::temp_directory_path() / (std::string("mailflow-bookkeeping-") + name + ".db");
+  auto path = test::temp_dir() / (std::string("mailflow-bookkeeping-") + name + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();
 }

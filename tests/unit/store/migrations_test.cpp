@@ -8,13 +8,14 @@
 
 #include "core/error.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
 namespace {
 
 std::string temp_db(const char* name) {
-  auto path = std::filesystem::temp_directory_path() / (std::string("mailflow-") + name + ".db");
+  auto path = test::temp_dir() / (std::string("mailflow-") + name + ".db");
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");

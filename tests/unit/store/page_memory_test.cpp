@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "store/sqlite.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
@@ -25,7 +26,7 @@ void install() { Database db(":memory:"); }
 // region hands out more.
 TEST(PageMemory, ThePageCacheUsesPageBlocksAndReusesThem) {
   install();
-  std::string path = (std::filesystem::temp_directory_path() /
+  std::string path = (test::temp_dir() /
                       ("mailflow-page-memory-" + std::to_string(::getpid()) + ".db"))
                          .string();
   std::filesystem::remove(path);

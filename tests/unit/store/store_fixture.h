@@ -10,12 +10,13 @@
 
 #include "core/time.h"
 #include "store/sqlite.h"
+#include "test_temp_dir.h"
 
 namespace mailflow::testing {
 
 // A path in the temporary directory with no store at it (nor WAL files).
 inline std::string fresh_db(const std::string& name) {
-  auto path = std::filesystem::temp_directory_path() /
+  auto path = test::temp_dir() /
               ("mailflow-store-" + name + "-" + std::to_string(::getpid()) + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();

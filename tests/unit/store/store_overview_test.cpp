@@ -4,13 +4,14 @@
 
 #include <algorithm>
 #include <filesystem>
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
 namespace {
 
 std::string temp_db(const char* name) {
-  auto path = std::filesystem::temp_directory_path() / (std::string("mailflow-") + name + ".db");
+  auto path = test::temp_dir() / (std::string("mailflow-") + name + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();
 }

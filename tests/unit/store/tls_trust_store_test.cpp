@@ -7,13 +7,14 @@
 #include "store/migrations.h"
 #include "store/trace_query.h"
 #include "store/trace_store.h"
+#include "test_temp_dir.h"
 
 namespace mailflow {
 
 namespace {
 
 std::string fresh_db(const char* name) {
-  auto path = std::filesystem::temp_directory_path() / (std::string("mailflow-trust-") + name + ".db");
+  auto path = test::temp_dir() / (std::string("mailflow-trust-") + name + ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   return path.string();
 }
