@@ -60,9 +60,11 @@ struct TraceField {
   bool required;  // a canonical record must carry it (a CSV header must name it)
   FieldRef (*get)(const Trace&);
   void (*set)(Trace&, FieldValue);
-  // Text whose values repeat across traces (addresses, hosts, statuses):
+  // Text whose values repeat across traces (hosts, statuses, ciphers):
   // the store keeps each value once in this dictionary table and the trace
-  // row refers to it by id. Empty: kept in the row. Fields may share one.
+  // row refers to it by id. Empty: kept in the row (the addresses since
+  // schema 11: a page of traces names too many distinct ones to look each
+  // up, store/migrations.cpp). Fields may share one.
   std::string_view dictionary = {};
 };
 
@@ -110,10 +112,10 @@ inline constexpr TraceField kTraceFields[] = {
      [](Trace& t, FieldValue v) { t.cipher = trace_field_access::optional_text(std::move(v)); }, "ciphers"},
     {"SenderAddress", "sender", FieldKind::Text, false, true,
      [](const Trace& t) { return FieldRef(std::string_view(t.sender)); },
-     [](Trace& t, FieldValue v) { t.sender = trace_field_access::required_text(std::move(v)); }, "addresses"},
+     [](Trace& t, FieldValue v) { t.sender = trace_field_access::required_text(std::move(v)); }},
     {"RecipientAddress", "recipient", FieldKind::Text, false, true,
      [](const Trace& t) { return FieldRef(std::string_view(t.recipient)); },
-     [](Trace& t, FieldValue v) { t.recipient = trace_field_access::required_text(std::move(v)); }, "addresses"},
+     [](Trace& t, FieldValue v) { t.recipient = trace_field_access::required_text(std::move(v)); }},
     {"RemoteHost", "remote_host", FieldKind::Text, true, false,
      [](const Trace& t) { return trace_field_access::text(t.remote_host); },
      [](Trace& t, FieldValue v) { t.remote_host = trace_field_access::optional_text(std::move(v)); }, "hosts"},

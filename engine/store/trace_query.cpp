@@ -5,89 +5,18 @@
 #include <algorithm>
 
 #include "core/text.h"
-#include "core/wildcard.h"
 #include "store/trace_dictionary.h"
 
 namespace mailflow {
 
 namespace {
 
-// The key of the index addresses_domain: the address from its last `@` on,
-// lower-cased ('@contoso.com'; the whole value when it has no `@`), written
-// exactly as migration 10 wrote it (SQLite uses an index on an expression
-// only for the same expression; the query-plan tests check that it does).
-// lower() folds ASCII only, as PowerShell's -like does for these addresses
-// and as core/wildcard.h lower-cases patterns.
-constexpr const char* kAddressDomainKeySql =
-    "lower(CASE WHEN value GLOB '*@*@*' THEN substr(value, length(rtrim(value, replace(value, '@', ''))))"
-    " ELSE substr(value, instr(value, '@')) END)";
-
-// How the addresses that a GLOB pattern matches (lower(value) GLOB pattern)
-// are picked from the addresses dictionary. Patterns that mean one domain
-// or one address are looked up in addresses_domain; only other patterns
-// test every address of the dictionary (about 8 ms for 45,000 addresses,
-// before the page reads its first row).
-//
-// lower(value) GLOB '*@d', for a literal d without `@`, holds exactly when
-// lower(value) ends with '@d', that is when its key is '@d'. lower(value)
-// GLOB 'a', for a literal a, holds exactly when lower(value) = a, and then
-// the value's key is a's (a from its last `@`): the lookup narrows the
-// search to that domain's addresses and lower(value) = a decides.
-struct AddressMatch {
-  enum class Kind { Domain, Address, Pattern } kind = Kind::Pattern;
-  std::string key;      // Domain, Address: the addresses_domain key to look up
-  std::string address;  // Address: the address, lower-cased
-  std::string glob;     // Pattern
-
-  static AddressMatch of(const std::string& glob) {
-    AddressMatch m;
-    m.glob = glob;
-    // -SenderDomain, `-SenderAddress *@contoso.com`.
-    if (glob.size() > 2 && glob.compare(0, 2, "*@") == 0)
-      if (auto domain = glob_literal(std::string_view(glob).substr(2)); domain && domain->find('@') == std::string::npos) {
-        m.kind = Kind::Domain;
-        m.key = "@" + *domain;
-        return m;
-      }
-    // One address. Without an `@` its key is all of it, which the lookup
-    // would find too; such patterns are rare and keep the GLOB.
-    if (auto address = glob_literal(glob); address && address->find('@') != std::string::npos) {
-      m.kind = Kind::Address;
-      m.key = address->substr(address->rfind('@'));
-      m.address = std::move(*address);
-    }
-    return m;
-  }
-};
-
-void append_address_condition(std::string& sql, const char* column, const AddressMatch& m) {
-  sql += std::string(" AND ") + column + " IN (SELECT id FROM addresses WHERE ";
-  switch (m.kind) {
-    case AddressMatch::Kind::Domain:
-      sql += std::string(kAddressDomainKeySql) + " = ?)";
-      break;
-    case AddressMatch::Kind::Address:
-      sql += std::string(kAddressDomainKeySql) + " = ? AND lower(value) = ?)";
-      break;
-    case AddressMatch::Kind::Pattern:
-      sql += "lower(value) GLOB ?)";
-      break;
-  }
-}
-
-void bind_address_condition(Statement& stmt, int& i, const AddressMatch& m) {
-  switch (m.kind) {
-    case AddressMatch::Kind::Domain:
-      stmt.bind(++i, m.key);
-      break;
-    case AddressMatch::Kind::Address:
-      stmt.bind(++i, m.key);
-      stmt.bind(++i, m.address);
-      break;
-    case AddressMatch::Kind::Pattern:
-      stmt.bind(++i, m.glob);
-      break;
-  }
+// Addresses are kept in the rows (schema 11): a condition on one tests the
+// rows the range reads, lower(address) GLOB pattern, as PowerShell's -like
+// matches without regard to case (lower() folds ASCII only, as
+// core/wildcard.h lower-cases patterns).
+void append_address_condition(std::string& sql, const char* column) {
+  sql += std::string(" AND lower(") + column + ") GLOB ?";
 }
 
 // The conditions of `f` as " AND ..." clauses; bind_filter binds their
@@ -108,8 +37,8 @@ void append_filter(std::string& sql, const TraceFilter& f) {
     sql += "))";
   }
   if (f.tls) sql += " AND tls = ?";
-  for (const std::string& g : f.sender_globs) append_address_condition(sql, "sender", AddressMatch::of(g));
-  for (const std::string& g : f.recipient_globs) append_address_condition(sql, "recipient", AddressMatch::of(g));
+  for (std::size_t i = 0; i < f.sender_globs.size(); ++i) append_address_condition(sql, "sender");
+  for (std::size_t i = 0; i < f.recipient_globs.size(); ++i) append_address_condition(sql, "recipient");
   if (f.status) sql += " AND status IN (SELECT id FROM statuses WHERE value = ? COLLATE NOCASE)";
 }
 
@@ -120,8 +49,8 @@ void bind_filter(Statement& stmt, int& i, const TraceFilter& f) {
   if (!f.no_connector)
     for (const std::string& c : f.connectors) stmt.bind(++i, c);
   if (f.tls) stmt.bind(++i, static_cast<int>(*f.tls));
-  for (const std::string& g : f.sender_globs) bind_address_condition(stmt, i, AddressMatch::of(g));
-  for (const std::string& g : f.recipient_globs) bind_address_condition(stmt, i, AddressMatch::of(g));
+  for (const std::string& g : f.sender_globs) stmt.bind(++i, g);
+  for (const std::string& g : f.recipient_globs) stmt.bind(++i, g);
   if (f.status) stmt.bind(++i, *f.status);
 }
 

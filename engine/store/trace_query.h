@@ -1,8 +1,9 @@
 // Reading trace records back, newest first, one row at a time from a SQLite
 // statement (Get-MessageTrace). Every filter is bound; the range on
 // `received` (and the connector, when given) is served by the indexes
-// traces_received_fingerprint and traces_connector_received, and a domain
-// or an address to match is looked up in addresses_domain.
+// traces_received_fingerprint and traces_connector_received; an address
+// pattern is tested on the rows the range reads (addresses are kept in the
+// rows, schema 11).
 #pragma once
 
 #include <cstdint>
@@ -29,8 +30,6 @@ struct TraceFilter {
   bool no_connector = false;
   std::optional<TlsVersion> tls;
   // GLOB patterns the lower-cased column must all match (core/wildcard.h).
-  // `*@` and a literal domain, or a literal address, is looked up in the
-  // addresses' index; any other pattern is tested on every address.
   std::vector<std::string> sender_globs;
   std::vector<std::string> recipient_globs;
   std::optional<std::string> status;  // case-insensitive

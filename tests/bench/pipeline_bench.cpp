@@ -29,6 +29,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cmdlets/builtin.h"
@@ -128,12 +129,13 @@ struct PageCase {
 
 // The raw SQL of one page on this store's layout, columns in the trace-field
 // table's order, strings resolved.
-std::string raw_page_sql(bool compact, const PageCase& c) {
+std::string raw_page_sql(bool compact, bool inline_addresses, const PageCase& c) {
   if (!compact)
     return "SELECT " + trace_field_columns() + " FROM traces WHERE received >= ?1 AND received < ?2" +
            c.schema5_where + " ORDER BY received DESC LIMIT ?3 OFFSET ?4";
   // Schema 6: page on trace_rows, then its ids joined to the dictionaries
-  // (what main's trace_query_sql ran before the cursor resolved ids itself).
+  // (what main's trace_query_sql ran before the cursor resolved ids itself);
+  // from schema 11 the addresses are in the rows.
   struct Dict { const char* column; const char* table; };
   static const Dict kDicts[] = {{"connector", "trace_connectors"}, {"tls_trust", "trust_levels"},
                                 {"cipher", "ciphers"},             {"sender", "addresses"},
@@ -146,7 +148,7 @@ std::string raw_page_sql(bool compact, const PageCase& c) {
     if (!select.empty()) select += ", ";
     const Dict* d = std::find_if(std::begin(kDicts), std::end(kDicts),
                                  [&](const Dict& x) { return column == x.column; });
-    if (d == std::end(kDicts)) {
+    if (d == std::end(kDicts) || (inline_addresses && std::string_view(d->table) == "addresses")) {
       select += "page." + column;
       continue;
     }
@@ -154,8 +156,16 @@ std::string raw_page_sql(bool compact, const PageCase& c) {
     select += alias + ".value";
     joins += std::string(" LEFT JOIN ") + d->table + " " + alias + " ON " + alias + ".id = page." + column;
   }
+  std::string where = c.compact_where;
+  const std::string by_id = "IN (SELECT id FROM addresses WHERE lower(value) GLOB ?5)";
+  if (std::size_t at = where.find(by_id); inline_addresses && at != std::string::npos) {
+    // " AND sender IN (...)" -> " AND lower(sender) GLOB ?5"
+    std::size_t column = where.rfind("AND ", at) + 4;
+    where = where.substr(0, column) + "lower(" + where.substr(column, at - column - 1) + ") GLOB ?5" +
+            where.substr(at + by_id.size());
+  }
   return "SELECT " + select + " FROM (SELECT * FROM trace_rows AS traces WHERE received >= ?1 AND received < ?2" +
-         c.compact_where + " ORDER BY received DESC LIMIT ?3 OFFSET ?4) AS page" + joins;
+         where + " ORDER BY received DESC LIMIT ?3 OFFSET ?4) AS page" + joins;
 }
 
 // Runs the raw SQL once, reading every column as the cmdlet's cursor would
@@ -201,13 +211,17 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
   // The page cache the store's own connection has (TraceStore), so both
   // sides read from memory after the warm-up.
   sqlite3_exec(raw, "PRAGMA cache_size=-65536", nullptr, nullptr, nullptr);
-  bool compact = false;
-  {
+  auto has_table = [&](const char* name) {
     sqlite3_stmt* s = nullptr;
-    sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master WHERE name = 'trace_rows'", -1, &s, nullptr);
-    if (sqlite3_step(s) == SQLITE_ROW) compact = sqlite3_column_int(s, 0) > 0;
+    bool found = false;
+    sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master WHERE name = ?1", -1, &s, nullptr);
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) found = sqlite3_column_int(s, 0) > 0;
     sqlite3_finalize(s);
-  }
+    return found;
+  };
+  bool compact = has_table("trace_rows");
+  bool inline_addresses = compact && !has_table("addresses");
   // The 7 days ending --now, as -Days 7 gives them.
   UnixSeconds to = start_of_day(session.today + 1), from = start_of_day(session.today - 6);
   const std::string conn_where5 = " AND connector = ?5";
@@ -228,7 +242,7 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
   };
   std::printf("\nGet-MessageTrace pages over %s (%s layout), 1000 records, 7 days ending %s; "
               "CPU ms, median of 31 (wall in brackets), the least of the 31, and the first run (cold caches):\n",
-              db.c_str(), compact ? "compact (schema 6+)" : "schema 5", format_date(session.today).c_str());
+              db.c_str(), !compact ? "schema 5" : inline_addresses ? "compact, addresses in the rows (schema 11+)" : "compact (schema 6-10)", format_date(session.today).c_str());
   std::printf("%-36s %18s %18s %8s  %13s  %13s\n", "page", "raw SQL", "Get-MessageTrace", "ratio", "least", "first run");
   bool ok = true;
   for (const PageCase& c : cases) {
@@ -236,7 +250,7 @@ bool page_bench(Session& session, const std::string& db, const std::string& conn
     if (!only.empty() && (only[0] == '=' ? only.compare(1, std::string::npos, c.label) != 0
                                          : std::string(c.label).find(only) == std::string::npos))
       continue;
-    std::string sql = raw_page_sql(compact, c);
+    std::string sql = raw_page_sql(compact, inline_addresses, c);
     sqlite3_stmt* s = nullptr;
     if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
       std::fprintf(stderr, "pipeline_bench: %s\n", sqlite3_errmsg(raw));

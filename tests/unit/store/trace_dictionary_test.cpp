@@ -24,10 +24,10 @@ std::string fresh_db(const char* name) {
   return path.string();
 }
 
-int addresses() { return trace_field_dictionary("sender"); }
+int hosts() { return trace_field_dictionary("remote_host"); }
 
 std::int64_t rows_with(Database& db, const std::string& value) {
-  auto s = db.prepare("SELECT count(*) FROM addresses WHERE value = ?1");
+  auto s = db.prepare("SELECT count(*) FROM hosts WHERE value = ?1");
   s->bind(1, value);
   s->step();
   return s->column_int(0);
@@ -38,12 +38,12 @@ std::int64_t rows_with(Database& db, const std::string& value) {
 TEST(TraceDictionaries, IdsAreStableAndValuesRoundTrip) {
   TraceStore store(fresh_db("stable"));
   Transaction tx(store.db());
-  std::int64_t a = store.dictionaries().id(addresses(), std::string_view("a@contoso.com"));
-  std::int64_t b = store.dictionaries().id(addresses(), std::string_view("b@contoso.com"));
+  std::int64_t a = store.dictionaries().id(hosts(), std::string_view("a.contoso.com"));
+  std::int64_t b = store.dictionaries().id(hosts(), std::string_view("b.contoso.com"));
   EXPECT_NE(a, b);
-  EXPECT_EQ(store.dictionaries().id(addresses(), std::string_view("a@contoso.com")), a);
-  EXPECT_EQ(store.dictionaries().value(addresses(), a), "a@contoso.com");
-  EXPECT_EQ(store.dictionaries().id(addresses(), std::optional<std::string>()), 0);
+  EXPECT_EQ(store.dictionaries().id(hosts(), std::string_view("a.contoso.com")), a);
+  EXPECT_EQ(store.dictionaries().value(hosts(), a), "a.contoso.com");
+  EXPECT_EQ(store.dictionaries().id(hosts(), std::optional<std::string>()), 0);
   tx.commit();
 }
 
@@ -55,13 +55,13 @@ TEST(TraceDictionaries, ValuesStoredBeforeKeepTheirIds) {
   {
     TraceStore store(path);
     Transaction tx(store.db());
-    id = store.dictionaries().id(addresses(), std::string_view("kept@contoso.com"));
+    id = store.dictionaries().id(hosts(), std::string_view("kept.contoso.com"));
     tx.commit();
   }
   TraceStore store(path);
   Transaction tx(store.db());
-  EXPECT_EQ(store.dictionaries().id(addresses(), std::string_view("kept@contoso.com")), id);
-  EXPECT_EQ(rows_with(store.db(), "kept@contoso.com"), 1);
+  EXPECT_EQ(store.dictionaries().id(hosts(), std::string_view("kept.contoso.com")), id);
+  EXPECT_EQ(rows_with(store.db(), "kept.contoso.com"), 1);
   tx.commit();
 }
 
@@ -73,19 +73,19 @@ TEST(TraceDictionaries, ValueAddedByAnotherConnectionIsFound) {
   TraceStore mine(path);
   {
     Transaction tx(mine.db());
-    mine.dictionaries().id(addresses(), std::string_view("first@contoso.com"));  // reads the table whole
+    mine.dictionaries().id(hosts(), std::string_view("first.contoso.com"));  // reads the table whole
     tx.commit();
   }
   std::int64_t theirs = 0;
   {
     TraceStore other(path);
     Transaction tx(other.db());
-    theirs = other.dictionaries().id(addresses(), std::string_view("late@contoso.com"));
+    theirs = other.dictionaries().id(hosts(), std::string_view("late.contoso.com"));
     tx.commit();
   }
   Transaction tx(mine.db());
-  EXPECT_EQ(mine.dictionaries().id(addresses(), std::string_view("late@contoso.com")), theirs);
-  EXPECT_EQ(rows_with(mine.db(), "late@contoso.com"), 1);
+  EXPECT_EQ(mine.dictionaries().id(hosts(), std::string_view("late.contoso.com")), theirs);
+  EXPECT_EQ(rows_with(mine.db(), "late.contoso.com"), 1);
   tx.commit();
 }
 
@@ -95,13 +95,13 @@ TEST(TraceDictionaries, RolledBackIdsAreForgotten) {
   TraceStore store(fresh_db("rollback"));
   {
     Transaction tx(store.db());
-    store.dictionaries().id(addresses(), std::string_view("gone@contoso.com"));
+    store.dictionaries().id(hosts(), std::string_view("gone.contoso.com"));
   }  // rolled back
   store.dictionaries().forget();
   Transaction tx(store.db());
-  std::int64_t id = store.dictionaries().id(addresses(), std::string_view("gone@contoso.com"));
-  EXPECT_EQ(store.dictionaries().value(addresses(), id), "gone@contoso.com");
-  EXPECT_EQ(rows_with(store.db(), "gone@contoso.com"), 1);
+  std::int64_t id = store.dictionaries().id(hosts(), std::string_view("gone.contoso.com"));
+  EXPECT_EQ(store.dictionaries().value(hosts(), id), "gone.contoso.com");
+  EXPECT_EQ(rows_with(store.db(), "gone.contoso.com"), 1);
   tx.commit();
 }
 
