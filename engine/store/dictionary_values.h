@@ -3,20 +3,20 @@
 // its connection.
 //
 // A page of Get-MessageTrace names the same few connectors, statuses,
-// ciphers, trust levels, hosts and IPs on almost every row, and a session
-// that pages through traces meets the same addresses again and again, so
-// resolving ids here costs one indexed lookup per value the session has not
-// read before, instead of one B-tree search per row and field, which is
-// what joining the dictionaries in SQL costs (two of them into the large
-// addresses table). Ids are never deleted or reused once committed, so a
-// remembered value stays true whoever else writes to the store; a value
-// read inside this connection's own write transaction is not remembered,
-// since a rollback may give its id to another value.
+// ciphers, trust levels, hosts and IPs on almost every row, so resolving
+// ids here costs one indexed lookup per value the session has not read
+// before, instead of one B-tree search per row and field, which is what
+// joining the dictionaries in SQL costs. Ids are never deleted or reused
+// once committed, so a remembered value stays true whoever else writes to
+// the store; a value read inside this connection's own write transaction
+// is not remembered, since a rollback may give its id to another value.
 //
-// The first page of a process resolves about 1,700 values, most of them
-// addresses spread over nearly every page of the addresses table; a cursor
-// hands them over (read_ahead), and one blob handle per dictionary reads
-// them in id order, each page of the dictionary once.
+// A cursor hands over the ids of the rows it has read ahead (read_ahead),
+// and one blob handle per dictionary reads them in id order, each page of
+// the dictionary once. (The addresses were a dictionary until schema 11:
+// a first page named about 1,550 of them, on nearly every page of a
+// 45,000-address table, and that was what kept the page slower than
+// schema 5's; they are in the rows now, store/migrations.cpp.)
 #pragma once
 
 #include <cstdint>
@@ -59,7 +59,7 @@ class DictionaryValues {
   // values read, not by the largest id (a vector indexed by id touched 4
   // bytes per id below the largest met: 180 KB, and about a hundred page
   // faults while it grew, for the first page of a process on a store of
-  // 45,000 addresses). Slots are 8 bytes (ids below 2^32, all but in
+  // 45,000 addresses, when they were a dictionary). Slots are 8 bytes (ids below 2^32, all but in
   // theory); other ids go to a map. Position 0 marks an empty slot.
   class Positions {
    public:

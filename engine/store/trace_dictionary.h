@@ -1,4 +1,4 @@
-// Strings that repeat across traces (addresses, hosts, IPs, connector
+// Strings that repeat across traces (hosts, IPs, connector
 // names, ciphers, statuses, trust levels) are kept once, in one dictionary
 // table per kind (id INTEGER PRIMARY KEY, value TEXT UNIQUE), and trace_rows
 // refer to them by id. Which fields use which table is the trace-field
@@ -53,7 +53,7 @@ class TraceDictionaries {
     std::int64_t last_id = 0;
     std::unique_ptr<Statement> find, insert, value;
   };
-  // Memory stays bounded however many distinct addresses a log holds: a
+  // Memory stays bounded however many distinct hosts a log holds: a
   // full table starts again (a miss costs one indexed SELECT).
   static constexpr std::size_t kMaxEntries = 1 << 17;
 

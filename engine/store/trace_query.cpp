@@ -118,10 +118,8 @@ std::string trace_query_sql(const TraceQuery& q) {
   // The page is read from trace_rows alone (named `traces` in the query)
   // with its columns as stored: dictionary fields are ids, which the cursor
   // turns into strings through the store's DictionaryValues. Joining the
-  // dictionaries here cost a B-tree search per row and field (the page's
-  // addresses are mostly distinct, so that is two searches of a large
-  // table per row); the store's cache costs one search per value the
-  // session has not read before.
+  // dictionaries here cost a B-tree search per row and field; the store's
+  // cache costs one search per value the session has not read before.
   std::string sql = "SELECT " + trace_field_columns() + " FROM trace_rows AS traces WHERE received >= ? AND received < ?";
   append_filter(sql, q.where);
   // Newest first is the order of both indexes read backwards
