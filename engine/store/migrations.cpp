@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -283,31 +284,38 @@ bool table_exists(Database& db, const char* name) {
   return s->step();
 }
 
+// The number of rows of `table` and its largest id (a constant name).
+std::pair<std::int64_t, std::int64_t> count_and_max_id(Database& db, const char* table) {
+  auto s = db.prepare(std::string("SELECT count(*), coalesce(max(id), 0) FROM ") + table);
+  s->step();
+  return {s->column_int(0), s->column_int(1)};
+}
+
+// Runs `copy` (its ?1 and ?2 an id range, lower bound excluded) over ids 1
+// to max_id a chunk at a time, with progress after each chunk when there is
+// more than one: the copies of the trace rows in migrations 6 and 11.
+void copy_in_chunks(Statement& copy, std::int64_t max_id, const MigrationProgress& progress) {
+  constexpr std::int64_t kChunk = 100000;
+  for (std::int64_t from = 0; from < max_id; from += kChunk) {
+    copy.bind(1, from).bind(2, from + kChunk);
+    copy.run();
+    copy.reset();
+    if (progress && max_id > kChunk)
+      progress("mailflow: upgrading store: " +
+               std::to_string(std::min(100 * (from + kChunk) / max_id, std::int64_t{100})) + "%");
+  }
+}
+
 void migrate_to_compact_traces(Database& db, const MigrationProgress& progress) {
   if (sqlite3_create_function(db.handle(), "mailflow_v6_fingerprint", 14, SQLITE_UTF8, nullptr, v6_fingerprint,
                               nullptr, nullptr) != SQLITE_OK)
     throw Error("StoreError", "store '" + db.path() + "': cannot register the migration's fingerprint function");
   db.exec(kMigration6Tables);
-  std::int64_t count = 0, max_id = 0;
-  {
-    auto s = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM traces");
-    s->step();
-    count = s->column_int(0);
-    max_id = s->column_int(1);
-  }
+  auto [count, max_id] = count_and_max_id(db, "traces");
   if (count > 0 && progress)
     progress("mailflow: upgrading store '" + db.path() + "' to schema 6 (compact traces): " +
              std::to_string(count) + " traces");
-  auto copy = db.prepare(kMigration6Copy);
-  constexpr std::int64_t kChunk = 100000;
-  for (std::int64_t from = 0; from < max_id; from += kChunk) {
-    copy->bind(1, from).bind(2, from + kChunk);
-    copy->run();
-    copy->reset();
-    if (progress && max_id > kChunk)
-      progress("mailflow: upgrading store: " +
-               std::to_string(std::min(100 * (from + kChunk) / max_id, std::int64_t{100})) + "%");
-  }
+  copy_in_chunks(*db.prepare(kMigration6Copy), max_id, progress);
   if (table_exists(db, "trace_smtp_session")) db.exec(kMigration6SessionLinks);
   db.exec(kMigration6Finish);
   sqlite3_create_function(db.handle(), "mailflow_v6_fingerprint", 14, SQLITE_UTF8, nullptr, nullptr, nullptr,
@@ -524,28 +532,13 @@ void migrate_to_inline_addresses(Database& db, const MigrationProgress& progress
                         " AND sql IS NOT NULL ORDER BY name");
     while (s->step()) indexes.push_back(s->column_text(0));
   }
-  std::int64_t count = 0, max_id = 0;
-  {
-    auto s = db.prepare("SELECT count(*), coalesce(max(id), 0) FROM trace_rows");
-    s->step();
-    count = s->column_int(0);
-    max_id = s->column_int(1);
-  }
+  auto [count, max_id] = count_and_max_id(db, "trace_rows");
   if (count > 0 && progress)
     progress("mailflow: upgrading store '" + db.path() + "' to schema 11 (addresses in the rows): " +
              std::to_string(count) + " traces");
   db.exec(kMigration11Table);
-  auto copy = db.prepare(kMigration11Copy);
-  constexpr std::int64_t kChunk = 100000;
-  for (std::int64_t from = 0; from < max_id; from += kChunk) {
-    copy->bind(1, from).bind(2, from + kChunk);
-    copy->run();
-    copy->reset();
-    if (progress && max_id > kChunk)
-      progress("mailflow: upgrading store: " +
-               std::to_string(std::min(100 * (from + kChunk) / max_id, std::int64_t{100})) + "%");
-  }
-  copy.reset();
+  // Finalised before the old table is dropped.
+  copy_in_chunks(*db.prepare(kMigration11Copy), max_id, progress);
   bool links = table_exists(db, "trace_smtp_session");
   if (links) db.exec(kMigration11SessionLinks);
   db.exec("DROP TABLE trace_rows; ALTER TABLE trace_rows_v11 RENAME TO trace_rows; DROP TABLE addresses");
