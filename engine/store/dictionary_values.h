@@ -59,8 +59,9 @@ class DictionaryValues {
   // values read, not by the largest id (a vector indexed by id touched 4
   // bytes per id below the largest met: 180 KB, and about a hundred page
   // faults while it grew, for the first page of a process on a store of
-  // 45,000 addresses, when they were a dictionary). Slots are 8 bytes (ids below 2^32, all but in
-  // theory); other ids go to a map. Position 0 marks an empty slot.
+  // 45,000 addresses, when they were a dictionary). Slots are 8 bytes (ids
+  // below 2^32, all but in theory); other ids go to a map. Position 0 marks
+  // an empty slot.
   class Positions {
    public:
     std::uint32_t find(std::int64_t id) const {

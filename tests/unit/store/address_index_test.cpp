@@ -256,3 +256,54 @@ TEST(AddressIndex, SchemaTenStoreGetsItsAddressesBackInTheRows) {
 }
 
 }  // namespace mailflow
+
+namespace mailflow {
+
+// A schema-10 store whose bulk load was cut (its trace_rows indexes
+// dropped, their definitions kept in config) upgrades without building
+// them; the next import's end builds them on the new table, as it would
+// have on the old one.
+TEST(AddressIndex, SchemaTenStoreWithABulkLoadPendingUpgradesAndFinishesIt) {
+  std::string path = fresh_db("upgrade10-bulk");
+  std::string definitions;
+  {
+    Database db(path);
+    migrate(db, 10);
+    {
+      auto s = db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trace_rows' ORDER BY name");
+      while (s->step()) definitions += s->column_text(0) + "\n";
+    }
+    db.exec(
+        "INSERT INTO addresses(id, value) VALUES (1, 'ann@contoso.com'), (2, 'bob@fabrikam.com');"
+        "INSERT INTO statuses(id, value) VALUES (1, 'Delivered');"
+        "INSERT INTO trace_rows(received, direction, tls, sender, recipient, size, status, message_id, fingerprint)"
+        " VALUES (1794816000, 0, 12, 1, 2, 10, 1, 'a', 1), (1794816060, 1, 12, 2, 1, 10, 1, 'b', 2);"
+        "DROP INDEX traces_received_fingerprint; DROP INDEX traces_connector_received;");
+    auto mark = db.prepare("INSERT INTO config(key, value) VALUES('bulk-load:indexes', ?1)");
+    mark->bind(1, definitions);
+    mark->run();
+  }
+  ASSERT_NE(definitions.find("traces_received_fingerprint"), std::string::npos) << definitions;
+  TraceStore store(path, [](const std::string&) {});
+  auto indexes = [&] {
+    auto s = store.db().prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'trace_rows'");
+    s->step();
+    return s->column_int(0);
+  };
+  EXPECT_EQ(indexes(), 0);
+  EXPECT_TRUE(TraceWriter::bulk_load_pending(store));
+  {
+    TraceWriter w(store);
+    EXPECT_EQ(w.finish_bulk_load(), 0);
+    w.commit();
+  }
+  EXPECT_EQ(indexes(), 2);
+  EXPECT_FALSE(TraceWriter::bulk_load_pending(store));
+  TraceFilter fabrikam;
+  fabrikam.recipient_globs = {domain_glob("fabrikam.com")};
+  std::vector<Trace> found = query(store, fabrikam);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].sender, "ann@contoso.com");
+}
+
+}  // namespace mailflow
